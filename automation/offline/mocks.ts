@@ -1,0 +1,118 @@
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    MOCK_AWS_ACCOUNT,
+    MOCK_GCP_PROJECT_NUMBER,
+    awsPartition,
+    awsZones,
+    eksAddonVersion,
+    gkeEngineVersions,
+} from "./cloud-answers";
+import { Recorder } from "./recorder";
+
+type Inputs = Record<string, unknown>;
+
+/** A string input, or "" when absent. */
+function str(value: unknown): string {
+    return typeof value === "string" ? value : "";
+}
+
+/** An error that keeps its message across the mock monitor's gRPC-shaped boundary. */
+function mockError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
+function shortHash(text: string, length = 8): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/**
+ * Strict offline mocks: an invoke the platform does not use fails with its token, and every
+ * resource gets a non-empty id plus the computed outputs its cloud would report (ARNs, endpoints,
+ * CA data, e-mails), derived deterministically from its inputs so runs are reproducible.
+ */
+export class OfflineMocks implements pulumi.runtime.Mocks {
+    constructor(private readonly recorder: Recorder, private readonly defaults: { awsRegion?: string } = {}) {}
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        const inputs = args.inputs as Inputs;
+        const region = this.awsRegion(args.provider);
+        switch (args.token) {
+            case "aws:index/getPartition:getPartition": {
+                const partition = awsPartition(region);
+                const dnsSuffix = partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+                return { id: partition, partition, dnsSuffix, reverseDnsPrefix: dnsSuffix.split(".").reverse().join(".") };
+            }
+            case "aws:index/getRegion:getRegion":
+                return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { id: MOCK_AWS_ACCOUNT, accountId: MOCK_AWS_ACCOUNT, arn: `arn:aws:iam::${MOCK_AWS_ACCOUNT}:role/deployer`, userId: "AROAEXAMPLE" };
+            case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                return { id: region, ...awsZones(region), groupNames: [region] };
+            case "aws:eks/getAddonVersion:getAddonVersion":
+                try {
+                    return { ...inputs, id: inputs.addonName, version: eksAddonVersion(str(inputs.addonName), str(inputs.kubernetesVersion)) };
+                } catch (e) {
+                    throw mockError((e as Error).message);
+                }
+            case "gcp:organizations/getProject:getProject":
+                return { id: `projects/${str(inputs.projectId)}`, projectId: inputs.projectId, number: MOCK_GCP_PROJECT_NUMBER, name: inputs.projectId };
+            case "gcp:container/getEngineVersions:getEngineVersions":
+                return { id: `${str(inputs.project)}/${str(inputs.location)}`, ...inputs, ...gkeEngineVersions(str(inputs.versionPrefix)) };
+            default:
+                throw mockError(`Mock not implemented: ${args.token} (the offline evaluation answers only the look-ups the platform uses)`);
+        }
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        const inputs = args.inputs as Inputs;
+        const physicalName = str(inputs.name) || `${args.name}-${shortHash(args.type + args.name, 7)}`;
+        const id = args.id || (args.type.startsWith("gcp:") ? physicalName : `${args.name}-${shortHash(args.name)}`);
+        const region = this.awsRegion(args.provider);
+        const state: Inputs = { ...inputs, ...(args.custom ? { name: physicalName } : {}) };
+        if (args.type.startsWith("aws:")) {
+            const service = args.type.split(":")[1].split("/")[0];
+            const where = service === "iam" ? "" : region; // IAM is global: its ARNs name no region
+            const kind = args.type.split(":")[2].toLowerCase();
+            state.arn = `arn:${awsPartition(region)}:${service}:${where}:${MOCK_AWS_ACCOUNT}:${kind}/${physicalName}`;
+        }
+        Object.assign(state, this.computed(args.type, physicalName, inputs, region));
+        return { id, state };
+    }
+
+    /** Outputs that only the cloud knows, for the resource types other resources read from. */
+    private computed(type: string, physicalName: string, inputs: Inputs, region: string): Inputs {
+        const hex = shortHash(physicalName, 32).toUpperCase();
+        const caData = Buffer.from(`-----BEGIN CERTIFICATE-----\nmock CA of ${physicalName}\n-----END CERTIFICATE-----\n`).toString("base64");
+        switch (type) {
+            case "aws:eks/cluster:Cluster":
+                return {
+                    endpoint: `https://${hex}.gr7.${region}.eks.amazonaws.com`,
+                    certificateAuthority: { data: caData },
+                    identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${hex}` }] }],
+                    vpcConfig: { ...(inputs.vpcConfig as Inputs), clusterSecurityGroupId: `sg-${shortHash(hex, 17)}` },
+                    status: "ACTIVE",
+                };
+            case "aws:ec2/launchTemplate:LaunchTemplate":
+                return { latestVersion: 1, defaultVersion: 1 };
+            case "gcp:container/cluster:Cluster":
+                return {
+                    endpoint: "172.16.0.2",
+                    masterAuth: { ...(inputs.masterAuth as Inputs), clusterCaCertificate: caData },
+                    selfLink: `https://container.googleapis.com/v1/projects/${str(inputs.project)}/locations/${str(inputs.location)}/clusters/${physicalName}`,
+                };
+            case "gcp:serviceaccount/account:Account":
+                return { email: `${str(inputs.accountId)}@${str(inputs.project)}.iam.gserviceaccount.com` };
+            default:
+                return {};
+        }
+    }
+
+    /** The region of the AWS provider an invoke or resource goes through, as the real provider knows it. */
+    private awsRegion(providerRef: string | undefined): string {
+        const urn = providerRef?.split("::").slice(0, -1).join("::");
+        const provider = urn ? this.recorder.get(urn) : undefined;
+        const region = provider?.inputs.region;
+        return typeof region === "string" ? region : (this.defaults.awsRegion ?? "us-east-1");
+    }
+}

@@ -1,0 +1,97 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+
+/** A stack's configuration as the Pulumi engine hands it to a program: flat `namespace:key` strings. */
+export interface StackFileConfig {
+    readonly project: string;
+    readonly stack: string;
+    readonly file: string;
+    readonly config: Record<string, string>;
+    /** Keys whose value is encrypted in the file; offline, their value is a placeholder. */
+    readonly secretKeys: string[];
+}
+
+/** A problem with a project or stack file, named so a user can find and fix it. */
+export class StackFileError extends Error {}
+
+/** Offline we cannot decrypt `secure:` values; programs see this instead, marked secret. */
+export const SECRET_PLACEHOLDER = "[secret: not decrypted offline]";
+
+function readYaml(file: string): Record<string, unknown> {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new StackFileError(`${path.basename(file)} not found in ${path.dirname(file)}: create it, e.g. by copying Pulumi.dev.yaml`);
+    }
+    try {
+        const doc: unknown = parse(text);
+        if (doc === null || doc === undefined) return {};
+        if (typeof doc !== "object" || Array.isArray(doc)) throw new Error("the top level must be a mapping");
+        return doc as Record<string, unknown>;
+    } catch (e) {
+        throw new StackFileError(`${path.basename(file)} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
+}
+
+/** Lists the stacks that have a `Pulumi.<stack>.yaml` beside `Pulumi.yaml`, sorted. */
+export function listStacks(projectDir: string): string[] {
+    return fs
+        .readdirSync(projectDir)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/**
+ * Reads a stack's config the way Pulumi does: project-level defaults from `Pulumi.yaml`, overridden
+ * by `Pulumi.<stack>.yaml`; scalars become strings, objects and arrays JSON (what `getObject` parses),
+ * and `secure:` values are secrets.
+ */
+export function readStackConfig(projectDir: string, stack: string): StackFileConfig {
+    const projectDoc = readYaml(path.join(projectDir, "Pulumi.yaml"));
+    const project = projectDoc.name;
+    if (typeof project !== "string" || project === "") {
+        throw new StackFileError(`Pulumi.yaml: "name" is missing; set the project name, e.g. name: paved`);
+    }
+    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    const stackDoc = readYaml(file);
+    const config: Record<string, string> = {};
+    const secretKeys = new Set<string>();
+
+    const put = (key: string, value: unknown, where: string) => {
+        if (value === null || value === undefined) {
+            throw new StackFileError(`${where}: ${key} has no value; give it one or remove the key`);
+        }
+        const isSecure = typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+        if (isSecure) {
+            config[key] = SECRET_PLACEHOLDER;
+            secretKeys.add(key);
+        } else {
+            config[key] = typeof value === "object" ? JSON.stringify(value) : String(value);
+            secretKeys.delete(key);
+        }
+    };
+
+    const projectConfig = projectDoc.config ?? {};
+    for (const [rawKey, spec] of Object.entries(projectConfig as Record<string, unknown>)) {
+        const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+        // Project config is either a plain value or a schema with a default/value.
+        const isSchema = typeof spec === "object" && spec !== null && !Array.isArray(spec) && ("default" in spec || "value" in spec || "type" in spec);
+        const value = isSchema ? ((spec as Record<string, unknown>).value ?? (spec as Record<string, unknown>).default) : spec;
+        if (value !== undefined) put(key, value, "Pulumi.yaml");
+    }
+
+    const stackConfig = stackDoc.config ?? {};
+    if (typeof stackConfig !== "object" || Array.isArray(stackConfig)) {
+        throw new StackFileError(`${path.basename(file)}: "config" must be a mapping of keys to values, e.g. config: { ${project}:cloud: aws }`);
+    }
+    for (const [key, value] of Object.entries(stackConfig as Record<string, unknown>)) {
+        if (!/^[^:\s]+:[^:\s]+$/.test(key)) {
+            throw new StackFileError(`${path.basename(file)}: config key "${key}" must be "namespace:name", e.g. ${project}:${key.split(":").pop()}`);
+        }
+        put(key, value, path.basename(file));
+    }
+    return { project, stack, file, config, secretKeys: [...secretKeys] };
+}

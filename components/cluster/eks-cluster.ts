@@ -1,0 +1,266 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { awsTags } from "../tags";
+import { EKS_LOG_TYPES, EksClusterArgs, eksClusterProblems, resolveEksClusterArgs } from "./eks-args";
+import {
+    CLUSTER_POLICIES,
+    CLUSTER_TRUST,
+    EKS_ADDONS,
+    NODE_POLICIES,
+    NODE_TRUST,
+    POD_IDENTITY_TRUST,
+    clusterAdminPolicyArn,
+    managedPolicyArn,
+} from "./eks-iam";
+import { eksKubeconfig } from "./kubeconfig";
+import { KubernetesCluster } from "./kubernetes-cluster";
+import { subnetLayout } from "./subnets";
+
+/**
+ * A private-by-default EKS cluster in its own VPC: API authentication with access entries,
+ * KMS envelope encryption of Secrets, control-plane logs, IRSA and Pod Identity, managed add-ons,
+ * and a small on-demand system node group with IMDSv2 and no remote access of any kind.
+ */
+export class EksCluster extends pulumi.ComponentResource implements KubernetesCluster {
+    public readonly cloud = "aws" as const;
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly endpoint: pulumi.Output<string>;
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly provider: k8s.Provider;
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly privateSubnetIds: pulumi.Output<string>[];
+    public readonly publicSubnetIds: pulumi.Output<string>[];
+    public readonly oidcProviderArn: pulumi.Output<string>;
+    public readonly oidcIssuerUrl: pulumi.Output<string>;
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    public readonly nodeRoleArn: pulumi.Output<string>;
+    public readonly clusterSecurityGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("paved:cluster:EksCluster", name, {}, opts);
+        const a = resolveEksClusterArgs(name, args);
+        eksClusterProblems(a).throwIfAny("EksCluster");
+
+        const tags = awsTags(a.tags);
+        const child = { parent: this };
+        const partition = aws.getPartitionOutput({}, child).partition;
+        const region = aws.getRegionOutput({}, child).region;
+        const policyArn = (policy: string) => partition.apply((p) => managedPolicyArn(p, policy));
+
+        // --- Network: private subnets for nodes, public subnets only for load balancers and NAT.
+        const zones = aws
+            .getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, child)
+            .names.apply((names) => {
+                if (names.length < a.availabilityZoneCount) {
+                    throw new Error(
+                        `EksCluster ${name}: availabilityZoneCount is ${a.availabilityZoneCount} but the region offers only ${names.length} zones (${names.join(", ")}); lower availabilityZoneCount`,
+                    );
+                }
+                return names.slice(0, a.availabilityZoneCount);
+            });
+        const layout = subnetLayout(a.vpcCidr, a.availabilityZoneCount);
+        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+            cidrBlock: a.vpcCidr,
+            enableDnsHostnames: true,
+            enableDnsSupport: true,
+            tags: { ...tags, Name: `${name}-vpc` },
+        }, child);
+        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { ...tags, Name: `${name}-igw` } }, child);
+        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
+            vpcId: vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+            tags: { ...tags, Name: `${name}-public` },
+        }, child);
+
+        const publicSubnets = layout.public.map((cidrBlock, i) => {
+            const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
+                vpcId: vpc.id,
+                cidrBlock,
+                availabilityZone: zones[i],
+                mapPublicIpOnLaunch: false,
+                tags: { ...tags, Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1" },
+            }, child);
+            new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, child);
+            return subnet;
+        });
+
+        const natCount = a.natGateways === "perZone" ? a.availabilityZoneCount : 1;
+        const nats = publicSubnets.slice(0, natCount).map((subnet, i) => {
+            const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${i}` } }, child);
+            return new aws.ec2.NatGateway(`${name}-nat-${i}`, {
+                allocationId: eip.id,
+                subnetId: subnet.id,
+                tags: { ...tags, Name: `${name}-nat-${i}` },
+            }, { ...child, dependsOn: [igw] });
+        });
+
+        const privateSubnets = layout.private.map((cidrBlock, i) => {
+            const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
+                vpcId: vpc.id,
+                cidrBlock,
+                availabilityZone: zones[i],
+                tags: { ...tags, Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1" },
+            }, child);
+            const routes = new aws.ec2.RouteTable(`${name}-private-${i}`, {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id }],
+                tags: { ...tags, Name: `${name}-private-${i}` },
+            }, child);
+            new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, child);
+            return subnet;
+        });
+        const privateSubnetIds = privateSubnets.map((s) => s.id);
+
+        // --- Control plane.
+        const clusterRole = new aws.iam.Role(`${name}-cluster`, { assumeRolePolicy: CLUSTER_TRUST, tags }, child);
+        const clusterRolePolicies = CLUSTER_POLICIES.map(
+            (policy) => new aws.iam.RolePolicyAttachment(`${name}-cluster-${policy}`, { role: clusterRole.name, policyArn: policyArn(policy) }, child),
+        );
+        const secretsKey = new aws.kms.Key(`${name}-secrets`, {
+            description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${a.clusterName}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: a.production ? 30 : 7,
+            tags,
+        }, child);
+        // EKS writes to this exact group name; creating it first is how it gets a retention period.
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
+            name: `/aws/eks/${a.clusterName}/cluster`,
+            retentionInDays: a.logRetentionDays,
+            tags,
+        }, child);
+
+        const cluster = new aws.eks.Cluster(`${name}-eks`, {
+            name: a.clusterName,
+            version: a.kubernetesVersion,
+            roleArn: clusterRole.arn,
+            vpcConfig: {
+                subnetIds: privateSubnetIds,
+                endpointPrivateAccess: true,
+                endpointPublicAccess: a.publicEndpoint,
+                publicAccessCidrs: a.publicEndpoint ? [...a.publicAccessCidrs] : undefined,
+            },
+            accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: a.bootstrapCreatorAdmin },
+            encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
+            enabledClusterLogTypes: [...EKS_LOG_TYPES],
+            // The network add-ons below are managed by EKS, not the self-managed copies it would bootstrap.
+            bootstrapSelfManagedAddons: false,
+            upgradePolicy: { supportType: a.production ? "EXTENDED" : "STANDARD" },
+            deletionProtection: a.production,
+            tags,
+        }, { ...child, dependsOn: [...clusterRolePolicies, logGroup] });
+
+        const oidcIssuerUrl = cluster.identities.apply((ids) => ids[0].oidcs[0].issuer);
+        const oidc = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, {
+            url: oidcIssuerUrl,
+            clientIdLists: ["sts.amazonaws.com"],
+            tags,
+        }, child);
+
+        a.adminRoleArns.forEach((principalArn, i) => {
+            const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD", tags }, child);
+            new aws.eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
+                clusterName: cluster.name,
+                principalArn,
+                policyArn: partition.apply(clusterAdminPolicyArn),
+                accessScope: { type: "cluster" },
+            }, { ...child, dependsOn: [entry] });
+        });
+
+        // --- Managed add-ons before nodes (networking), then the system node group, then the rest.
+        const addon = (spec: (typeof EKS_ADDONS)[number], dependsOn: pulumi.Resource[]) => {
+            const podIdentityAssociations = spec.podIdentity && [{
+                serviceAccount: spec.podIdentity.serviceAccount,
+                roleArn: this.podIdentityRole(`${name}-${spec.name}`, policyArn(spec.podIdentity.policy), tags).arn,
+            }];
+            return new aws.eks.Addon(`${name}-${spec.name}`, {
+                clusterName: cluster.name,
+                addonName: spec.name,
+                addonVersion: aws.eks.getAddonVersionOutput({ addonName: spec.name, kubernetesVersion: a.kubernetesVersion, mostRecent: false }, child).version,
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "PRESERVE",
+                podIdentityAssociations,
+                tags,
+            }, { ...child, dependsOn });
+        };
+        const [agentSpec] = EKS_ADDONS.filter((s) => s.name === "eks-pod-identity-agent");
+        const podIdentityAgent = addon(agentSpec, []);
+        const earlyAddons = EKS_ADDONS.filter((s) => !s.needsNodes && s !== agentSpec)
+            .map((spec) => addon(spec, spec.podIdentity ? [podIdentityAgent] : []));
+
+        const nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: NODE_TRUST, tags }, child);
+        const nodeRolePolicies = NODE_POLICIES.map(
+            (policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: policyArn(policy) }, child),
+        );
+        const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-system`, {
+            description: `System node group of ${a.clusterName}: IMDSv2 only, encrypted gp3 root, no key pair`,
+            metadataOptions: {
+                httpEndpoint: "enabled",
+                httpTokens: "required",
+                // 1 hop: pods cannot reach the node's credentials; add-ons use Pod Identity instead.
+                httpPutResponseHopLimit: 1,
+            },
+            blockDeviceMappings: [{
+                deviceName: "/dev/xvda",
+                ebs: { volumeSize: a.systemPool.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+            }],
+            tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags })),
+            updateDefaultVersion: true,
+            tags,
+        }, child);
+        const systemNodes = new aws.eks.NodeGroup(`${name}-system`, {
+            clusterName: cluster.name,
+            nodeRoleArn: nodeRole.arn,
+            subnetIds: privateSubnetIds,
+            capacityType: "ON_DEMAND",
+            amiType: "AL2023_x86_64_STANDARD",
+            instanceTypes: [...a.systemPool.instanceTypes],
+            scalingConfig: { minSize: a.systemPool.minSize, maxSize: a.systemPool.maxSize, desiredSize: a.systemPool.minSize },
+            updateConfig: { maxUnavailable: 1 },
+            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+            labels: { "paved.io/pool": "system" },
+            taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
+            tags,
+        }, {
+            ...child,
+            dependsOn: [...nodeRolePolicies, ...earlyAddons, podIdentityAgent],
+            // The cluster autoscaler owns the node count after creation; never report it as drift.
+            ignoreChanges: ["scalingConfig.desiredSize"],
+        });
+        EKS_ADDONS.filter((s) => s.needsNodes).forEach((spec) => addon(spec, [systemNodes, podIdentityAgent]));
+
+        // --- What other components consume.
+        this.clusterName = cluster.name;
+        this.endpoint = cluster.endpoint;
+        this.kubeconfig = pulumi.secret(
+            pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data, region]).apply(
+                ([clusterName, endpoint, ca, r]) => eksKubeconfig({ name: clusterName, endpoint, certificateAuthorityData: ca, region: r }),
+            ),
+        );
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { ...child, dependsOn: [systemNodes] });
+        this.vpcId = vpc.id;
+        this.privateSubnetIds = privateSubnetIds;
+        this.publicSubnetIds = publicSubnets.map((s) => s.id);
+        this.oidcProviderArn = oidc.arn;
+        this.oidcIssuerUrl = oidcIssuerUrl;
+        this.kmsKeyArn = secretsKey.arn;
+        this.nodeRoleArn = nodeRole.arn;
+        this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId.apply((id) => id ?? "");
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            endpoint: this.endpoint,
+            kubeconfig: this.kubeconfig,
+            vpcId: this.vpcId,
+            oidcProviderArn: this.oidcProviderArn,
+            kmsKeyArn: this.kmsKeyArn,
+        });
+    }
+
+    /** A role one add-on's ServiceAccount assumes through EKS Pod Identity, with one managed policy. */
+    private podIdentityRole(name: string, policyArn: pulumi.Input<string>, tags: Record<string, string>): aws.iam.Role {
+        const role = new aws.iam.Role(name, { assumeRolePolicy: POD_IDENTITY_TRUST, tags }, { parent: this });
+        new aws.iam.RolePolicyAttachment(name, { role: role.name, policyArn }, { parent: this });
+        return role;
+    }
+}

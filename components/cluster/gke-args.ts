@@ -1,0 +1,160 @@
+import { CostTags, validateCostTags } from "../tags";
+import { Problems, checkCidr, checkKubernetesVersion, isIpv4Cidr, show } from "../validation";
+import { SystemPoolArgs, definedOnly, validateSystemPool } from "./system-pool";
+
+export type ReleaseChannel = "RAPID" | "REGULAR" | "STABLE";
+const RELEASE_CHANNELS: readonly ReleaseChannel[] = ["RAPID", "REGULAR", "STABLE"];
+
+export interface AuthorizedNetwork {
+    /** Source network, e.g. "203.0.113.0/24". */
+    readonly cidrBlock: string;
+    /** What it is, shown in the console, e.g. "office VPN". */
+    readonly displayName: string;
+}
+
+export interface GkeClusterArgs {
+    /** Cost and ownership labels put on every labelable resource. */
+    readonly tags: CostTags;
+    /** GCP project ID, e.g. "acme-platform-dev". */
+    readonly project: string;
+    /** Region of the regional cluster, e.g. "europe-west1". */
+    readonly region: string;
+    /** Kubernetes minor version, e.g. "1.33"; the newest patch of it in the channel is used. */
+    readonly kubernetesVersion: string;
+    /**
+     * Production changes defaults: STABLE channel, deletion protection and a bigger system pool.
+     * @default false
+     */
+    readonly production?: boolean;
+    /**
+     * Release channel GKE upgrades the cluster through.
+     * @default "STABLE" in production, "REGULAR" otherwise
+     */
+    readonly releaseChannel?: ReleaseChannel;
+    /**
+     * Primary range of the node subnet.
+     * @default "10.10.0.0/20"
+     */
+    readonly nodeCidr?: string;
+    /**
+     * Secondary range for pods.
+     * @default "10.16.0.0/14"
+     */
+    readonly podCidr?: string;
+    /**
+     * Secondary range for services.
+     * @default "10.20.0.0/20"
+     */
+    readonly serviceCidr?: string;
+    /**
+     * The /28 the control plane's private endpoint lives in.
+     * @default "172.16.0.0/28"
+     */
+    readonly masterCidr?: string;
+    /**
+     * Open the control plane's public endpoint. Needs `authorizedNetworks`.
+     * @default false: the control plane is reachable only through its private endpoint
+     */
+    readonly publicEndpoint?: boolean;
+    /**
+     * Networks allowed to reach the control plane; never 0.0.0.0/0.
+     * @default none: only the VPC itself reaches the private endpoint
+     */
+    readonly authorizedNetworks?: readonly AuthorizedNetwork[];
+    /**
+     * Refuse `pulumi destroy` of the cluster.
+     * @default true in production, false otherwise
+     */
+    readonly deletionProtection?: boolean;
+    /**
+     * The on-demand system node pool (sizes are per zone).
+     * @default e2-standard-4, sized by `production`
+     */
+    readonly systemPool?: SystemPoolArgs;
+}
+
+export type ResolvedGkeClusterArgs = Required<Omit<GkeClusterArgs, "systemPool">> & {
+    readonly systemPool: Required<SystemPoolArgs>;
+};
+
+export function resolveGkeClusterArgs(args: GkeClusterArgs): ResolvedGkeClusterArgs {
+    const production = args.production ?? false;
+    return {
+        tags: args.tags,
+        project: args.project,
+        region: args.region,
+        kubernetesVersion: args.kubernetesVersion,
+        production,
+        releaseChannel: args.releaseChannel ?? (production ? "STABLE" : "REGULAR"),
+        nodeCidr: args.nodeCidr ?? "10.10.0.0/20",
+        podCidr: args.podCidr ?? "10.16.0.0/14",
+        serviceCidr: args.serviceCidr ?? "10.20.0.0/20",
+        masterCidr: args.masterCidr ?? "172.16.0.0/28",
+        publicEndpoint: args.publicEndpoint ?? false,
+        authorizedNetworks: args.authorizedNetworks ?? [],
+        deletionProtection: args.deletionProtection ?? production,
+        // Sizes are per zone on GKE and a regional cluster has three zones, hence the smaller floor.
+        systemPool: {
+            instanceTypes: ["e2-standard-4"],
+            minSize: 1,
+            maxSize: production ? 3 : 2,
+            diskSizeGiB: 50,
+            ...definedOnly(args.systemPool ?? {}),
+        },
+    };
+}
+
+/** Every problem with GKE cluster arguments; pure, so stack config can report them before any resource exists. */
+export function gkeClusterProblems(args: ResolvedGkeClusterArgs): Problems {
+    const problems = new Problems();
+    problems.addAll("", validateCostTags(args.tags).list);
+    problems.check(
+        /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(args.project),
+        "project",
+        `got ${show(args.project)}: a GCP project ID is 6-30 lowercase letters, digits and "-", e.g. "acme-platform-dev"`,
+    );
+    problems.check(
+        /^[a-z]+-[a-z]+\d+$/.test(args.region),
+        "region",
+        `got ${show(args.region)}: expected a GCP region, e.g. "europe-west1"`,
+    );
+    checkKubernetesVersion(problems, "kubernetesVersion", args.kubernetesVersion);
+    problems.check(
+        RELEASE_CHANNELS.includes(args.releaseChannel),
+        "releaseChannel",
+        `got ${show(args.releaseChannel)}: use one of ${RELEASE_CHANNELS.join(", ")}, e.g. "REGULAR"`,
+    );
+    const ranges = { nodeCidr: "10.10.0.0/20", podCidr: "10.16.0.0/14", serviceCidr: "10.20.0.0/20", masterCidr: "172.16.0.0/28" } as const;
+    for (const [field, example] of Object.entries(ranges) as [keyof typeof ranges, string][]) {
+        checkCidr(problems, field, args[field], example);
+    }
+    if (isIpv4Cidr(args.masterCidr)) {
+        problems.check(
+            args.masterCidr.endsWith("/28"),
+            "masterCidr",
+            `got ${show(args.masterCidr)}: GKE needs exactly a /28 for the control plane, e.g. "172.16.0.0/28"`,
+        );
+    }
+    if (args.publicEndpoint) {
+        problems.check(
+            args.authorizedNetworks.length > 0,
+            "authorizedNetworks",
+            `got ${show(args.authorizedNetworks)}: a public endpoint needs an allow-list, e.g. [{ cidrBlock: "203.0.113.0/24", displayName: "office" }], or set publicEndpoint: false`,
+        );
+    }
+    args.authorizedNetworks.forEach((network, i) => {
+        checkCidr(problems, `authorizedNetworks[${i}].cidrBlock`, network?.cidrBlock, "203.0.113.0/24");
+        problems.check(
+            network?.cidrBlock !== "0.0.0.0/0",
+            `authorizedNetworks[${i}].cidrBlock`,
+            `got "0.0.0.0/0": that opens the control plane to the internet; list your office or VPN networks, e.g. "203.0.113.0/24"`,
+        );
+    });
+    validateSystemPool(problems, "systemPool", args.systemPool);
+    problems.check(
+        args.systemPool.instanceTypes.length <= 1,
+        "systemPool.instanceTypes",
+        `got ${show(args.systemPool.instanceTypes)}: a GKE node pool has one machine type, e.g. ["e2-standard-4"]`,
+    );
+    return problems;
+}

@@ -1,0 +1,186 @@
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { gcpLabels } from "../tags";
+import { GkeClusterArgs, gkeClusterProblems, resolveGkeClusterArgs } from "./gke-args";
+import { gkeKubeconfig } from "./kubeconfig";
+import { KubernetesCluster } from "./kubernetes-cluster";
+
+/** Roles of the node service account: Google's minimal node role, plus pulling images. */
+export const GKE_NODE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"];
+export const GKE_LOGGING_COMPONENTS = ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"];
+export const GKE_MONITORING_COMPONENTS = [
+    "SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "STORAGE", "POD", "DEPLOYMENT", "STATEFULSET", "DAEMONSET", "HPA",
+];
+/** Node metadata that closes every SSH path GCE offers: OS Login only, no project keys, no legacy metadata API. */
+export const GKE_NODE_METADATA = {
+    "block-project-ssh-keys": "true",
+    "enable-oslogin": "true",
+    "disable-legacy-endpoints": "true",
+};
+
+/**
+ * A private regional GKE cluster in its own VPC: private nodes behind Cloud NAT, no public control
+ * plane unless allow-listed, Workload Identity, Dataplane V2, shielded nodes, Secrets encrypted with
+ * Cloud KMS, a release channel, and a small on-demand system pool on a least-privilege service account.
+ */
+export class GkeCluster extends pulumi.ComponentResource implements KubernetesCluster {
+    public readonly cloud = "gcp" as const;
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly endpoint: pulumi.Output<string>;
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly provider: k8s.Provider;
+    public readonly networkId: pulumi.Output<string>;
+    public readonly subnetworkId: pulumi.Output<string>;
+    public readonly nodeServiceAccountEmail: pulumi.Output<string>;
+    public readonly workloadPool: string;
+
+    constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("paved:cluster:GkeCluster", name, {}, opts);
+        const a = resolveGkeClusterArgs(args);
+        gkeClusterProblems(a).throwIfAny("GkeCluster");
+
+        const labels = gcpLabels(a.tags);
+        const child = { parent: this };
+        const project = a.project;
+
+        // --- Network: one subnet with secondary ranges for pods and services; NAT for private nodes.
+        const network = new gcp.compute.Network(`${name}-vpc`, {
+            project,
+            autoCreateSubnetworks: false,
+            routingMode: "REGIONAL",
+        }, child);
+        const subnet = new gcp.compute.Subnetwork(`${name}-nodes`, {
+            project,
+            region: a.region,
+            network: network.id,
+            ipCidrRange: a.nodeCidr,
+            privateIpGoogleAccess: true,
+            secondaryIpRanges: [
+                { rangeName: "pods", ipCidrRange: a.podCidr },
+                { rangeName: "services", ipCidrRange: a.serviceCidr },
+            ],
+            logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
+        }, child);
+        const router = new gcp.compute.Router(`${name}-router`, { project, region: a.region, network: network.id }, child);
+        new gcp.compute.RouterNat(`${name}-nat`, {
+            project,
+            region: a.region,
+            router: router.name,
+            natIpAllocateOption: "AUTO_ONLY",
+            sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+            logConfig: { enable: true, filter: "ERRORS_ONLY" },
+        }, child);
+
+        // --- Identity: a dedicated node service account instead of the broad Compute default.
+        const nodeAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
+            project,
+            accountId: `${name}-nodes`.slice(0, 30),
+            displayName: `GKE nodes of ${name} (least privilege)`,
+        }, child);
+        const nodeRoles = GKE_NODE_ROLES.map((role) => new gcp.projects.IAMMember(`${name}-nodes-${role.split("/")[1]}`, {
+            project,
+            role,
+            member: pulumi.interpolate`serviceAccount:${nodeAccount.email}`,
+        }, child));
+
+        // --- Application-layer Secrets encryption: GKE's service agent may use this key and no other.
+        const keyRing = new gcp.kms.KeyRing(`${name}-keys`, { project, location: a.region }, child);
+        const secretsKey = new gcp.kms.CryptoKey(`${name}-secrets`, {
+            keyRing: keyRing.id,
+            purpose: "ENCRYPT_DECRYPT",
+            rotationPeriod: "7776000s",
+            labels,
+        }, { ...child, protect: a.production });
+        const projectNumber = gcp.organizations.getProjectOutput({ projectId: project }, child).number;
+        const keyGrant = new gcp.kms.CryptoKeyIAMMember(`${name}-secrets-gke`, {
+            cryptoKeyId: secretsKey.id,
+            role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+            member: pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`,
+        }, child);
+
+        const version = gcp.container.getEngineVersionsOutput({ project, location: a.region, versionPrefix: `${a.kubernetesVersion}.` }, child);
+        this.workloadPool = `${project}.svc.id.goog`;
+        const cluster = new gcp.container.Cluster(`${name}-gke`, {
+            project,
+            location: a.region,
+            network: network.id,
+            subnetwork: subnet.id,
+            removeDefaultNodePool: true,
+            initialNodeCount: 1,
+            releaseChannel: { channel: a.releaseChannel },
+            minMasterVersion: version.latestMasterVersion,
+            networkingMode: "VPC_NATIVE",
+            datapathProvider: "ADVANCED_DATAPATH",
+            ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
+            privateClusterConfig: {
+                enablePrivateNodes: true,
+                enablePrivateEndpoint: !a.publicEndpoint,
+                masterIpv4CidrBlock: a.masterCidr,
+                masterGlobalAccessConfig: { enabled: true },
+            },
+            masterAuthorizedNetworksConfig: {
+                cidrBlocks: a.authorizedNetworks.map((n) => ({ cidrBlock: n.cidrBlock, displayName: n.displayName })),
+                gcpPublicCidrsAccessEnabled: false,
+            },
+            masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+            workloadIdentityConfig: { workloadPool: this.workloadPool },
+            enableShieldedNodes: true,
+            databaseEncryption: { state: "ENCRYPTED", keyName: secretsKey.id },
+            loggingConfig: { enableComponents: GKE_LOGGING_COMPONENTS },
+            monitoringConfig: { enableComponents: GKE_MONITORING_COMPONENTS, managedPrometheus: { enabled: true } },
+            maintenancePolicy: { dailyMaintenanceWindow: { startTime: "03:00" } },
+            deletionProtection: a.deletionProtection,
+            resourceLabels: labels,
+        }, { ...child, dependsOn: [keyGrant] });
+
+        const systemPool = new gcp.container.NodePool(`${name}-system`, {
+            project,
+            cluster: cluster.id,
+            location: a.region,
+            initialNodeCount: a.systemPool.minSize,
+            autoscaling: { minNodeCount: a.systemPool.minSize, maxNodeCount: a.systemPool.maxSize },
+            management: { autoRepair: true, autoUpgrade: true },
+            upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },
+            nodeConfig: {
+                machineType: a.systemPool.instanceTypes[0],
+                diskType: "pd-balanced",
+                diskSizeGb: a.systemPool.diskSizeGiB,
+                imageType: "COS_CONTAINERD",
+                serviceAccount: nodeAccount.email,
+                oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+                shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+                workloadMetadataConfig: { mode: "GKE_METADATA" },
+                metadata: GKE_NODE_METADATA,
+                labels: { "paved.io/pool": "system" },
+                resourceLabels: labels,
+                taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
+            },
+        }, {
+            ...child,
+            dependsOn: nodeRoles,
+            // The autoscaler owns the node count after creation; never report it as drift.
+            ignoreChanges: ["initialNodeCount"],
+        });
+
+        this.clusterName = cluster.name;
+        this.endpoint = cluster.endpoint.apply((ip) => `https://${ip}`);
+        this.kubeconfig = pulumi.secret(
+            pulumi.all([cluster.name, this.endpoint, cluster.masterAuth.clusterCaCertificate]).apply(
+                ([clusterName, endpoint, ca]) => gkeKubeconfig({ name: clusterName, endpoint, certificateAuthorityData: ca }),
+            ),
+        );
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { ...child, dependsOn: [systemPool] });
+        this.networkId = network.id;
+        this.subnetworkId = subnet.id;
+        this.nodeServiceAccountEmail = nodeAccount.email;
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            endpoint: this.endpoint,
+            kubeconfig: this.kubeconfig,
+            networkId: this.networkId,
+            nodeServiceAccountEmail: this.nodeServiceAccountEmail,
+        });
+    }
+}

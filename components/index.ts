@@ -1,0 +1,3 @@
+export * from "./cluster";
+export * from "./tags";
+export * from "./validation";

@@ -1,0 +1,28 @@
+// Lint: typescript-eslint's type-aware rules plus Pulumi's own (an Output in a template literal
+// renders as a warning string, not its value — use pulumi.interpolate).
+import pulumi from "@pulumi/eslint-plugin";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["dist/", "node_modules/", "eslint.config.mjs"] },
+    ...tseslint.configs.recommendedTypeChecked,
+    {
+        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        plugins: { pulumi },
+        rules: {
+            "pulumi/no-output-in-template-literal": "error",
+            "pulumi/no-output-instance-in-template-literal": "error",
+            "@typescript-eslint/no-floating-promises": "error",
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+            // Pulumi resources are often created for their side effect alone.
+            "no-new": "off",
+        },
+    },
+    {
+        files: ["test/**/*.ts"],
+        rules: {
+            // chai's `expect(x).to.be.true` is an expression statement by design.
+            "@typescript-eslint/no-unused-expressions": "off",
+        },
+    },
+);
