@@ -23,6 +23,14 @@ export default tseslint.config(
         rules: {
             // chai's `expect(x).to.be.true` is an expression statement by design.
             "@typescript-eslint/no-unused-expressions": "off",
+            // Tests assert on recorded resource inputs: untyped JSON by nature.
+            "@typescript-eslint/no-explicit-any": "off",
+            "@typescript-eslint/no-unsafe-assignment": "off",
+            "@typescript-eslint/no-unsafe-member-access": "off",
+            "@typescript-eslint/no-unsafe-argument": "off",
+            "@typescript-eslint/no-unsafe-call": "off",
+            "@typescript-eslint/no-unsafe-return": "off",
+            "@typescript-eslint/no-non-null-assertion": "off",
         },
     },
 );

@@ -193,7 +193,7 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     const cloud = raw.cloud === "aws" || raw.cloud === "gcp" ? raw.cloud : undefined;
     const addZodIssues = (issues: readonly z.core.$ZodIssue[], prefix: string) => {
         for (const issue of issues) {
-            const path = prefix + issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+            const path = [prefix, ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))].join("").replace(/^\./, "");
             if (issue.code === "unrecognized_keys") {
                 for (const key of issue.keys) {
                     const full = path ? `${path}.${key}` : key;
@@ -210,7 +210,7 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     const clusterSchema = cloud === "gcp" ? gcpCluster : awsCluster;
     const clusterRaw = raw.cluster;
     const cluster = clusterRaw && typeof clusterRaw === "object" ? clusterSchema.safeParse(clusterRaw, { reportInput: true }) : undefined;
-    if (cloud && cluster && !cluster.success) addZodIssues(cluster.error.issues, "cluster.");
+    if (cloud && cluster && !cluster.success) addZodIssues(cluster.error.issues, "cluster");
     if (cloud === "aws" && typeof raw.region === "string" && !AWS_REGION.test(raw.region)) {
         add("region", `got ${show(raw.region)}: not an AWS region name; e.g. us-east-1`);
     }

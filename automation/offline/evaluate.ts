@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
 import { OfflineMocks } from "./mocks";
 import { RecordedResource, Recorder } from "./recorder";
 import { readStackConfig } from "./stack-file";
@@ -12,40 +13,67 @@ export interface StackEvaluation {
     readonly outputs: Record<string, unknown>;
 }
 
-export type StackProgram = () => Promise<Record<string, unknown> | void>;
+export type StackProgram = () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+
+export interface ProgramSettings {
+    readonly project: string;
+    readonly stack: string;
+    /** Flat `namespace:key` config, as Pulumi hands it to a program. */
+    readonly config?: Record<string, string>;
+    readonly secretKeys?: string[];
+}
+
+/** A program failed offline; `cause` is what it threw, `resources` what it had registered by then. */
+export class StackEvaluationError extends Error {
+    constructor(readonly stack: string, readonly cause: Error, readonly resources: RecordedResource[]) {
+        super(cause.message);
+        this.name = "StackEvaluationError";
+    }
+}
 
 let running = false;
 
 /**
- * Runs a stack program in-process under Pulumi's mock runtime with the config of
- * `Pulumi.<stack>.yaml`, and returns every resource it registered and its outputs. No CLI,
- * no credentials, no network. The runtime is process-global: runs must be sequential.
+ * Runs a program in-process under Pulumi's mock runtime and returns every resource it registered
+ * and its outputs. No CLI, no credentials, no network. The runtime is process-global, so runs are
+ * sequential: a second concurrent call is refused rather than corrupting the first.
  */
-export async function evaluateStack(projectDir: string, stack: string, program: StackProgram): Promise<StackEvaluation> {
-    if (running) throw new Error("evaluateStack: another stack is being evaluated; the Pulumi runtime is process-global, so await each run");
+export async function evaluateProgram(settings: ProgramSettings, program: StackProgram): Promise<StackEvaluation> {
+    if (running) throw new Error("evaluateProgram: another program is being evaluated; the Pulumi runtime is process-global, so await each run");
     running = true;
-    const asyncFailures: unknown[] = [];
-    const onRejection = (reason: unknown) => asyncFailures.push(reason);
+    // A throw inside an `apply` surfaces as an unhandled rejection, and the resources waiting on that
+    // output never register; the real runtime ends the program there, and so do we.
+    let onRejection: (reason: unknown) => void = () => undefined;
+    const asyncFailure = new Promise<never>((_, reject) => (onRejection = reject));
+    asyncFailure.catch(() => undefined);
     process.on("unhandledRejection", onRejection);
+    const recorder = new Recorder();
     try {
-        const file = readStackConfig(projectDir, stack);
-        const recorder = new Recorder();
-        await pulumi.runtime.setMocks(new OfflineMocks(recorder), file.project, stack, false);
+        await pulumi.runtime.setMocks(new OfflineMocks(recorder), settings.project, settings.stack, false);
         recorder.attach();
-        pulumi.runtime.setAllConfig(file.config, file.secretKeys);
-
-        let failure: Error | undefined;
-        await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {}).catch((e: unknown) => (failure = asError(e)));
-        // Resources register asynchronously; wait until every registration has reached the monitor.
-        await pulumi.runtime.disconnect();
-        await new Promise((resolve) => setImmediate(resolve));
-        const error = failure ?? (asyncFailures.length > 0 ? asError(asyncFailures[0]) : undefined);
-        if (error) throw error;
+        pulumi.runtime.setAllConfig(settings.config ?? {}, settings.secretKeys ?? []);
+        const run = async () => {
+            try {
+                await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {});
+            } finally {
+                // Resources register asynchronously; wait until every registration has reached the
+                // monitor, also after a failure, so the caller sees exactly what was registered.
+                await pulumi.runtime.disconnect();
+            }
+        };
+        try {
+            await Promise.race([run(), asyncFailure]);
+        } catch (e) {
+            // The failed program's pending outputs are abandoned on purpose; clear them so the
+            // runtime does not report them as leaks when the process exits.
+            forgetPendingPromises();
+            throw new StackEvaluationError(settings.stack, asError(e), recorder.resources);
+        }
 
         const root = recorder.resources.find((r) => r.type === "pulumi:pulumi:Stack");
         return {
-            project: file.project,
-            stack,
+            project: settings.project,
+            stack: settings.stack,
             resources: recorder.resources,
             outputs: root ? recorder.outputsOf(root.urn) : {},
         };
@@ -53,6 +81,17 @@ export async function evaluateStack(projectDir: string, stack: string, program: 
         process.off("unhandledRejection", onRejection);
         running = false;
     }
+}
+
+/** Evaluates the program with the config of `<projectDir>/Pulumi.<stack>.yaml`, read as Pulumi reads it. */
+export async function evaluateStack(projectDir: string, stack: string, program: StackProgram): Promise<StackEvaluation> {
+    const file = readStackConfig(projectDir, stack);
+    return evaluateProgram({ project: file.project, stack, config: file.config, secretKeys: file.secretKeys }, program);
+}
+
+/** The SDK's leak detector, which it keeps internal: reading it also clears it. */
+function forgetPendingPromises(): void {
+    (debuggable as unknown as { leakedPromises?: () => unknown }).leakedPromises?.();
 }
 
 function asError(e: unknown): Error {

@@ -67,7 +67,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const inputs = args.inputs as Inputs;
         const physicalName = str(inputs.name) || `${args.name}-${shortHash(args.type + args.name, 7)}`;
-        const id = args.id || (args.type.startsWith("gcp:") ? physicalName : `${args.name}-${shortHash(args.name)}`);
+        const id = args.id || this.idOf(args.type, physicalName, inputs) || `${args.name}-${shortHash(args.name)}`;
         const region = this.awsRegion(args.provider);
         const state: Inputs = { ...inputs, ...(args.custom ? { name: physicalName } : {}) };
         if (args.type.startsWith("aws:")) {
@@ -78,6 +78,24 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         }
         Object.assign(state, this.computed(args.type, physicalName, inputs, region));
         return { id, state };
+    }
+
+    /** Ids in the form the cloud reports them, for the types whose id other resources consume. */
+    private idOf(type: string, physicalName: string, inputs: Inputs): string | undefined {
+        switch (type) {
+            case "gcp:kms/keyRing:KeyRing":
+                return `projects/${str(inputs.project)}/locations/${str(inputs.location)}/keyRings/${physicalName}`;
+            case "gcp:kms/cryptoKey:CryptoKey":
+                return `${str(inputs.keyRing)}/cryptoKeys/${physicalName}`;
+            case "gcp:compute/network:Network":
+                return `projects/${str(inputs.project)}/global/networks/${physicalName}`;
+            case "gcp:compute/subnetwork:Subnetwork":
+                return `projects/${str(inputs.project)}/regions/${str(inputs.region)}/subnetworks/${physicalName}`;
+            case "gcp:container/cluster:Cluster":
+                return `projects/${str(inputs.project)}/locations/${str(inputs.location)}/clusters/${physicalName}`;
+            default:
+                return type.startsWith("gcp:") ? physicalName : undefined;
+        }
     }
 
     /** Outputs that only the cloud knows, for the resource types other resources read from. */

@@ -69,7 +69,7 @@ export function readStackConfig(projectDir: string, stack: string): StackFileCon
             config[key] = SECRET_PLACEHOLDER;
             secretKeys.add(key);
         } else {
-            config[key] = typeof value === "object" ? JSON.stringify(value) : String(value);
+            config[key] = typeof value === "string" ? value : JSON.stringify(value);
             secretKeys.delete(key);
         }
     };

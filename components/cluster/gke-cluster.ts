@@ -109,7 +109,12 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
             removeDefaultNodePool: true,
             initialNodeCount: 1,
             releaseChannel: { channel: a.releaseChannel },
-            minMasterVersion: version.latestMasterVersion,
+            minMasterVersion: version.latestMasterVersion.apply((v) => {
+                if (!v) {
+                    throw new Error(`GkeCluster ${name}: GKE offers no Kubernetes ${a.kubernetesVersion} in ${a.region}; choose a version the ${a.releaseChannel} channel offers, e.g. "1.33"`);
+                }
+                return v;
+            }),
             networkingMode: "VPC_NATIVE",
             datapathProvider: "ADVANCED_DATAPATH",
             ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },

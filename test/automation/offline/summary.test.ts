@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { displayValue, formatEvaluation, summarizeComponents } from "../../../automation/offline/summary";
+import { runProgram } from "../../harness";
+
+class Box extends pulumi.ComponentResource {
+    constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+        super("test:index:Box", name, {}, opts);
+        const inner = new pulumi.ComponentResource("test:index:Inner", `${name}-inner`, {}, { parent: this });
+        new pulumi.CustomResource("test:index:Thing", `${name}-a`, {}, { parent: this });
+        new pulumi.CustomResource("test:index:Thing", `${name}-b`, {}, { parent: inner });
+        new pulumi.CustomResource("test:index:Other", `${name}-c`, {}, { parent: inner });
+        this.registerOutputs({});
+    }
+}
+
+describe("offline summary", () => {
+    it("counts each top-level component's whole subtree by type, and masks secret outputs", async () => {
+        const run = await runProgram(() => {
+            new Box("box");
+            new pulumi.CustomResource("test:index:Loose", "loose", {});
+            return { name: "box", password: pulumi.secret("hunter2") };
+        });
+        expect(summarizeComponents(run.resources)).to.deep.equal([
+            { type: "test:index:Box", name: "box", total: 3, byType: { "test:index:Thing": 2, "test:index:Other": 1 } },
+        ]);
+        const text = formatEvaluation(run);
+        expect(text).to.include('test:index:Box "box": 3 resources').and.include('test:index:Loose "loose"');
+        expect(text).to.include("password: [secret]").and.not.include("hunter2");
+        expect(displayValue("x".repeat(100))).to.have.length(90);
+    });
+});

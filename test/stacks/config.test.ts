@@ -1,0 +1,117 @@
+import { expect } from "chai";
+import { StackConfigError, loadStackConfig } from "../../stacks/config";
+import { program } from "../../stacks/program";
+import { runFailing } from "../harness";
+
+/** A valid AWS stack, as Pulumi hands it to the program: flat strings, objects as JSON. */
+const awsConfig: Record<string, string> = {
+    "paved:cloud": "aws",
+    "paved:role": "regional",
+    "paved:environment": "staging",
+    "paved:region": "us-west-2",
+    "paved:domain": "staging.example.com",
+    "paved:owner": "platform-team",
+    "paved:costCenter": "1234",
+    "paved:cluster": JSON.stringify({ kubernetesVersion: "1.33", systemPool: { minSize: 1, maxSize: 3 } }),
+};
+
+function failureOf(config: Record<string, string>, isSecret?: (key: string) => boolean): StackConfigError {
+    try {
+        loadStackConfig(config, { stack: "staging", isSecret });
+    } catch (e) {
+        if (e instanceof StackConfigError) return e;
+        throw e;
+    }
+    throw new Error("expected the config to be rejected");
+}
+
+describe("stack config", () => {
+    it("reads every setting into one typed object with defaults derived from the environment", () => {
+        const config = loadStackConfig(awsConfig, { stack: "staging" });
+        expect(config.cloud).to.equal("aws");
+        expect(config.production).to.equal(false);
+        expect(config.tags).to.deep.equal({ environment: "staging", owner: "platform-team", costCenter: "1234", extra: {} });
+        expect(config.cluster).to.deep.include({ kubernetesVersion: "1.33", systemPool: { minSize: 1, maxSize: 3 } });
+        expect(loadStackConfig({ ...awsConfig, "paved:environment": "prod" }, { stack: "p" }).production).to.equal(true);
+    });
+
+    it("reads a GCP stack with its project", () => {
+        const config = loadStackConfig(
+            { ...awsConfig, "paved:cloud": "gcp", "paved:region": "europe-west1", "paved:gcpProject": "acme-platform-dev" },
+            { stack: "dev-gcp" },
+        );
+        expect(config.cloud === "gcp" && config.cluster.project).to.equal("acme-platform-dev");
+    });
+
+    it("lists every bad key at once with the value received, the reason and a valid example", () => {
+        const error = failureOf({
+            ...awsConfig,
+            "paved:cloud": "azure",
+            "paved:environment": "Prod!",
+            "paved:domain": "not a domain",
+            "paved:clustr": "{}",
+        });
+        expect(error.problems.map((p) => p.propertyPath)).to.have.members([
+            "paved:cloud",
+            "paved:environment",
+            "paved:domain",
+            "paved:clustr",
+        ]);
+        expect(error.message).to.match(/^Pulumi\.staging\.yaml: 4 invalid config value\(s\); nothing was created:/);
+        const cloud = error.problems.find((p) => p.propertyPath === "paved:cloud")!;
+        expect(cloud.reason).to.include('got "azure"').and.include('"aws"|"gcp"').and.include("e.g. aws");
+        const typo = error.problems.find((p) => p.propertyPath === "paved:clustr")!;
+        expect(typo.reason).to.include("unknown key").and.include("paved:cluster");
+    });
+
+    it("reports the components' own rules against the config keys they came from", () => {
+        const error = failureOf({
+            ...awsConfig,
+            "paved:owner": "",
+            "paved:region": "europe-west1",
+            "paved:cluster": JSON.stringify({ kubernetesVersion: 1.3, availabilityZoneCount: 1, systemPool: { minSize: 4, maxSize: 2 }, publicEndpoint: true }),
+        });
+        expect(error.problems.map((p) => p.propertyPath)).to.have.members([
+            "paved:owner",
+            "paved:region",
+            "paved:cluster.kubernetesVersion",
+        ]);
+        // Shape first: once the version is quoted, the semantic rules report the rest, all at once.
+        const second = failureOf({
+            ...awsConfig,
+            "paved:cluster": JSON.stringify({ kubernetesVersion: "1.3", availabilityZoneCount: 1, systemPool: { minSize: 4, maxSize: 2 }, publicEndpoint: true }),
+        });
+        expect(second.problems.map((p) => p.propertyPath)).to.deep.equal([
+            "paved:cluster.kubernetesVersion",
+            "paved:cluster.availabilityZoneCount",
+            "paved:cluster.publicAccessCidrs",
+            "paved:cluster.systemPool.minSize",
+        ]);
+        expect(second.problems[3].reason).to.include("minSize 4 > maxSize 2");
+    });
+
+    it("flags keys of the other cloud and requires a GCP project on GCP", () => {
+        const gcp = failureOf({
+            ...awsConfig,
+            "paved:cloud": "gcp",
+            "paved:region": "europe-west1",
+            "paved:cluster": JSON.stringify({ kubernetesVersion: "1.33", natGateways: "single" }),
+        });
+        expect(gcp.problems.map((p) => p.propertyPath)).to.have.members(["paved:cluster.natGateways", "paved:gcpProject"]);
+    });
+
+    it("never prints the value of a secret config key", () => {
+        const error = failureOf({ ...awsConfig, "paved:owner": "" }, (key) => key === "paved:owner");
+        expect(error.problems).to.deep.equal([{ propertyPath: "paved:owner", reason: "invalid (its value is secret and not shown)" }]);
+    });
+
+    it("stops the stack program before it registers any resource", async () => {
+        const failure = await runFailing(program, {
+            stack: "staging",
+            config: { ...awsConfig, "paved:cloud": "azure", "paved:owner": "", "paved:cluster": "{}" },
+        });
+        expect(failure.cause).to.be.instanceOf(StackConfigError);
+        expect((failure.cause as StackConfigError).problems.map((p) => p.propertyPath)).to.have.members(["paved:cloud", "paved:owner"]);
+        expect(failure.resources.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
+    });
+});
