@@ -3,13 +3,19 @@ import { expect } from "chai";
 import { displayValue, formatEvaluation, summarizeComponents } from "../../../automation/offline/summary";
 import { runProgram } from "../../harness";
 
+class Fake extends pulumi.CustomResource {
+    constructor(type: string, name: string, opts?: pulumi.CustomResourceOptions) {
+        super(type, name, {}, opts);
+    }
+}
+
 class Box extends pulumi.ComponentResource {
     constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
         super("test:index:Box", name, {}, opts);
         const inner = new pulumi.ComponentResource("test:index:Inner", `${name}-inner`, {}, { parent: this });
-        new pulumi.CustomResource("test:index:Thing", `${name}-a`, {}, { parent: this });
-        new pulumi.CustomResource("test:index:Thing", `${name}-b`, {}, { parent: inner });
-        new pulumi.CustomResource("test:index:Other", `${name}-c`, {}, { parent: inner });
+        new Fake("test:index:Thing", `${name}-a`, { parent: this });
+        new Fake("test:index:Thing", `${name}-b`, { parent: inner });
+        new Fake("test:index:Other", `${name}-c`, { parent: inner });
         this.registerOutputs({});
     }
 }
@@ -18,7 +24,7 @@ describe("offline summary", () => {
     it("counts each top-level component's whole subtree by type, and masks secret outputs", async () => {
         const run = await runProgram(() => {
             new Box("box");
-            new pulumi.CustomResource("test:index:Loose", "loose", {});
+            new Fake("test:index:Loose", "loose");
             return { name: "box", password: pulumi.secret("hunter2") };
         });
         expect(summarizeComponents(run.resources)).to.deep.equal([
