@@ -20,6 +20,17 @@ export const GKE_NODE_METADATA = {
 };
 
 /**
+ * A valid service-account ID from a resource name: GCP wants 6-30 characters of lowercase letters,
+ * digits and "-", starting with a letter and not ending with "-".
+ */
+export function serviceAccountId(name: string): string {
+    let id = name.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+    if (!/^[a-z]/.test(id)) id = `sa-${id}`;
+    id = id.slice(0, 30).replace(/-+$/, "");
+    return id.padEnd(6, "0");
+}
+
+/**
  * A private regional GKE cluster in its own VPC: private nodes behind Cloud NAT, no public control
  * plane unless allow-listed, Workload Identity, Dataplane V2, shielded nodes, Secrets encrypted with
  * Cloud KMS, a release channel, and a small on-demand system pool on a least-privilege service account.
@@ -75,7 +86,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         // --- Identity: a dedicated node service account instead of the broad Compute default.
         const nodeAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
             project,
-            accountId: `${name}-nodes`.slice(0, 30),
+            accountId: serviceAccountId(`${name}-nodes`),
             displayName: `GKE nodes of ${name} (least privilege)`,
         }, child);
         const nodeRoles = GKE_NODE_ROLES.map((role) => new gcp.projects.IAMMember(`${name}-nodes-${role.split("/")[1]}`, {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { GKE_NODE_ROLES, GkeCluster, GkeClusterArgs, gkeClusterProblems, resolveGkeClusterArgs } from "../../../components/cluster";
+import { GKE_NODE_ROLES, GkeCluster, GkeClusterArgs, gkeClusterProblems, resolveGkeClusterArgs, serviceAccountId } from "../../../components/cluster";
 import { MOCK_GCP_PROJECT_NUMBER } from "../../../automation/offline/cloud-answers";
 import { StackEvaluation, inputsOf, isSecret, ofType, one, runFailing, runProgram } from "../../harness";
 import { tagArgumentsOf } from "../../taggable";
@@ -169,5 +169,14 @@ describe("GkeCluster", () => {
             });
             expect(failure.message).to.include("GKE offers no Kubernetes 1.20 in europe-west1");
         });
+    });
+});
+
+describe("serviceAccountId", () => {
+    it("keeps a valid name and repairs what GCP would reject", () => {
+        expect(serviceAccountId("paved-dev-gcp-nodes")).to.equal("paved-dev-gcp-nodes");
+        expect(serviceAccountId("paved-prod-europe-west1-nodes-x")).to.equal("paved-prod-europe-west1-nodes");
+        expect(serviceAccountId("Team_A")).to.equal("team-a");
+        expect(serviceAccountId("1a")).to.equal("sa-1a0");
     });
 });
