@@ -13,6 +13,7 @@ import {
     clusterAdminPolicyArn,
     managedPolicyArn,
 } from "./eks-iam";
+import { launchTemplateRef, nodeLaunchTemplate } from "./eks-launch-template";
 import { eksKubeconfig } from "./kubeconfig";
 import { KubernetesCluster } from "./kubernetes-cluster";
 import { subnetLayout } from "./subnets";
@@ -192,20 +193,9 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         const nodeRolePolicies = NODE_POLICIES.map(
             (policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: policyArn(policy) }, child),
         );
-        const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-system`, {
+        const launchTemplate = nodeLaunchTemplate(`${name}-system`, {
             description: `System node group of ${a.clusterName}: IMDSv2 only, encrypted gp3 root, no key pair`,
-            metadataOptions: {
-                httpEndpoint: "enabled",
-                httpTokens: "required",
-                // 1 hop: pods cannot reach the node's credentials; add-ons use Pod Identity instead.
-                httpPutResponseHopLimit: 1,
-            },
-            blockDeviceMappings: [{
-                deviceName: "/dev/xvda",
-                ebs: { volumeSize: a.systemPool.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
-            }],
-            tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags })),
-            updateDefaultVersion: true,
+            diskSizeGiB: a.systemPool.diskSizeGiB,
             tags,
         }, child);
         const systemNodes = new aws.eks.NodeGroup(`${name}-system`, {
@@ -217,7 +207,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             instanceTypes: [...a.systemPool.instanceTypes],
             scalingConfig: { minSize: a.systemPool.minSize, maxSize: a.systemPool.maxSize, desiredSize: a.systemPool.minSize },
             updateConfig: { maxUnavailable: 1 },
-            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+            launchTemplate: launchTemplateRef(launchTemplate),
             labels: { "paved.io/pool": "system" },
             taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
             tags,

@@ -7,3 +7,4 @@ export * from "./kubernetes-cluster";
 export * from "./subnets";
 export * from "./system-pool";
 export { CLUSTER_POLICIES, EKS_ADDONS, NODE_POLICIES } from "./eks-iam";
+export * from "./eks-launch-template";

@@ -1,0 +1,30 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The launch template every EKS node group of the platform uses: IMDSv2 only with one hop (pods
+ * cannot reach the node's credentials; add-ons use Pod Identity), an encrypted gp3 root volume, no
+ * key pair and no security groups of its own (EKS applies the cluster security group).
+ */
+export function nodeLaunchTemplate(
+    name: string,
+    args: { readonly description: string; readonly diskSizeGiB: number; readonly tags: Record<string, string> },
+    opts: pulumi.CustomResourceOptions,
+): aws.ec2.LaunchTemplate {
+    return new aws.ec2.LaunchTemplate(name, {
+        description: args.description,
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+        blockDeviceMappings: [{
+            deviceName: "/dev/xvda",
+            ebs: { volumeSize: args.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+        }],
+        tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: args.tags })),
+        updateDefaultVersion: true,
+        tags: args.tags,
+    }, opts);
+}
+
+/** The launch template reference a node group takes. */
+export function launchTemplateRef(template: aws.ec2.LaunchTemplate): aws.types.input.eks.NodeGroupLaunchTemplate {
+    return { id: template.id, version: template.latestVersion.apply(String) };
+}
