@@ -91,12 +91,13 @@ export function checkIntegerIn(
 
 /** A node pool's size range: non-empty and ordered. */
 export function checkSizeRange(problems: Problems, path: string, min: unknown, max: unknown): void {
-    checkIntegerIn(problems, `${path}.minSize`, min, 0, 1000, 1);
-    checkIntegerIn(problems, `${path}.maxSize`, max, 1, 1000, 3);
+    const at = (field: string) => (path ? `${path}.${field}` : field);
+    checkIntegerIn(problems, at("minSize"), min, 0, 1000, 1);
+    checkIntegerIn(problems, at("maxSize"), max, 1, 1000, 3);
     if (Number.isInteger(min) && Number.isInteger(max)) {
         problems.check(
             (min as number) <= (max as number),
-            `${path}.minSize`,
+            at("minSize"),
             `got minSize ${show(min)} > maxSize ${show(max)}: the size range is empty; set minSize <= maxSize, e.g. minSize 1, maxSize 3`,
         );
     }

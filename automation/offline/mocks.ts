@@ -111,6 +111,15 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                     vpcConfig: { ...(inputs.vpcConfig as Inputs), clusterSecurityGroupId: `sg-${shortHash(hex, 17)}` },
                     status: "ACTIVE",
                 };
+            case "aws:eks/nodeGroup:NodeGroup": {
+                // With a name prefix, the provider appends a 26-digit unique suffix.
+                const nodeGroupName = str(inputs.nodeGroupName) || `${str(inputs.nodeGroupNamePrefix) || physicalName}${"2026".padEnd(26, "0")}`;
+                return {
+                    nodeGroupName,
+                    resources: [{ autoscalingGroups: [{ name: `eks-${nodeGroupName}-${shortHash(nodeGroupName, 8)}-0000-0000-0000-${shortHash(hex, 12)}` }] }],
+                    status: "ACTIVE",
+                };
+            }
             case "aws:ec2/launchTemplate:LaunchTemplate":
                 return { latestVersion: 1, defaultVersion: 1 };
             case "gcp:container/cluster:Cluster":

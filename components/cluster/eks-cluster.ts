@@ -37,6 +37,8 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     public readonly kmsKeyArn: pulumi.Output<string>;
     public readonly nodeRoleArn: pulumi.Output<string>;
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
+    public readonly region: pulumi.Output<string>;
+    public readonly kubernetesVersion: string;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:cluster:EksCluster", name, {}, opts);
@@ -235,6 +237,8 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         this.oidcIssuerUrl = oidcIssuerUrl;
         this.kmsKeyArn = secretsKey.arn;
         this.nodeRoleArn = nodeRole.arn;
+        this.region = region;
+        this.kubernetesVersion = a.kubernetesVersion;
         this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId.apply((id) => id ?? "");
 
         this.registerOutputs({

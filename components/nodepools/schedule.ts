@@ -96,6 +96,10 @@ function toCrons(s: ScheduleArgs, path: string, problems: Problems): CronWindow 
     problems.check(start !== undefined, `${path}.start`, `got ${show(h.start)}: expected a 24-hour time "HH:MM", e.g. "07:00"`);
     problems.check(end !== undefined, `${path}.end`, `got ${show(h.end)}: expected a 24-hour time "HH:MM", e.g. "20:00"`);
     if (!days || !start || !end) return undefined;
+    if (h.start === h.end) {
+        problems.add(path, `got start ${show(h.start)} = end ${show(h.end)}: the window never has capacity up; give it on-hours, e.g. { days: "Mon-Fri", start: "07:00", end: "20:00" }`);
+        return undefined;
+    }
     // A window past midnight ends on the following days.
     const endDays = end.hour * 60 + end.minute <= start.hour * 60 + start.minute ? days.map((d) => (d + 1) % 7) : days;
     return {

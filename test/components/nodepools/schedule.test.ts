@@ -47,6 +47,7 @@ describe("schedule", () => {
             const problems = scheduleProblems({ timeZone: "UTC", startCron: "0 7 * * 1", endCron: "0 7 * * 1" }).list;
             expect(problems.map((p) => p.propertyPath)).to.deep.equal(["schedule"]);
             expect(problems[0].reason).to.include("never has capacity up");
+            expect(paths({ ...berlin, end: "07:00" })).to.deep.equal(["schedule"]);
         });
         it("with a clear reason naming the value and an example", () => {
             const [problem] = scheduleProblems({ ...berlin, timeZone: "Mars/Base" }).list;

@@ -1,0 +1,103 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EksCluster } from "../cluster/eks-cluster";
+import { launchTemplateRef, nodeLaunchTemplate } from "../cluster/eks-launch-template";
+import { awsTags } from "../tags";
+import { PoolCostInput } from "./cost";
+import { DISCOVERY_ENABLED_TAG, discoveryOwnerTag, eksTaintEffect, nodeTemplateTags } from "./eks-autoscaler-tags";
+import { ResolvedSpotPoolArgs, SpotPoolArgs, poolLabels, resolveSpotPoolArgs, spotPoolCostInput } from "./spot-pool-args";
+
+export interface EksSpotNodePoolArgs extends SpotPoolArgs {
+    /** The cluster the pool joins (its node role and private subnets). */
+    readonly cluster: EksCluster;
+}
+
+type Capacity = "spot" | "ondemand";
+
+/**
+ * A spot managed node group (with an optional on-demand sibling for when spot capacity is gone):
+ * several instance types, IMDSv2, encrypted gp3, no key pair or remote access, autoscaler discovery
+ * and node-template tags so it scales up from zero, and optional night/weekend scheduled actions.
+ */
+export class EksSpotNodePool extends pulumi.ComponentResource {
+    public readonly poolName: string;
+    public readonly settings: ResolvedSpotPoolArgs;
+    public readonly spotNodeGroupName: pulumi.Output<string>;
+    public readonly fallbackNodeGroupName?: pulumi.Output<string>;
+
+    constructor(name: string, args: EksSpotNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("paved:nodepools:EksSpotNodePool", name, {}, opts);
+        const a = resolveSpotPoolArgs(args, "aws", "EksSpotNodePool");
+        const { cluster } = args;
+        const child = { parent: this };
+        const tags = awsTags(a.tags);
+        const template = nodeLaunchTemplate(`${name}-nodes`, {
+            description: `Node pool ${name}: IMDSv2 only, encrypted gp3 root, no key pair`,
+            diskSizeGiB: a.diskSizeGiB,
+            tags,
+        }, child);
+
+        const nodeGroup = (capacity: Capacity) => {
+            const labels = poolLabels(name, capacity === "spot" ? "spot" : "on-demand", a);
+            // The fallback starts empty: the autoscaler grows it only when spot groups cannot scale.
+            const minSize = capacity === "spot" ? a.minSize : 0;
+            const group = new aws.eks.NodeGroup(`${name}-${capacity}`, {
+                clusterName: cluster.clusterName,
+                nodeGroupNamePrefix: `${name}-${capacity}-`,
+                nodeRoleArn: cluster.nodeRoleArn,
+                subnetIds: cluster.privateSubnetIds,
+                capacityType: capacity === "spot" ? "SPOT" : "ON_DEMAND",
+                amiType: "AL2023_x86_64_STANDARD",
+                instanceTypes: [...a.instanceTypes],
+                scalingConfig: { minSize, maxSize: a.maxSize, desiredSize: minSize },
+                updateConfig: { maxUnavailablePercentage: 33 },
+                launchTemplate: launchTemplateRef(template),
+                labels,
+                taints: a.taints.map((t) => ({ key: t.key, value: t.value, effect: eksTaintEffect(t.effect) })),
+                tags,
+            }, {
+                ...child,
+                // The autoscaler and the schedule own the node count; never report it as drift.
+                ignoreChanges: ["scalingConfig.desiredSize"],
+            });
+            const asgName = group.resources.apply((r) => r[0].autoscalingGroups[0].name);
+            this.tagGroup(`${name}-${capacity}`, asgName, cluster.clusterName, nodeTemplateTags(labels, a.taints));
+            if (a.schedule) {
+                const s = a.schedule;
+                const action = (when: "scale-down" | "scale-up", recurrence: string, size: { min: number; max: number }) =>
+                    new aws.autoscaling.Schedule(`${name}-${capacity}-${when}`, {
+                        scheduledActionName: `${name}-${capacity}-${when}`,
+                        autoscalingGroupName: asgName,
+                        recurrence,
+                        timeZone: s.timeZone,
+                        minSize: size.min,
+                        maxSize: size.max,
+                        desiredCapacity: size.min,
+                    }, child);
+                action("scale-down", s.endCron, { min: 0, max: 0 });
+                action("scale-up", s.startCron, { min: minSize, max: a.maxSize });
+            }
+            return group;
+        };
+
+        this.poolName = name;
+        this.settings = a;
+        this.spotNodeGroupName = nodeGroup("spot").nodeGroupName;
+        if (a.onDemandFallback) this.fallbackNodeGroupName = nodeGroup("ondemand").nodeGroupName;
+        this.registerOutputs({ spotNodeGroupName: this.spotNodeGroupName, fallbackNodeGroupName: this.fallbackNodeGroupName });
+    }
+
+    /** What the cost report needs to know of this pool. */
+    costInput(): PoolCostInput {
+        return spotPoolCostInput(this.poolName, this.settings);
+    }
+
+    /** Managed node group tags stop at the node group; the autoscaler reads them on the ASG. */
+    private tagGroup(prefix: string, asgName: pulumi.Output<string>, clusterName: pulumi.Output<string>, templateTags: Record<string, string>): void {
+        const tag = (suffix: string, key: pulumi.Input<string>, value: string) =>
+            new aws.autoscaling.Tag(`${prefix}-${suffix}`, { autoscalingGroupName: asgName, tag: { key, value, propagateAtLaunch: false } }, { parent: this });
+        tag("discovery-enabled", DISCOVERY_ENABLED_TAG, "true");
+        tag("discovery-owner", clusterName.apply(discoveryOwnerTag), "owned");
+        for (const [key, value] of Object.entries(templateTags)) tag(key.split("/node-template/")[1].replace(/\//g, "-"), key, value);
+    }
+}

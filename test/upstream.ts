@@ -1,0 +1,39 @@
+/** Checks generated Helm values against the upstream chart copies in ../shared/upstream/helm. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { HelmChartPin } from "../components/helm";
+import { REPO_ROOT } from "./harness";
+
+export const UPSTREAM_DIR = path.join(REPO_ROOT, "..", "shared", "upstream");
+
+function readYaml(file: string): unknown {
+    return parse(fs.readFileSync(file, "utf8"));
+}
+
+export function upstreamChart(chart: string): { version: string; appVersion: string; values: unknown } {
+    const dir = path.join(UPSTREAM_DIR, "helm", chart);
+    const meta = readYaml(path.join(dir, "Chart.yaml")) as { version: string; appVersion: string };
+    return { version: meta.version, appVersion: meta.appVersion, values: readYaml(path.join(dir, "values.yaml")) };
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Every key path in `values` that the pinned upstream chart's values.yaml does not have. Below an
+ * empty upstream map (`podAnnotations: {}`), or a value the pin declares free-form, any key is valid.
+ */
+export function unknownValuePaths(values: Record<string, unknown>, pin: HelmChartPin): string[] {
+    const upstream = upstreamChart(pin.chart).values;
+    const unknown: string[] = [];
+    const walk = (ours: unknown, theirs: unknown, at: string) => {
+        if (!isMap(ours) || !isMap(theirs) || Object.keys(theirs).length === 0 || pin.freeFormValues?.includes(at)) return;
+        for (const [key, value] of Object.entries(ours)) {
+            const next = at ? `${at}.${key}` : key;
+            if (!(key in theirs)) unknown.push(next);
+            else walk(value, theirs[key], next);
+        }
+    };
+    walk(values, upstream, "");
+    return unknown;
+}
