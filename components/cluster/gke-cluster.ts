@@ -45,6 +45,10 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
     public readonly subnetworkId: pulumi.Output<string>;
     public readonly nodeServiceAccountEmail: pulumi.Output<string>;
     public readonly workloadPool: string;
+    /** The cluster's full ID, which node pools attach to. */
+    public readonly clusterId: pulumi.Output<string>;
+    public readonly project: string;
+    public readonly region: string;
 
     constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:cluster:GkeCluster", name, {}, opts);
@@ -187,6 +191,9 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
             ),
         );
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { ...child, dependsOn: [systemPool] });
+        this.clusterId = cluster.id;
+        this.project = project;
+        this.region = a.region;
         this.networkId = network.id;
         this.subnetworkId = subnet.id;
         this.nodeServiceAccountEmail = nodeAccount.email;

@@ -20,8 +20,3 @@ export function nodeTemplateTags(labels: Readonly<Record<string, string>>, taint
     for (const t of taints) tags[`${PREFIX}/node-template/taint/${t.key}`] = `${t.value ?? ""}:${t.effect}`;
     return tags;
 }
-
-/** EKS spells taint effects in upper snake case. */
-export function eksTaintEffect(effect: Taint["effect"]): string {
-    return { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" }[effect];
-}

@@ -4,8 +4,8 @@ import { EksCluster } from "../cluster/eks-cluster";
 import { launchTemplateRef, nodeLaunchTemplate } from "../cluster/eks-launch-template";
 import { awsTags } from "../tags";
 import { PoolCostInput } from "./cost";
-import { DISCOVERY_ENABLED_TAG, discoveryOwnerTag, eksTaintEffect, nodeTemplateTags } from "./eks-autoscaler-tags";
-import { ResolvedSpotPoolArgs, SpotPoolArgs, poolLabels, resolveSpotPoolArgs, spotPoolCostInput } from "./spot-pool-args";
+import { DISCOVERY_ENABLED_TAG, discoveryOwnerTag, nodeTemplateTags } from "./eks-autoscaler-tags";
+import { ResolvedSpotPoolArgs, SpotPoolArgs, cloudTaint, poolLabels, resolveSpotPoolArgs, spotPoolCostInput } from "./spot-pool-args";
 
 export interface EksSpotNodePoolArgs extends SpotPoolArgs {
     /** The cluster the pool joins (its node role and private subnets). */
@@ -53,7 +53,7 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
                 updateConfig: { maxUnavailablePercentage: 33 },
                 launchTemplate: launchTemplateRef(template),
                 labels,
-                taints: a.taints.map((t) => ({ key: t.key, value: t.value, effect: eksTaintEffect(t.effect) })),
+                taints: a.taints.map(cloudTaint),
                 tags,
             }, {
                 ...child,

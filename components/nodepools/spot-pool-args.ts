@@ -143,3 +143,9 @@ export function spotPoolCostInput(pool: string, a: ResolvedSpotPoolArgs): PoolCo
 export function poolLabels(pool: string, capacity: "spot" | "on-demand", a: ResolvedSpotPoolArgs): Record<string, string> {
     return { ...a.labels, "paved.io/pool": pool, "paved.io/capacity": capacity };
 }
+
+/** EKS and GKE APIs spell taint effects in upper snake case. */
+export function cloudTaint(t: Taint): { key: string; value: string; effect: string } {
+    const effect = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" }[t.effect];
+    return { key: t.key, value: t.value ?? "", effect };
+}

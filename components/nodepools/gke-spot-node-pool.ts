@@ -1,0 +1,104 @@
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GKE_NODE_METADATA, GkeCluster } from "../cluster/gke-cluster";
+import { onCluster } from "../cluster/kubernetes-cluster";
+import { gcpLabels } from "../tags";
+import { PoolCostInput } from "./cost";
+import { ResolvedSpotPoolArgs, SpotPoolArgs, Taint, cloudTaint, poolLabels, resolveSpotPoolArgs, spotPoolCostInput } from "./spot-pool-args";
+
+export interface GkeSpotNodePoolArgs extends SpotPoolArgs {
+    /** The cluster the pools join (its node service account). */
+    readonly cluster: GkeCluster;
+}
+
+/** Nodes of a custom ComputeClass carry this label and taint; workloads select it with a nodeSelector. */
+export const COMPUTE_CLASS_KEY = "cloud.google.com/compute-class";
+
+/**
+ * The ComputeClass that orders a pool's node pools: spot pools first, in the order of their machine
+ * types, then the on-demand fallback. GKE's autoscaler follows the priorities, and active migration
+ * moves workloads back to spot when it returns.
+ */
+export function computeClassSpec(spotPools: readonly string[], fallbackPool: string | undefined): Record<string, unknown> {
+    return {
+        priorities: [...spotPools, ...(fallbackPool ? [fallbackPool] : [])].map((pool) => ({ nodepools: [pool] })),
+        nodePoolAutoCreation: { enabled: false },
+        activeMigration: { optimizeRulePriority: true },
+        whenUnsatisfiable: "DoNotScaleUp",
+    };
+}
+
+/**
+ * Spot capacity on GKE: one spot node pool per machine type (a GKE pool has one type, so diversity
+ * comes from several pools), each autoscaling from a total of 0 with location policy ANY, plus an
+ * optional on-demand fallback pool. A ComputeClass orders them — GKE's own mechanism for "spot
+ * first, on-demand when spot is gone"; cluster-autoscaler's priority expander is not offered on GKE.
+ * Scale to zero at night needs nothing more on the nodes: once KEDA has scaled workloads to zero,
+ * the autoscaler removes the empty nodes.
+ */
+export class GkeSpotNodePool extends pulumi.ComponentResource {
+    public readonly poolName: string;
+    public readonly settings: ResolvedSpotPoolArgs;
+    public readonly nodePoolNames: pulumi.Output<string>[];
+    /** Workloads select this pool with `nodeSelector: { "cloud.google.com/compute-class": computeClass }`. */
+    public readonly computeClass: string;
+
+    constructor(name: string, args: GkeSpotNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("paved:nodepools:GkeSpotNodePool", name, {}, opts);
+        const a = resolveSpotPoolArgs(args, "gcp", "GkeSpotNodePool");
+        const { cluster } = args;
+        const child = { parent: this };
+        const classTaint: Taint = { key: COMPUTE_CLASS_KEY, value: name, effect: "NoSchedule" };
+
+        const nodePool = (resourceName: string, machineType: string, spot: boolean) =>
+            new gcp.container.NodePool(resourceName, {
+                cluster: cluster.clusterId,
+                location: cluster.region,
+                project: cluster.project,
+                initialNodeCount: 0,
+                autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: a.maxSize, locationPolicy: "ANY" },
+                management: { autoRepair: true, autoUpgrade: true },
+                upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },
+                nodeConfig: {
+                    spot,
+                    machineType,
+                    diskType: "pd-balanced",
+                    diskSizeGb: a.diskSizeGiB,
+                    imageType: "COS_CONTAINERD",
+                    serviceAccount: cluster.nodeServiceAccountEmail,
+                    oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+                    shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+                    workloadMetadataConfig: { mode: "GKE_METADATA" },
+                    metadata: GKE_NODE_METADATA,
+                    labels: { ...poolLabels(name, spot ? "spot" : "on-demand", a), [COMPUTE_CLASS_KEY]: name },
+                    resourceLabels: gcpLabels(a.tags),
+                    taints: [...a.taints, classTaint].map(cloudTaint),
+                },
+            }, { ...child, ignoreChanges: ["initialNodeCount"] });
+
+        const spotPools = a.instanceTypes.map((type, i) => nodePool(`${name}-spot-${i}`, type, true));
+        const fallback = a.onDemandFallback ? nodePool(`${name}-ondemand`, a.instanceTypes[0], false) : undefined;
+
+        const spec = pulumi
+            .all([pulumi.all(spotPools.map((p) => p.name)), fallback?.name])
+            .apply(([spotNames, fallbackName]) => computeClassSpec(spotNames, fallbackName));
+        new k8s.apiextensions.CustomResource(`${name}-class`, {
+            apiVersion: "cloud.google.com/v1",
+            kind: "ComputeClass",
+            metadata: { name },
+            spec,
+        }, { ...onCluster(cluster, this), dependsOn: [...spotPools, ...(fallback ? [fallback] : [])] });
+
+        this.poolName = name;
+        this.settings = a;
+        this.computeClass = name;
+        this.nodePoolNames = [...spotPools, ...(fallback ? [fallback] : [])].map((p) => p.name);
+        this.registerOutputs({ nodePoolNames: this.nodePoolNames, computeClass: this.computeClass });
+    }
+
+    /** What the cost report needs to know of this pool. */
+    costInput(): PoolCostInput {
+        return spotPoolCostInput(this.poolName, this.settings);
+    }
+}

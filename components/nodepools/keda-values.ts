@@ -1,0 +1,21 @@
+import { HelmChartPin } from "../helm";
+
+/** KEDA chart, pinned; its upstream copy is ../shared/upstream/helm/keda. */
+export const KEDA_CHART: HelmChartPin = {
+    chart: "keda",
+    version: "2.20.2",
+    repo: "https://kedacore.github.io/charts",
+};
+
+export const KEDA_NAMESPACE = "keda";
+
+/** KEDA runs on the system pool: it must stay up while it has scaled everything else to zero. */
+export function kedaValues(): Record<string, unknown> {
+    const resources = { requests: { cpu: "50m", memory: "100Mi" }, limits: { memory: "500Mi" } };
+    return {
+        nodeSelector: { "paved.io/pool": "system" },
+        tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }],
+        priorityClassName: "system-cluster-critical",
+        resources: { operator: resources, metricServer: resources, webhooks: resources },
+    };
+}

@@ -1,0 +1,64 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { KubernetesCluster, onCluster } from "../cluster/kubernetes-cluster";
+import { pinnedRelease } from "../helm";
+import { Problems, checkIntegerIn, show } from "../validation";
+import { KEDA_CHART, KEDA_NAMESPACE, kedaValues } from "./keda-values";
+import { ScheduledWorkload, cronScaledObject } from "./scaled-object";
+import { ScheduleArgs, resolveSchedule, scheduleProblems } from "./schedule";
+
+export interface WorkloadScheduleArgs {
+    /** The cluster KEDA goes onto (either cloud). */
+    readonly cluster: KubernetesCluster;
+    /** On-hours; outside them every listed workload scales to zero. */
+    readonly schedule: ScheduleArgs;
+    /**
+     * Workloads that opted in to scaling to zero outside on-hours.
+     * @default none: KEDA is installed and nothing is scaled
+     */
+    readonly workloads?: readonly ScheduledWorkload[];
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function workloadScheduleProblems(args: Omit<WorkloadScheduleArgs, "cluster">): Problems {
+    const problems = new Problems();
+    problems.addAll("", scheduleProblems(args.schedule, "schedule").list);
+    (args.workloads ?? []).forEach((w, i) => {
+        for (const field of ["namespace", "name"] as const) {
+            problems.check(DNS_LABEL.test(w?.[field] ?? ""), `workloads[${i}].${field}`, `got ${show(w?.[field])}: expected a Kubernetes name (lowercase letters, digits, "-"), e.g. "web"`);
+        }
+        checkIntegerIn(problems, `workloads[${i}].replicas`, w?.replicas, 1, 1000, 2);
+        problems.check(
+            w?.kind === undefined || w.kind === "Deployment" || w.kind === "StatefulSet",
+            `workloads[${i}].kind`,
+            `got ${show(w?.kind)}: use "Deployment" or "StatefulSet"`,
+        );
+    });
+    return problems;
+}
+
+/**
+ * Scales opted-in workloads to zero outside on-hours with KEDA's cron scaler, on either cloud. With
+ * no pods left, the autoscaler drains the empty spot nodes, so nodes and workloads sleep together.
+ */
+export class WorkloadSchedule extends pulumi.ComponentResource {
+    constructor(name: string, args: WorkloadScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("paved:nodepools:WorkloadSchedule", name, {}, opts);
+        workloadScheduleProblems(args).throwIfAny("WorkloadSchedule");
+        const schedule = resolveSchedule(args.schedule);
+        const on = onCluster(args.cluster, this);
+
+        const keda = pinnedRelease(`${name}-keda`, KEDA_CHART, { namespace: KEDA_NAMESPACE, createNamespace: true, values: kedaValues() }, on);
+        for (const workload of args.workloads ?? []) {
+            const manifest = cronScaledObject(workload, schedule);
+            new k8s.apiextensions.CustomResource(`${name}-${workload.namespace}-${workload.name}`, {
+                apiVersion: "keda.sh/v1alpha1",
+                kind: "ScaledObject",
+                metadata: manifest.then((m) => m.metadata as k8s.types.input.meta.v1.ObjectMeta),
+                spec: manifest.then((m) => m.spec),
+            }, { ...on, dependsOn: [keda] });
+        }
+        this.registerOutputs({});
+    }
+}
