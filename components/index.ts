@@ -1,3 +1,5 @@
 export * from "./cluster";
 export * from "./tags";
 export * from "./validation";
+export * from "./helm";
+export * from "./nodepools";

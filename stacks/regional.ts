@@ -3,22 +3,38 @@ import * as gcp from "@pulumi/gcp";
 import { EksCluster } from "../components/cluster/eks-cluster";
 import { GkeCluster } from "../components/cluster/gke-cluster";
 import { KubernetesCluster } from "../components/cluster/kubernetes-cluster";
-import { StackConfig, clusterNameOf } from "./config";
+import { ClusterAutoscaler } from "../components/nodepools/cluster-autoscaler";
+import { costReport } from "../components/nodepools/cost";
+import { EksSpotNodePool } from "../components/nodepools/eks-spot-node-pool";
+import { GkeSpotNodePool } from "../components/nodepools/gke-spot-node-pool";
+import { WorkloadSchedule } from "../components/nodepools/workload-schedule";
+import { StackConfig, clusterNameOf, costInputs } from "./config";
 
 /**
  * The regional role: one cluster per region, with everything that runs on it. Later components
- * (spot pools, Vault, observability, GitOps) are wired in here, in one obvious place.
+ * (Vault, observability, GitOps) are wired in here, in one obvious place.
  */
 export function regional(config: StackConfig): Record<string, unknown> {
     const name = clusterNameOf(config.stack);
+    const { tags } = config;
     let cluster: KubernetesCluster;
     if (config.cloud === "aws") {
         // Explicit providers: the region comes from paved config, never from ambient settings.
         const provider = new aws.Provider("aws", { region: config.region as aws.Region });
-        cluster = new EksCluster(name, config.cluster, { providers: [provider] });
+        const eks = new EksCluster(name, config.cluster, { providers: [provider] });
+        for (const pool of config.nodePools) new EksSpotNodePool(pool.name, { ...pool, cluster: eks }, { providers: [provider] });
+        if (config.nodePools.length > 0) {
+            new ClusterAutoscaler("cluster-autoscaler", { cluster: eks, pools: config.nodePools.map((p) => p.name), tags }, { providers: [provider] });
+        }
+        cluster = eks;
     } else {
         const provider = new gcp.Provider("gcp", { project: config.gcpProject, region: config.region });
-        cluster = new GkeCluster(name, config.cluster, { providers: [provider] });
+        const gke = new GkeCluster(name, config.cluster, { providers: [provider] });
+        for (const pool of config.nodePools) new GkeSpotNodePool(pool.name, { ...pool, cluster: gke }, { providers: [provider] });
+        cluster = gke;
+    }
+    if (config.schedule) {
+        new WorkloadSchedule("on-hours", { cluster, schedule: config.schedule, workloads: config.scaleToZero });
     }
     return {
         cloud: config.cloud,
@@ -27,5 +43,6 @@ export function regional(config: StackConfig): Record<string, unknown> {
         clusterName: cluster.clusterName,
         endpoint: cluster.endpoint,
         kubeconfig: cluster.kubeconfig,
+        costReport: costReport(config.environment, costInputs(config), config.cost),
     };
 }

@@ -13,7 +13,7 @@ describe("the paved-road package", () => {
         const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8" }));
         expect(out.entry).to.equal(path.join(REPO_ROOT, "dist", "index.js"));
         expect(out.exports).to.include.members([
-            "EksCluster", "GkeCluster", "eksClusterProblems", "gkeClusterProblems", "awsTags", "gcpLabels", "loadStackConfig", "StackConfigError",
+            "EksCluster", "GkeCluster", "EksSpotNodePool", "GkeSpotNodePool", "ClusterAutoscaler", "WorkloadSchedule", "costReport", "eksClusterProblems", "gkeClusterProblems", "awsTags", "gcpLabels", "loadStackConfig", "StackConfigError",
         ]);
     });
 

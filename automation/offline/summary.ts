@@ -1,3 +1,4 @@
+import { CostReport } from "../../components/nodepools/cost";
 import { StackEvaluation } from "./evaluate";
 import { RecordedResource, isSecret } from "./recorder";
 
@@ -48,7 +49,27 @@ export function formatEvaluation(run: StackEvaluation): string {
     for (const r of outside) lines.push(`  ${r.type} "${r.name}"`);
     lines.push("  outputs:");
     for (const [key, value] of Object.entries(run.outputs).sort(([a], [b]) => a.localeCompare(b))) {
-        lines.push(`    ${key}: ${displayValue(value)}`);
+        if (key !== "costReport") lines.push(`    ${key}: ${displayValue(value)}`);
     }
+    const report = run.outputs.costReport as CostReport | undefined;
+    if (report) lines.push(...formatCostReport(report).map((l) => `  ${l}`));
     return lines.join("\n");
+}
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+const percent = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
+
+/** A cost report as a small table: baseline (on-demand, 24/7) against the plan (spot × schedule). */
+export function formatCostReport(report: CostReport): string[] {
+    const lines = [`cost (${report.environment}, monthly, USD; spot discount ${percent(report.assumptions.spotDiscount)}):`];
+    for (const p of report.pools) {
+        lines.push(
+            `  ${p.pool.padEnd(12)} ${String(p.nodes).padStart(2)} × ${p.instanceType.padEnd(15)} ` +
+                `${p.planned.nodeHoursPerWeek.toString().padStart(6)} node-h/week  ${usd(p.planned.monthlyUsd).padStart(10)} ` +
+                `vs ${usd(p.baseline.monthlyUsd).padStart(10)} on-demand 24/7  (saves ${percent(p.savingsRatio)})`,
+        );
+    }
+    const t = report.total;
+    lines.push(`  total ${usd(t.plannedMonthlyUsd)} vs ${usd(t.baselineMonthlyUsd)}: savings ratio ${percent(t.savingsRatio)}`);
+    return lines;
 }

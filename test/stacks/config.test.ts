@@ -105,6 +105,63 @@ describe("stack config", () => {
         expect(error.problems).to.deep.equal([{ propertyPath: "paved:owner", reason: "invalid (its value is secret and not shown)" }]);
     });
 
+    describe("node pools, schedule and cost", () => {
+        const pool = { name: "apps", instanceTypes: ["m6i.large", "m6a.large", "m7i.large"], maxSize: 6 };
+        const withPools = (extra: Record<string, unknown>) => ({
+            ...awsConfig,
+            ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [`paved:${k}`, typeof v === "string" ? v : JSON.stringify(v)])),
+        });
+
+        it("gives non-production a Mon–Fri 07:00–20:00 UTC schedule, production none, and 'none' turns it off", () => {
+            expect(loadStackConfig(withPools({ nodePools: [pool] }), { stack: "s" }).schedule).to.deep.equal({
+                timeZone: "UTC", days: "Mon-Fri", start: "07:00", end: "20:00",
+            });
+            expect(loadStackConfig(withPools({ environment: "prod" }), { stack: "s" }).schedule).to.equal(undefined);
+            expect(loadStackConfig(withPools({ schedule: "none" }), { stack: "s" }).schedule).to.equal(undefined);
+        });
+
+        it("makes production pools critical, so they get an on-demand fallback by default", () => {
+            const [prodPool] = loadStackConfig(withPools({ environment: "prod", nodePools: [pool] }), { stack: "s" }).nodePools;
+            expect(prodPool.critical).to.equal(true);
+            expect(prodPool.schedule).to.equal(undefined);
+        });
+
+        it("reports pool, schedule and workload problems against their config keys", () => {
+            const error = failureOf(withPools({
+                environment: "prod",
+                schedule: { timeZone: "Berlin", days: "Mon-Fri", start: "07:00", end: "20:00" },
+                nodePools: [
+                    { ...pool, instanceTypes: ["m6i.large"] },
+                    { ...pool, name: "batch", onDemandFallback: false, minSize: 7 },
+                    { ...pool, schedule: { timeZone: "UTC", startCron: "0 7 * * *", endCron: "0 99 * * *" } },
+                ],
+                scaleToZero: [{ namespace: "shop", name: "Web", replicas: 2 }],
+            }));
+            expect(error.problems.map((p) => p.propertyPath)).to.deep.equal([
+                "paved:schedule.timeZone",
+                "paved:nodePools[0].instanceTypes",
+                "paved:nodePools[1].minSize",
+                "paved:nodePools[1].onDemandFallback",
+                "paved:nodePools[2].schedule.endCron",
+                "paved:nodePools[2].name",
+                "paved:scaleToZero[0].name",
+            ]);
+            expect(error.problems[3].reason).to.include("production-critical");
+        });
+
+        it("refuses workloads to scale to zero in an environment without on-hours", () => {
+            const error = failureOf(withPools({ environment: "prod", scaleToZero: [{ namespace: "shop", name: "web", replicas: 2 }] }));
+            expect(error.problems.map((p) => p.propertyPath)).to.deep.equal(["paved:scaleToZero"]);
+        });
+
+        it("requires a price for every instance type the cost report needs", () => {
+            const error = failureOf(withPools({ nodePools: [{ ...pool, instanceTypes: ["g5.xlarge", "g6.xlarge"] }] }));
+            expect(error.problems.map((p) => p.propertyPath)).to.deep.equal(["paved:nodePools[0].instanceTypes[0]"]);
+            const priced = loadStackConfig(withPools({ nodePools: [{ ...pool, instanceTypes: ["g5.xlarge", "g6.xlarge"] }], cost: { prices: { "g5.xlarge": 1.006 } } }), { stack: "s" });
+            expect(priced.cost.prices).to.deep.equal({ "g5.xlarge": 1.006 });
+        });
+    });
+
     it("stops the stack program before it registers any resource", async () => {
         const failure = await runFailing(program, {
             stack: "staging",

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { CostReport } from "../../components/nodepools/cost";
 import { listStacks } from "../../automation/offline/stack-file";
 import { REPO_ROOT, StackEvaluation, inputsOf, isSecret, ofType, one, providerUrn, runStack } from "../harness";
 
@@ -22,7 +23,7 @@ describe("shipped stacks", () => {
         expect(eks.parent).to.equal(cluster.urn);
         expect(providerUrn(eks)).to.equal(provider.urn);
         expect(inputsOf(eks).name).to.equal("paved-dev");
-        expect(inputsOf(one(dev.resources, "aws:eks/nodeGroup:NodeGroup")).scalingConfig).to.include({ minSize: 1, maxSize: 2 });
+        expect(inputsOf(one(dev.resources, "aws:eks/nodeGroup:NodeGroup", "paved-dev-system")).scalingConfig).to.include({ minSize: 1, maxSize: 2 });
         expect(inputsOf(eks).tags).to.include({ environment: "dev", "cost-center": "cc-1001", "team-channel": "#platform" });
         expect(ofType(dev.resources, "aws:ec2/natGateway:NatGateway")).to.have.length(1);
     });
@@ -49,6 +50,40 @@ describe("shipped stacks", () => {
             expect(isSecret(run.outputs.kubeconfig), `${stack} kubeconfig`).to.be.true;
             expect(String(run.outputs.endpoint)).to.match(/^https:\/\//);
         }
+    });
+
+    it("dev: a spot pool that sleeps Mon–Fri 20:00–07:00 Berlin time, the autoscaler, KEDA and the documented cost", () => {
+        const dev = runs.dev;
+        const spot = inputsOf(one(dev.resources, "aws:eks/nodeGroup:NodeGroup", "apps-spot"));
+        expect(spot.capacityType).to.equal("SPOT");
+        const actions = ofType(dev.resources, "aws:autoscaling/schedule:Schedule").map(inputsOf);
+        expect(actions.map((a) => [a.recurrence, a.timeZone, a.desiredCapacity])).to.have.deep.members([
+            ["0 20 * * 1-5", "Europe/Berlin", 0],
+            ["0 7 * * 1-5", "Europe/Berlin", 0],
+        ]);
+        const releases = ofType(dev.resources, "kubernetes:helm.sh/v3:Release").map((r) => inputsOf(r).chart);
+        expect(releases).to.have.members(["cluster-autoscaler", "keda"]);
+        const scaled = inputsOf(one(dev.resources, "kubernetes:keda.sh/v1alpha1:ScaledObject"));
+        expect(scaled.metadata).to.deep.include({ name: "web-on-hours", namespace: "shop" });
+        const apps = (dev.outputs.costReport as CostReport).pools.find((p) => p.pool === "apps")!;
+        expect(apps).to.deep.include({ nodes: 3, instanceType: "m6i.large", savingsRatio: 0.8646 });
+        expect(apps.planned).to.deep.equal({ nodeHoursPerWeek: 195, monthlyUsd: 28.47 });
+    });
+
+    it("prod-us-east-1: always-on critical pool with an on-demand fallback, nothing scheduled", () => {
+        const prod = runs["prod-us-east-1"];
+        expect(ofType(prod.resources, "aws:eks/nodeGroup:NodeGroup").map((g) => g.name)).to.have.members(["paved-prod-us-east-1-system", "apps-spot", "apps-ondemand"]);
+        expect(ofType(prod.resources, "aws:autoscaling/schedule:Schedule")).to.be.empty;
+        expect(ofType(prod.resources, "paved:nodepools:WorkloadSchedule")).to.be.empty;
+    });
+
+    it("dev-gcp: spot pools per machine type behind a ComputeClass, and KEDA on the default UTC schedule", () => {
+        const gcp = runs["dev-gcp"];
+        const spot = ofType(gcp.resources, "gcp:container/nodePool:NodePool").filter((p) => inputsOf(p).nodeConfig.spot === true);
+        expect(spot.map((p) => inputsOf(p).nodeConfig.machineType)).to.deep.equal(["n2-standard-4", "n2d-standard-4", "e2-standard-4"]);
+        expect(ofType(gcp.resources, "kubernetes:cloud.google.com/v1:ComputeClass")).to.have.length(1);
+        expect(inputsOf(one(gcp.resources, "kubernetes:helm.sh/v3:Release")).chart).to.equal("keda");
+        expect((gcp.outputs.costReport as CostReport).pools.map((p) => p.pool)).to.deep.equal(["system", "apps"]);
     });
 
     it("parents every resource under the stack, through its component", () => {

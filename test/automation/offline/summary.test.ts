@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { displayValue, formatEvaluation, summarizeComponents } from "../../../automation/offline/summary";
+import { displayValue, formatCostReport, formatEvaluation, summarizeComponents } from "../../../automation/offline/summary";
+import { costReport } from "../../../components/nodepools/cost";
 import { runProgram } from "../../harness";
 
 class Fake extends pulumi.CustomResource {
@@ -34,5 +35,12 @@ describe("offline summary", () => {
         expect(text).to.include('test:index:Box "box": 3 resources').and.include('test:index:Loose "loose"');
         expect(text).to.include("password: [secret]").and.not.include("hunter2");
         expect(displayValue("x".repeat(100))).to.have.length(90);
+    });
+
+    it("prints a cost report per pool with the environment's savings ratio", () => {
+        const lines = formatCostReport(costReport("dev", [{ pool: "apps", instanceType: "m6i.large", nodes: 3, spot: true, onHoursPerWeek: 65 }]));
+        expect(lines[0]).to.equal("cost (dev, monthly, USD; spot discount 65.0 %):");
+        expect(lines[1]).to.match(/apps +3 × m6i\.large +195 node-h\/week +\$28\.47 vs +\$210\.24 on-demand 24\/7 +\(saves 86\.5 %\)/);
+        expect(lines[2]).to.equal("  total $28.47 vs $210.24: savings ratio 86.5 %");
     });
 });

@@ -1,0 +1,172 @@
+/** The shape of `paved:*` stack config (zod), with a valid example per key for error messages. */
+import { z } from "zod";
+
+export const NAMESPACE = "paved";
+/** Roles a stack can play; `global`, `preview` and `local` arrive with their issues. */
+export const ROLES = ["regional"] as const;
+
+/** A valid value for each key, shown with every problem so the fix is obvious. */
+const EXAMPLES: Record<string, string> = {
+    cloud: "aws",
+    role: "regional",
+    environment: "dev",
+    region: "us-east-1",
+    domain: "dev.example.com",
+    owner: "platform-team",
+    costCenter: "cc-1234",
+    production: "false",
+    tags: '{ "team-channel": "#platform" }',
+    gcpProject: "acme-platform-dev",
+    cluster: '{ kubernetesVersion: "1.33" }',
+    "cluster.kubernetesVersion": '"1.33"',
+    "cluster.clusterName": "paved-dev",
+    "cluster.vpcCidr": "10.0.0.0/16",
+    "cluster.availabilityZoneCount": "3",
+    "cluster.natGateways": "single",
+    "cluster.publicEndpoint": "false",
+    "cluster.publicAccessCidrs": '["203.0.113.0/24"]',
+    "cluster.adminRoleArns": '["arn:aws:iam::123456789012:role/platform-admin"]',
+    "cluster.bootstrapCreatorAdmin": "true",
+    "cluster.logRetentionDays": "90",
+    "cluster.releaseChannel": "REGULAR",
+    "cluster.nodeCidr": "10.10.0.0/20",
+    "cluster.podCidr": "10.16.0.0/14",
+    "cluster.serviceCidr": "10.20.0.0/20",
+    "cluster.masterCidr": "172.16.0.0/28",
+    "cluster.authorizedNetworks": '[{ cidrBlock: "203.0.113.0/24", displayName: "office" }]',
+    "cluster.deletionProtection": "true",
+    "cluster.systemPool": '{ instanceTypes: ["m6i.large"], minSize: 1, maxSize: 3, diskSizeGiB: 50 }',
+    "cluster.systemPool.instanceTypes": '["m6i.large", "m6a.large"]',
+    "cluster.systemPool.minSize": "1",
+    "cluster.systemPool.maxSize": "3",
+    "cluster.systemPool.diskSizeGiB": "50",
+    schedule: '{ timeZone: "Europe/Berlin", days: "Mon-Fri", start: "07:00", end: "20:00" } or "none"',
+    nodePools: '[{ name: "apps", instanceTypes: ["m6i.large", "m6a.large", "m7i.large"], maxSize: 6 }]',
+    "nodePools.name": '"apps"',
+    "nodePools.instanceTypes": '["m6i.large", "m6a.large", "m7i.large"]',
+    "nodePools.maxSize": "6",
+    "nodePools.taints": '[{ key: "paved.io/spot", value: "true", effect: "NoSchedule" }]',
+    "nodePools.schedule": '"none", or a schedule like paved:schedule',
+    scaleToZero: '[{ namespace: "shop", name: "web", replicas: 2 }]',
+    cost: '{ spotDiscount: 0.65, prices: { "m6i.large": 0.096 } }',
+};
+
+/** The example for a path, or for the nearest key above it. */
+export function exampleFor(path: string): string {
+    for (let p = path.replace(/\[\d+\]/g, ""); p !== ""; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "") {
+        if (EXAMPLES[p]) return EXAMPLES[p];
+    }
+    return "see the config reference in README.md";
+}
+
+const text = z.string().trim().min(1, "must not be empty");
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+
+/** Either form of on-hours; which one, and whether it is complete, the schedule rules decide. */
+const scheduleObject = z.strictObject({
+    timeZone: z.string(),
+    days: z.string().optional(),
+    start: z.string().optional(),
+    end: z.string().optional(),
+    startCron: z.string().optional(),
+    endCron: z.string().optional(),
+});
+export const scheduleSetting = z.union([z.literal("none"), scheduleObject]);
+
+export const nodePool = z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,24}[a-z0-9]$/, "use 2-26 lowercase letters, digits and '-', starting with a letter"),
+    instanceTypes: z.array(z.string()),
+    maxSize: z.number(),
+    minSize: z.number().optional(),
+    nodes: z.number().optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    taints: z.array(z.strictObject({ key: z.string(), value: z.string().optional(), effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]) })).optional(),
+    diskSizeGiB: z.number().optional(),
+    critical: z.boolean().optional(),
+    onDemandFallback: z.boolean().optional(),
+    schedule: scheduleSetting.optional(),
+});
+
+export const topLevel = z.strictObject({
+    cloud: z.enum(["aws", "gcp"]),
+    role: z.enum(ROLES),
+    environment: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, "use lowercase letters, digits and '-' (at most 20), starting with a letter"),
+    region: text,
+    domain: z.string().regex(DNS_NAME, "must be a lowercase DNS name"),
+    owner: text,
+    costCenter: text,
+    production: z.boolean().optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+    gcpProject: z.string().optional(),
+    cluster: z.record(z.string(), z.unknown()),
+    schedule: scheduleSetting.optional(),
+    nodePools: z.array(nodePool).optional(),
+    scaleToZero: z.array(z.strictObject({
+        namespace: z.string(),
+        name: z.string(),
+        kind: z.enum(["Deployment", "StatefulSet"]).optional(),
+        replicas: z.number(),
+    })).optional(),
+    cost: z.strictObject({ spotDiscount: z.number().optional(), prices: z.record(z.string(), z.number()).optional() }).optional(),
+});
+
+const systemPool = z.strictObject({
+    instanceTypes: z.array(z.string()).optional(),
+    minSize: z.number().optional(),
+    maxSize: z.number().optional(),
+    diskSizeGiB: z.number().optional(),
+});
+export const awsCluster = z.strictObject({
+    kubernetesVersion: z.string(),
+    clusterName: z.string().optional(),
+    vpcCidr: z.string().optional(),
+    availabilityZoneCount: z.number().optional(),
+    natGateways: z.enum(["perZone", "single"]).optional(),
+    publicEndpoint: z.boolean().optional(),
+    publicAccessCidrs: z.array(z.string()).optional(),
+    adminRoleArns: z.array(z.string()).optional(),
+    bootstrapCreatorAdmin: z.boolean().optional(),
+    logRetentionDays: z.number().optional(),
+    systemPool: systemPool.optional(),
+});
+export const gcpCluster = z.strictObject({
+    kubernetesVersion: z.string(),
+    releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).optional(),
+    nodeCidr: z.string().optional(),
+    podCidr: z.string().optional(),
+    serviceCidr: z.string().optional(),
+    masterCidr: z.string().optional(),
+    publicEndpoint: z.boolean().optional(),
+    authorizedNetworks: z.array(z.strictObject({ cidrBlock: z.string(), displayName: z.string() })).optional(),
+    deletionProtection: z.boolean().optional(),
+    systemPool: systemPool.optional(),
+});
+
+/** The keys allowed where an unknown one was found, for the "did you mean" part of the error. */
+export function knownKeys(path: string, cloud: "aws" | "gcp" | undefined): string[] {
+    const shapes: Record<string, z.ZodObject> = {
+        "": topLevel,
+        cluster: cloud === "gcp" ? gcpCluster : awsCluster,
+        "cluster.systemPool": systemPool,
+        nodePools: nodePool,
+        schedule: scheduleObject,
+        "nodePools.schedule": scheduleObject,
+    };
+    const shapeKey = path.replace(/\[\d+\]/g, "");
+    return Object.keys(shapes[shapeKey]?.shape ?? {}).map((k) => `${NAMESPACE}:${path ? `${path}.${k}` : k}`);
+}
+
+/** Config values arrive as strings; objects and arrays as JSON, booleans as "true"/"false". */
+export function parseValue(raw: string): unknown {
+    if (raw === "true") return true;
+    if (raw === "false") return false;
+    if (/^\s*[[{]/.test(raw)) {
+        try {
+            return JSON.parse(raw);
+        } catch {
+            return raw;
+        }
+    }
+    return raw;
+}
