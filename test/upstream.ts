@@ -5,9 +5,13 @@ import { parse } from "yaml";
 import { HelmChartPin } from "../components/helm";
 import { REPO_ROOT } from "./harness";
 
-export const UPSTREAM_DIR = path.join(REPO_ROOT, "..", "shared", "upstream");
+/** The upstream copies live in shared/ beside the repo (as CI lays it out), or where PAVED_UPSTREAM_DIR says. */
+export const UPSTREAM_DIR = process.env.PAVED_UPSTREAM_DIR ?? path.join(REPO_ROOT, "..", "shared", "upstream");
 
 function readYaml(file: string): unknown {
+    if (!fs.existsSync(file)) {
+        throw new Error(`${file} not found: the upstream chart copies are expected in ../shared/upstream beside the repo; set PAVED_UPSTREAM_DIR to their folder`);
+    }
     return parse(fs.readFileSync(file, "utf8"));
 }
 
