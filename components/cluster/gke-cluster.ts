@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { gcpLabels } from "../tags";
 import { GkeClusterArgs, gkeClusterProblems, resolveGkeClusterArgs } from "./gke-args";
+import { secureNodeConfig } from "./gke-node-config";
 import { gkeKubeconfig } from "./kubeconfig";
 import { KubernetesCluster } from "./kubernetes-cluster";
 
@@ -12,12 +13,6 @@ export const GKE_LOGGING_COMPONENTS = ["SYSTEM_COMPONENTS", "APISERVER", "CONTRO
 export const GKE_MONITORING_COMPONENTS = [
     "SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "STORAGE", "POD", "DEPLOYMENT", "STATEFULSET", "DAEMONSET", "HPA",
 ];
-/** Node metadata that closes every SSH path GCE offers: OS Login only, no project keys, no legacy metadata API. */
-export const GKE_NODE_METADATA = {
-    "block-project-ssh-keys": "true",
-    "enable-oslogin": "true",
-    "disable-legacy-endpoints": "true",
-};
 
 /**
  * A valid service-account ID from a resource name: GCP wants 6-30 characters of lowercase letters,
@@ -162,20 +157,14 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
             autoscaling: { minNodeCount: a.systemPool.minSize, maxNodeCount: a.systemPool.maxSize },
             management: { autoRepair: true, autoUpgrade: true },
             upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },
-            nodeConfig: {
+            nodeConfig: secureNodeConfig({
                 machineType: a.systemPool.instanceTypes[0],
-                diskType: "pd-balanced",
-                diskSizeGb: a.systemPool.diskSizeGiB,
-                imageType: "COS_CONTAINERD",
+                diskSizeGiB: a.systemPool.diskSizeGiB,
                 serviceAccount: nodeAccount.email,
-                oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
-                shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-                workloadMetadataConfig: { mode: "GKE_METADATA" },
-                metadata: GKE_NODE_METADATA,
                 labels: { "paved.io/pool": "system" },
                 resourceLabels: labels,
                 taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
-            },
+            }),
         }, {
             ...child,
             dependsOn: nodeRoles,

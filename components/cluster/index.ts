@@ -8,3 +8,4 @@ export * from "./subnets";
 export * from "./system-pool";
 export { CLUSTER_POLICIES, EKS_ADDONS, NODE_POLICIES } from "./eks-iam";
 export * from "./eks-launch-template";
+export * from "./gke-node-config";

@@ -1,7 +1,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GKE_NODE_METADATA, GkeCluster } from "../cluster/gke-cluster";
+import { GkeCluster } from "../cluster/gke-cluster";
+import { secureNodeConfig } from "../cluster/gke-node-config";
 import { onCluster } from "../cluster/kubernetes-cluster";
 import { gcpLabels } from "../tags";
 import { PoolCostInput } from "./cost";
@@ -60,21 +61,15 @@ export class GkeSpotNodePool extends pulumi.ComponentResource {
                 autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: a.maxSize, locationPolicy: "ANY" },
                 management: { autoRepair: true, autoUpgrade: true },
                 upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },
-                nodeConfig: {
+                nodeConfig: secureNodeConfig({
                     spot,
                     machineType,
-                    diskType: "pd-balanced",
-                    diskSizeGb: a.diskSizeGiB,
-                    imageType: "COS_CONTAINERD",
+                    diskSizeGiB: a.diskSizeGiB,
                     serviceAccount: cluster.nodeServiceAccountEmail,
-                    oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
-                    shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-                    workloadMetadataConfig: { mode: "GKE_METADATA" },
-                    metadata: GKE_NODE_METADATA,
                     labels: { ...poolLabels(name, spot ? "spot" : "on-demand", a), [COMPUTE_CLASS_KEY]: name },
                     resourceLabels: gcpLabels(a.tags),
                     taints: [...a.taints, classTaint].map(cloudTaint),
-                },
+                }),
             }, { ...child, ignoreChanges: ["initialNodeCount"] });
 
         const spotPools = a.instanceTypes.map((type, i) => nodePool(`${name}-spot-${i}`, type, true));
