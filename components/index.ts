@@ -3,3 +3,4 @@ export * from "./tags";
 export * from "./validation";
 export * from "./helm";
 export * from "./nodepools";
+export * from "./vault";

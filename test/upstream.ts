@@ -1,6 +1,7 @@
 /** Checks generated Helm values against the upstream chart copies in ../shared/upstream/helm. */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import Ajv from "ajv";
 import { parse } from "yaml";
 import { HelmChartPin } from "../components/helm";
 import { REPO_ROOT } from "./harness";
@@ -40,4 +41,24 @@ export function unknownValuePaths(values: Record<string, unknown>, pin: HelmChar
     };
     walk(values, upstream, "");
     return unknown;
+}
+
+/** A validator for one CustomResourceDefinition in ../shared/upstream/crds, using its served version's schema. */
+export function crdValidator(operator: string, file: string): (object: unknown) => string[] {
+    const crd = readYaml(path.join(UPSTREAM_DIR, "crds", operator, file)) as {
+        spec: { versions: { name: string; served: boolean; schema: { openAPIV3Schema: object } }[] };
+    };
+    const version = crd.spec.versions.find((v) => v.served) ?? crd.spec.versions[0];
+    // Kubernetes schemas carry x-kubernetes-* keywords that are not JSON Schema: not strict.
+    const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(version.schema.openAPIV3Schema);
+    return (object) => (validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`));
+}
+
+/** A validator for a chart's values.schema.json, where the chart ships one. */
+export function valuesSchemaValidator(chart: string): (values: unknown) => string[] {
+    const { $schema, ...schema } = JSON.parse(fs.readFileSync(path.join(UPSTREAM_DIR, "helm", chart, "values.schema.json"), "utf8")) as { $schema?: string };
+    // The charts name draft-07 by its https URL, which Ajv (draft-07 built in) does not map; the dialect is the same.
+    if ($schema && !$schema.includes("draft-07")) throw new Error(`${chart}/values.schema.json uses ${$schema}, not draft-07`);
+    const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
+    return (values) => (validate(values) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`));
 }

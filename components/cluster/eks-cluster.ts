@@ -15,7 +15,7 @@ import {
 } from "./eks-iam";
 import { launchTemplateRef, nodeLaunchTemplate } from "./eks-launch-template";
 import { eksKubeconfig } from "./kubeconfig";
-import { KubernetesCluster } from "./kubernetes-cluster";
+import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
 import { subnetLayout } from "./subnets";
 
 /**
@@ -27,6 +27,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     public readonly cloud = "aws" as const;
     public readonly clusterName: pulumi.Output<string>;
     public readonly endpoint: pulumi.Output<string>;
+    public readonly certificateAuthority: pulumi.Output<string>;
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
     public readonly vpcId: pulumi.Output<string>;
@@ -229,6 +230,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
                 ([clusterName, endpoint, ca, r]) => eksKubeconfig({ name: clusterName, endpoint, certificateAuthorityData: ca, region: r }),
             ),
         );
+        this.certificateAuthority = cluster.certificateAuthority.data.apply(pemFromBase64);
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { ...child, dependsOn: [systemNodes] });
         this.vpcId = vpc.id;
         this.privateSubnetIds = privateSubnetIds;

@@ -5,7 +5,7 @@ import { gcpLabels } from "../tags";
 import { GkeClusterArgs, gkeClusterProblems, resolveGkeClusterArgs } from "./gke-args";
 import { secureNodeConfig } from "./gke-node-config";
 import { gkeKubeconfig } from "./kubeconfig";
-import { KubernetesCluster } from "./kubernetes-cluster";
+import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
 
 /** Roles of the node service account: Google's minimal node role, plus pulling images. */
 export const GKE_NODE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"];
@@ -34,6 +34,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
     public readonly cloud = "gcp" as const;
     public readonly clusterName: pulumi.Output<string>;
     public readonly endpoint: pulumi.Output<string>;
+    public readonly certificateAuthority: pulumi.Output<string>;
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
     public readonly networkId: pulumi.Output<string>;
@@ -179,6 +180,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
                 ([clusterName, endpoint, ca]) => gkeKubeconfig({ name: clusterName, endpoint, certificateAuthorityData: ca }),
             ),
         );
+        this.certificateAuthority = cluster.masterAuth.clusterCaCertificate.apply(pemFromBase64);
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { ...child, dependsOn: [systemPool] });
         this.clusterId = cluster.id;
         this.project = project;

@@ -11,6 +11,8 @@ export interface KubernetesCluster {
     readonly clusterName: pulumi.Output<string>;
     /** The API server URL. */
     readonly endpoint: pulumi.Output<string>;
+    /** The API server's CA certificate, PEM (public: what clients such as Vault verify it with). */
+    readonly certificateAuthority: pulumi.Output<string>;
     /** A kubeconfig using exec auth (no static token); a Pulumi secret all the same. */
     readonly kubeconfig: pulumi.Output<string>;
     /** A Kubernetes provider bound to this cluster. */
@@ -20,4 +22,9 @@ export interface KubernetesCluster {
 /** Parent options that put a child resource onto a cluster. */
 export function onCluster(cluster: KubernetesCluster, parent: pulumi.Resource): pulumi.CustomResourceOptions {
     return { parent, provider: cluster.provider };
+}
+
+/** Both clouds report the cluster CA as base64 of the PEM. */
+export function pemFromBase64(data: string): string {
+    return Buffer.from(data, "base64").toString("utf8");
 }
