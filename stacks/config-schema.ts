@@ -49,6 +49,8 @@ const EXAMPLES: Record<string, string> = {
     "nodePools.schedule": '"none", or a schedule like paved:schedule',
     scaleToZero: '[{ namespace: "shop", name: "web", replicas: 2 }]',
     cost: '{ spotDiscount: 0.65, prices: { "m6i.large": 0.096 } }',
+    vault: '{ address: "https://vault.example.com:8200", apps: [{ name: "payments", namespace: "payments", secrets: [{ name: "db", path: "dev/payments/db" }] }] }',
+    "vault.address": '"https://vault.example.com:8200"',
 };
 
 /** The example for a path, or for the nearest key above it. */
@@ -109,6 +111,13 @@ export const topLevel = z.strictObject({
         replicas: z.number(),
     })).optional(),
     cost: z.strictObject({ spotDiscount: z.number().optional(), prices: z.record(z.string(), z.number()).optional() }).optional(),
+    // Apps are checked by the Vault component's own rules (they also catch plaintext values).
+    vault: z.strictObject({
+        address: z.string(),
+        kvMount: z.string().optional(),
+        createKvMount: z.boolean().optional(),
+        apps: z.array(z.record(z.string(), z.unknown())),
+    }).optional(),
 });
 
 const systemPool = z.strictObject({
@@ -152,6 +161,7 @@ export function knownKeys(path: string, cloud: "aws" | "gcp" | undefined): strin
         nodePools: nodePool,
         schedule: scheduleObject,
         "nodePools.schedule": scheduleObject,
+        vault: topLevel.shape.vault.unwrap(),
     };
     const shapeKey = path.replace(/\[\d+\]/g, "");
     return Object.keys(shapes[shapeKey]?.shape ?? {}).map((k) => `${NAMESPACE}:${path ? `${path}.${k}` : k}`);

@@ -7,6 +7,8 @@ import { ScheduledWorkload } from "../components/nodepools/scaled-object";
 import { ScheduleArgs, scheduleProblems } from "../components/nodepools/schedule";
 import { SpotPoolArgs, resolveSpotPoolArgs, spotPoolCostInput, spotPoolProblems } from "../components/nodepools/spot-pool-args";
 import { workloadScheduleProblems } from "../components/nodepools/workload-schedule";
+import { VaultAppSpec } from "../components/vault/app-spec";
+import { vaultSecretsProblems } from "../components/vault/vault-secrets";
 import { CostTags } from "../components/tags";
 import { Problem, show } from "../components/validation";
 import { AWS_REGION, NAMESPACE, ROLES, awsCluster, exampleFor, gcpCluster, knownKeys, parseValue, topLevel } from "./config-schema";
@@ -34,6 +36,19 @@ interface StackConfigBase {
     /** Workloads KEDA scales to zero outside the environment's on-hours. */
     readonly scaleToZero: readonly ScheduledWorkload[];
     readonly cost: CostOptions;
+    /** Vault wiring, when the environment uses it. */
+    readonly vault?: StackVault;
+}
+
+export interface StackVault {
+    readonly address: string;
+    readonly kv: { readonly path: string; readonly create: boolean };
+    readonly apps: readonly VaultAppSpec[];
+}
+
+/** Names a cluster in Vault (its auth mount): unique per environment and region. */
+export function clusterKeyOf(config: { environment: string; region: string }): string {
+    return `${config.environment}-${config.region}`;
 }
 export type StackConfig = StackConfigBase &
     (
@@ -162,8 +177,18 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
         (path) => path.replace(/^workloads/, "scaleToZero"),
     );
 
+    let vaultConfig: StackVault | undefined;
+    if (c.vault) {
+        vaultConfig = { address: c.vault.address, kv: { path: c.vault.kvMount ?? "secret", create: c.vault.createKvMount ?? false }, apps: c.vault.apps as unknown as VaultAppSpec[] };
+        const vaultPath: Record<string, string> = { vaultAddress: "vault.address", "kv.path": "vault.kvMount", apps: "vault.apps" };
+        addAll(
+            vaultSecretsProblems({ clusterKey: clusterKeyOf(c), environment: c.environment, vaultAddress: vaultConfig.address, kv: vaultConfig.kv, apps: vaultConfig.apps }).list,
+            (path) => vaultPath[path] ?? `vault.${path}`,
+        );
+    }
+
     let config: StackConfig;
-    const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, nodePools, scaleToZero, cost: c.cost ?? {} };
+    const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, nodePools, scaleToZero, cost: c.cost ?? {}, vault: vaultConfig };
     if (c.cloud === "aws") {
         const args: EksClusterArgs = { ...(cluster.data as z.infer<typeof awsCluster>), tags, production };
         addAll(eksClusterProblems(resolveEksClusterArgs(clusterNameOf(options.stack), args)).list, clusterConfigPath);

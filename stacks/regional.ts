@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
+import * as vault from "@pulumi/vault";
 import { EksCluster } from "../components/cluster/eks-cluster";
 import { GkeCluster } from "../components/cluster/gke-cluster";
 import { KubernetesCluster } from "../components/cluster/kubernetes-cluster";
@@ -8,7 +9,8 @@ import { costReport } from "../components/nodepools/cost";
 import { EksSpotNodePool } from "../components/nodepools/eks-spot-node-pool";
 import { GkeSpotNodePool } from "../components/nodepools/gke-spot-node-pool";
 import { WorkloadSchedule } from "../components/nodepools/workload-schedule";
-import { StackConfig, clusterNameOf, costInputs } from "./config";
+import { VaultSecrets } from "../components/vault/vault-secrets";
+import { StackConfig, clusterKeyOf, clusterNameOf, costInputs } from "./config";
 
 /**
  * The regional role: one cluster per region, with everything that runs on it. Later components
@@ -32,6 +34,18 @@ export function regional(config: StackConfig): Record<string, unknown> {
         const gke = new GkeCluster(name, config.cluster, { providers: [provider] });
         for (const pool of config.nodePools) new GkeSpotNodePool(pool.name, { ...pool, cluster: gke }, { providers: [provider] });
         cluster = gke;
+    }
+    if (config.vault) {
+        // The address comes from config; the token from the caller's environment (VAULT_TOKEN or a CI login), never from here.
+        const provider = new vault.Provider("vault", { address: config.vault.address });
+        new VaultSecrets("vault", {
+            cluster,
+            clusterKey: clusterKeyOf(config),
+            environment: config.environment,
+            vaultAddress: config.vault.address,
+            kv: config.vault.kv,
+            apps: config.vault.apps,
+        }, { providers: [provider] });
     }
     if (config.schedule) {
         new WorkloadSchedule("on-hours", { cluster, schedule: config.schedule, workloads: config.scaleToZero });

@@ -68,12 +68,32 @@ function plaintextValues(node: unknown, at: string): string[] {
     });
 }
 
+const APP_KEYS = ["name", "namespace", "serviceAccount", "secrets", "tokenTtlSeconds", "tokenMaxTtlSeconds", "mode", "workload"];
+const SECRET_KEYS = ["name", "path", "capabilities"];
+const WORKLOAD_KINDS: readonly WorkloadKind[] = ["Deployment", "StatefulSet", "Job", "CronJob", "Rollout"];
+
 /** Every problem with an app's secret spec, in the environment it runs in. */
 export function vaultAppProblems(app: VaultAppSpec, environment: string, path = ""): Problems {
     const problems = new Problems();
     const at = (field: string) => (path ? `${path}.${field}` : field);
-    for (const leak of plaintextValues(app, "")) {
+    const leaks = plaintextValues(app, "");
+    for (const leak of leaks) {
         problems.add(at(leak), `a plaintext value in the secret spec: secrets live in Vault and are referenced by path; remove it and write the value with \`vault kv put secret/${environment}/${app.name}/<name>\``);
+    }
+    const unknownKeys = (node: unknown, known: readonly string[], where: (k: string) => string) => {
+        for (const key of Object.keys(node ?? {}).filter((k) => !known.includes(k) && !leaks.includes(where(k)))) {
+            problems.add(at(where(key)), `unknown key (a typo?); known keys here: ${known.join(", ")}`);
+        }
+    };
+    unknownKeys(app, APP_KEYS, (k) => k);
+    (Array.isArray(app.secrets) ? app.secrets : []).forEach((s, i) => unknownKeys(s, SECRET_KEYS, (k) => `secrets[${i}].${k}`));
+    problems.check(app.mode === undefined || app.mode === "injector" || app.mode === "operator", at("mode"), `got ${show(app.mode)}: use "injector" (files in the pod) or "operator" (a Kubernetes Secret)`);
+    if (app.workload !== undefined) {
+        problems.check(
+            WORKLOAD_KINDS.includes(app.workload?.kind) && DNS_LABEL.test(app.workload?.name ?? ""),
+            at("workload"),
+            `got ${show(app.workload)}: name the workload's kind (${WORKLOAD_KINDS.join(", ")}) and name, e.g. { kind: "Deployment", name: "${app.name}" }`,
+        );
     }
     problems.check(DNS_LABEL.test(app.name ?? ""), at("name"), `got ${show(app.name)}: expected a Kubernetes name, e.g. "payments"`);
     problems.check(DNS_LABEL.test(app.namespace ?? ""), at("namespace"), `got ${show(app.namespace)}: expected a Kubernetes namespace name, e.g. "payments"`);

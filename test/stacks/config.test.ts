@@ -162,6 +162,22 @@ describe("stack config", () => {
         });
     });
 
+    it("reports Vault problems against paved:vault, never echoing a plaintext value", () => {
+        const error = failureOf({
+            ...awsConfig,
+            "paved:vault": JSON.stringify({
+                address: "http://vault:8200",
+                apps: [{ name: "payments", namespace: "payments", secrets: [{ name: "db", path: "prod/payments/db", value: "hunter2" }] }],
+            }),
+        });
+        expect(error.problems.map((p) => p.propertyPath)).to.deep.equal([
+            "paved:vault.address",
+            "paved:vault.apps[0].secrets[0].value",
+            "paved:vault.apps[0].secrets[0].path",
+        ]);
+        expect(error.message).to.not.include("hunter2");
+    });
+
     it("stops the stack program before it registers any resource", async () => {
         const failure = await runFailing(program, {
             stack: "staging",

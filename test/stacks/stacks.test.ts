@@ -62,7 +62,7 @@ describe("shipped stacks", () => {
             ["0 7 * * 1-5", "Europe/Berlin", 0],
         ]);
         const releases = ofType(dev.resources, "kubernetes:helm.sh/v3:Release").map((r) => inputsOf(r).chart);
-        expect(releases).to.have.members(["cluster-autoscaler", "keda"]);
+        expect(releases).to.include.members(["cluster-autoscaler", "keda"]);
         const scaled = inputsOf(one(dev.resources, "kubernetes:keda.sh/v1alpha1:ScaledObject"));
         expect(scaled.metadata).to.deep.include({ name: "web-on-hours", namespace: "shop" });
         const apps = (dev.outputs.costReport as CostReport).pools.find((p) => p.pool === "apps")!;
@@ -84,6 +84,16 @@ describe("shipped stacks", () => {
         expect(ofType(gcp.resources, "kubernetes:cloud.google.com/v1:ComputeClass")).to.have.length(1);
         expect(inputsOf(one(gcp.resources, "kubernetes:helm.sh/v3:Release")).chart).to.equal("keda");
         expect((gcp.outputs.costReport as CostReport).pools.map((p) => p.pool)).to.deep.equal(["system", "apps"]);
+    });
+
+    it("dev and prod: Vault auth mounted per cluster, apps bound to their own paths", () => {
+        expect(inputsOf(one(runs.dev.resources, "vault:index/authBackend:AuthBackend")).path).to.equal("kubernetes-dev-eu-central-1");
+        expect(inputsOf(one(runs["prod-us-east-1"].resources, "vault:index/authBackend:AuthBackend")).path).to.equal("kubernetes-prod-us-east-1");
+        const prodPolicy = inputsOf(one(runs["prod-us-east-1"].resources, "vault:index/policy:Policy"));
+        expect(prodPolicy.name).to.equal("prod-payments-payments");
+        expect(prodPolicy.policy).to.include('path "secret/data/prod/payments/db"');
+        expect(one(runs.dev.resources, "pulumi:providers:vault").inputs).to.deep.include({ address: "https://vault.paved.example.com:8200" });
+        expect(one(runs.dev.resources, "pulumi:providers:vault").inputs).to.not.have.property("token");
     });
 
     it("parents every resource under the stack, through its component", () => {
