@@ -47,3 +47,20 @@ export const EKS_ADDONS: readonly AddonSpec[] = [
         podIdentity: { serviceAccount: "ebs-csi-controller-sa", policy: "service-role/AmazonEBSCSIDriverPolicy" },
     },
 ];
+
+/**
+ * IRSA: a role one ServiceAccount assumes with its projected token. Used where the workload's SDK
+ * predates EKS Pod Identity (Loki's and Tempo's object-store clients speak web identity).
+ */
+export function irsaTrustPolicy(oidcProviderArn: string, issuerUrl: string, namespace: string, serviceAccount: string): string {
+    const issuer = issuerUrl.replace(/^https:\/\//, "");
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Federated: oidcProviderArn },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`, [`${issuer}:aud`]: "sts.amazonaws.com" } },
+        }],
+    });
+}

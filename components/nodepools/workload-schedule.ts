@@ -1,6 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesCluster, onCluster } from "../cluster/kubernetes-cluster";
+import { modelledCustomResource } from "../custom-resource";
 import { pinnedRelease } from "../helm";
 import { Problems, checkIntegerIn, show } from "../validation";
 import { KEDA_CHART, KEDA_NAMESPACE, kedaValues } from "./keda-values";
@@ -19,6 +19,7 @@ export interface WorkloadScheduleArgs {
     readonly workloads?: readonly ScheduledWorkload[];
 }
 
+const SCALED_OBJECT = { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject" };
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export function workloadScheduleProblems(args: Omit<WorkloadScheduleArgs, "cluster">): Problems {
@@ -51,13 +52,10 @@ export class WorkloadSchedule extends pulumi.ComponentResource {
 
         const keda = pinnedRelease(`${name}-keda`, KEDA_CHART, { namespace: KEDA_NAMESPACE, createNamespace: true, values: kedaValues() }, on);
         for (const workload of args.workloads ?? []) {
-            const manifest = cronScaledObject(workload, schedule);
-            new k8s.apiextensions.CustomResource(`${name}-${workload.namespace}-${workload.name}`, {
-                apiVersion: "keda.sh/v1alpha1",
-                kind: "ScaledObject",
-                metadata: manifest.then((m) => m.metadata as k8s.types.input.meta.v1.ObjectMeta),
-                spec: manifest.then((m) => m.spec),
-            }, { ...on, dependsOn: [keda] });
+            modelledCustomResource(`${name}-${workload.namespace}-${workload.name}`, SCALED_OBJECT, cronScaledObject(workload, schedule), {
+                ...on,
+                dependsOn: [keda],
+            });
         }
         this.registerOutputs({});
     }

@@ -1,0 +1,121 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { EksCluster } from "../cluster/eks-cluster";
+import { GkeCluster } from "../cluster/gke-cluster";
+import { onCluster } from "../cluster/kubernetes-cluster";
+import { modelledCustomResource } from "../custom-resource";
+import { pinnedRelease } from "../helm";
+import { CostTags } from "../tags";
+import { Problems } from "../validation";
+import { GrafanaAdminSecret, alloyValues, kubePrometheusStackValues, lokiValues, otelCollectorValues, tempoValues } from "./chart-values";
+import { ALLOY_CHART, KUBE_PROMETHEUS_STACK_CHART, LOKI_CHART, OTEL_COLLECTOR_CHART, TEMPO_CHART } from "./charts";
+import { telemetryEndpoints } from "./endpoints";
+import { ScrapeTarget, serviceMonitor } from "./service-monitor";
+import { ObservabilitySizing, defaultSizing, sizingProblems } from "./sizing";
+import { SloSpec, sloProblems, sloPrometheusRule } from "./slo";
+import { TelemetryBuckets } from "./telemetry-buckets";
+
+const PROMETHEUS_RULE = { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule" };
+const SERVICE_MONITOR = { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor" };
+
+export interface ObservabilityStackArgs {
+    readonly cluster: EksCluster | GkeCluster;
+    readonly tags: CostTags;
+    /**
+     * Production sizing (HA replicas, longer retention) and buckets kept on destroy.
+     * @default false
+     */
+    readonly production?: boolean;
+    /**
+     * Overrides of the environment's sizing.
+     * @default `defaultSizing(production)`
+     */
+    readonly sizing?: Partial<ObservabilitySizing>;
+    /** The Kubernetes Secret, synced from Vault, holding Grafana's admin login. */
+    readonly grafanaAdmin: GrafanaAdminSecret;
+    /**
+     * Service level objectives to record and alert on.
+     * @default none
+     */
+    readonly slos?: readonly SloSpec[];
+    /**
+     * Platform components to scrape besides the stack's own collector.
+     * @default none
+     */
+    readonly scrapeTargets?: readonly ScrapeTarget[];
+    /**
+     * Namespace of the whole stack.
+     * @default "monitoring"
+     */
+    readonly namespace?: string;
+}
+
+export function observabilityProblems(args: Omit<ObservabilityStackArgs, "cluster">): Problems {
+    const production = args.production ?? false;
+    const problems = new Problems();
+    problems.addAll("", sizingProblems({ ...defaultSizing(production), ...args.sizing }, production).list);
+    (args.slos ?? []).forEach((slo, i) => problems.addAll("", sloProblems(slo, `slos[${i}]`).list));
+    return problems;
+}
+
+/**
+ * Metrics, logs and traces that link to each other, on either cloud: kube-prometheus-stack
+ * (Prometheus, Alertmanager, Grafana, node-exporter, kube-state-metrics), Loki with Alloy shipping
+ * pod logs, Tempo, and an OpenTelemetry gateway; object storage per cloud; Grafana data sources
+ * correlated both ways; SLO recording rules and burn-rate alerts; sized per environment.
+ */
+export class ObservabilityStack extends pulumi.ComponentResource {
+    public readonly namespace: string;
+    public readonly sizing: ObservabilitySizing;
+
+    constructor(name: string, args: ObservabilityStackArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("paved:observability:ObservabilityStack", name, {}, opts);
+        observabilityProblems(args).throwIfAny("ObservabilityStack");
+        const production = args.production ?? false;
+        const sizing = { ...defaultSizing(production), ...args.sizing };
+        const namespaceName = args.namespace ?? "monitoring";
+        const endpoints = telemetryEndpoints(namespaceName);
+        const on = onCluster(args.cluster, this);
+
+        const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: namespaceName } }, on);
+        const inNamespace = { ...on, dependsOn: [namespace] };
+        const buckets = new TelemetryBuckets(`${name}-storage`, {
+            cluster: args.cluster,
+            tags: args.tags,
+            namespace: namespaceName,
+            retention: { loki: sizing.lokiRetention, tempo: sizing.tempoRetention },
+            production,
+        }, { parent: this });
+
+        const prometheus = pinnedRelease(`${name}-prometheus`, KUBE_PROMETHEUS_STACK_CHART, {
+            namespace: namespaceName,
+            values: kubePrometheusStackValues({ sizing, endpoints, grafanaAdmin: args.grafanaAdmin }),
+        }, inNamespace);
+        pinnedRelease(`${name}-loki`, LOKI_CHART, { namespace: namespaceName, values: buckets.storage.apply((storage) => lokiValues({ sizing, storage })) }, inNamespace);
+        pinnedRelease(`${name}-tempo`, TEMPO_CHART, {
+            namespace: namespaceName,
+            values: buckets.storage.apply((storage) => tempoValues({ sizing, storage, endpoints })),
+        }, inNamespace);
+        pinnedRelease(`${name}-alloy`, ALLOY_CHART, { namespace: namespaceName, values: alloyValues(endpoints) }, inNamespace);
+        pinnedRelease(`${name}-otel`, OTEL_COLLECTOR_CHART, { namespace: namespaceName, values: otelCollectorValues({ sizing, endpoints }) }, inNamespace);
+
+        // Custom resources of the Prometheus operator exist once its chart has installed their CRDs.
+        const afterOperator = { ...on, dependsOn: [prometheus] };
+        for (const slo of args.slos ?? []) {
+            modelledCustomResource(`${name}-slo-${slo.service}`, PROMETHEUS_RULE, sloPrometheusRule(slo, namespaceName), afterOperator);
+        }
+        const collector: ScrapeTarget = {
+            name: "otel-collector",
+            namespace: namespaceName,
+            selector: { "app.kubernetes.io/name": "opentelemetry-collector" },
+            port: "metrics",
+        };
+        for (const target of [collector, ...(args.scrapeTargets ?? [])]) {
+            modelledCustomResource(`${name}-monitor-${target.name}`, SERVICE_MONITOR, serviceMonitor(target, namespaceName), afterOperator);
+        }
+
+        this.namespace = namespaceName;
+        this.sizing = sizing;
+        this.registerOutputs({ namespace: this.namespace });
+    }
+}
