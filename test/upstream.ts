@@ -35,7 +35,10 @@ export function unknownValuePaths(values: Record<string, unknown>, pin: HelmChar
         if (!isMap(ours) || !isMap(theirs) || Object.keys(theirs).length === 0 || pin.freeFormValues?.includes(at)) return;
         for (const [key, value] of Object.entries(ours)) {
             const next = at ? `${at}.${key}` : key;
-            if (!(key in theirs)) unknown.push(next);
+            // A key the pin declares free-form may be absent upstream (documented only in comments).
+            if (!(key in theirs)) {
+                if (!pin.freeFormValues?.includes(next)) unknown.push(next);
+            }
             else walk(value, theirs[key], next);
         }
     };
@@ -54,11 +57,23 @@ export function crdValidator(operator: string, file: string): (object: unknown) 
     return (object) => (validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`));
 }
 
-/** A validator for a chart's values.schema.json, where the chart ships one. */
+/** Helm's merge: maps merge key by key, anything else (lists too) is replaced by the override. */
+function helmMerge(defaults: unknown, overrides: unknown): unknown {
+    if (!isMap(defaults) || !isMap(overrides)) return overrides === undefined ? defaults : overrides;
+    const merged: Record<string, unknown> = { ...defaults };
+    for (const [k, v] of Object.entries(overrides)) merged[k] = helmMerge(defaults[k], v);
+    return merged;
+}
+
+/**
+ * A validator for a chart's values.schema.json, where the chart ships one. Like Helm, it checks the
+ * chart's defaults merged with the given values, not the overrides alone.
+ */
 export function valuesSchemaValidator(chart: string): (values: unknown) => string[] {
     const { $schema, ...schema } = JSON.parse(fs.readFileSync(path.join(UPSTREAM_DIR, "helm", chart, "values.schema.json"), "utf8")) as { $schema?: string };
-    // The charts name draft-07 by its https URL, which Ajv (draft-07 built in) does not map; the dialect is the same.
-    if ($schema && !$schema.includes("draft-07")) throw new Error(`${chart}/values.schema.json uses ${$schema}, not draft-07`);
+    // Charts name draft-07 by its https URL or the unversioned "schema#"; Ajv's built-in draft-07 reads both.
+    if ($schema && !/draft-07|json-schema\.org\/schema#/.test($schema)) throw new Error(`${chart}/values.schema.json uses ${$schema}, which Ajv's draft-07 may misread`);
     const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
-    return (values) => (validate(values) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`));
+    const defaults = upstreamChart(chart).values;
+    return (values) => (validate(helmMerge(defaults, values)) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`));
 }
