@@ -51,6 +51,7 @@ const EXAMPLES: Record<string, string> = {
     cost: '{ spotDiscount: 0.65, prices: { "m6i.large": 0.096 } }',
     vault: '{ address: "https://vault.example.com:8200", apps: [{ name: "payments", namespace: "payments", secrets: [{ name: "db", path: "dev/payments/db" }] }] }',
     "vault.address": '"https://vault.example.com:8200"',
+    observability: '{ sizing: { prometheusRetention: "15d" }, slos: [{ service: "api", objective: 99.9, totalSelector: "...", errorSelector: "..." }] }',
 };
 
 /** The example for a path, or for the nearest key above it. */
@@ -111,6 +112,10 @@ export const topLevel = z.strictObject({
         replicas: z.number(),
     })).optional(),
     cost: z.strictObject({ spotDiscount: z.number().optional(), prices: z.record(z.string(), z.number()).optional() }).optional(),
+    observability: z.strictObject({
+        sizing: z.record(z.string(), z.unknown()).optional(),
+        slos: z.array(z.record(z.string(), z.unknown())).optional(),
+    }).optional(),
     // Apps are checked by the Vault component's own rules (they also catch plaintext values).
     vault: z.strictObject({
         address: z.string(),
@@ -162,6 +167,7 @@ export function knownKeys(path: string, cloud: "aws" | "gcp" | undefined): strin
         schedule: scheduleObject,
         "nodePools.schedule": scheduleObject,
         vault: topLevel.shape.vault.unwrap(),
+        observability: topLevel.shape.observability.unwrap(),
     };
     const shapeKey = path.replace(/\[\d+\]/g, "");
     return Object.keys(shapes[shapeKey]?.shape ?? {}).map((k) => `${NAMESPACE}:${path ? `${path}.${k}` : k}`);

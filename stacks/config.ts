@@ -7,6 +7,9 @@ import { ScheduledWorkload } from "../components/nodepools/scaled-object";
 import { ScheduleArgs, scheduleProblems } from "../components/nodepools/schedule";
 import { SpotPoolArgs, resolveSpotPoolArgs, spotPoolCostInput, spotPoolProblems } from "../components/nodepools/spot-pool-args";
 import { workloadScheduleProblems } from "../components/nodepools/workload-schedule";
+import { ObservabilitySizing } from "../components/observability/sizing";
+import { SloSpec } from "../components/observability/slo";
+import { observabilityProblems } from "../components/observability/observability-stack";
 import { VaultAppSpec } from "../components/vault/app-spec";
 import { vaultSecretsProblems } from "../components/vault/vault-secrets";
 import { CostTags } from "../components/tags";
@@ -38,6 +41,22 @@ interface StackConfigBase {
     readonly cost: CostOptions;
     /** Vault wiring, when the environment uses it. */
     readonly vault?: StackVault;
+    /** The observability stack, when the environment has one (it needs Vault for Grafana's login). */
+    readonly observability?: { readonly sizing: Partial<ObservabilitySizing>; readonly slos: readonly SloSpec[] };
+}
+
+/** Grafana's admin login: a Vault secret at `<env>/grafana/admin` (keys admin-user, admin-password), synced by the operator. */
+export const OBSERVABILITY_NAMESPACE = "monitoring";
+export const GRAFANA_ADMIN = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" };
+
+export function grafanaVaultApp(environment: string, namespace: string): VaultAppSpec {
+    return {
+        name: "grafana",
+        namespace,
+        mode: "operator",
+        workload: { kind: "Deployment", name: "kube-prometheus-stack-grafana" },
+        secrets: [{ name: "admin", path: `${environment}/grafana/admin` }],
+    };
 }
 
 export interface StackVault {
@@ -181,14 +200,23 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     if (c.vault) {
         vaultConfig = { address: c.vault.address, kv: { path: c.vault.kvMount ?? "secret", create: c.vault.createKvMount ?? false }, apps: c.vault.apps as unknown as VaultAppSpec[] };
         const vaultPath: Record<string, string> = { vaultAddress: "vault.address", "kv.path": "vault.kvMount", apps: "vault.apps" };
+        // Grafana's own app joins the user's when the environment has an observability stack.
+        const apps = [...vaultConfig.apps, ...(c.observability ? [grafanaVaultApp(c.environment, OBSERVABILITY_NAMESPACE)] : [])];
         addAll(
-            vaultSecretsProblems({ clusterKey: clusterKeyOf(c), environment: c.environment, vaultAddress: vaultConfig.address, kv: vaultConfig.kv, apps: vaultConfig.apps }).list,
+            vaultSecretsProblems({ clusterKey: clusterKeyOf(c), environment: c.environment, vaultAddress: vaultConfig.address, kv: vaultConfig.kv, apps }).list,
             (path) => vaultPath[path] ?? `vault.${path}`,
         );
     }
 
+    let observability: StackConfigBase["observability"];
+    if (c.observability) {
+        observability = { sizing: (c.observability.sizing ?? {}) as Partial<ObservabilitySizing>, slos: (c.observability.slos ?? []) as unknown as SloSpec[] };
+        addAll(observabilityProblems({ tags, production, grafanaAdmin: GRAFANA_ADMIN, ...observability }).list, (path) => `observability.${path}`);
+        if (!vaultConfig) add("observability", `needs paved:vault: Grafana's admin login is synced from Vault, never set in config; add paved:vault, e.g. ${exampleFor("vault")}`);
+    }
+
     let config: StackConfig;
-    const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, nodePools, scaleToZero, cost: c.cost ?? {}, vault: vaultConfig };
+    const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, nodePools, scaleToZero, cost: c.cost ?? {}, vault: vaultConfig, observability };
     if (c.cloud === "aws") {
         const args: EksClusterArgs = { ...(cluster.data as z.infer<typeof awsCluster>), tags, production };
         addAll(eksClusterProblems(resolveEksClusterArgs(clusterNameOf(options.stack), args)).list, clusterConfigPath);

@@ -3,14 +3,14 @@ import * as gcp from "@pulumi/gcp";
 import * as vault from "@pulumi/vault";
 import { EksCluster } from "../components/cluster/eks-cluster";
 import { GkeCluster } from "../components/cluster/gke-cluster";
-import { KubernetesCluster } from "../components/cluster/kubernetes-cluster";
 import { ClusterAutoscaler } from "../components/nodepools/cluster-autoscaler";
 import { costReport } from "../components/nodepools/cost";
 import { EksSpotNodePool } from "../components/nodepools/eks-spot-node-pool";
 import { GkeSpotNodePool } from "../components/nodepools/gke-spot-node-pool";
 import { WorkloadSchedule } from "../components/nodepools/workload-schedule";
 import { VaultSecrets } from "../components/vault/vault-secrets";
-import { StackConfig, clusterKeyOf, clusterNameOf, costInputs } from "./config";
+import { ObservabilityStack } from "../components/observability/observability-stack";
+import { GRAFANA_ADMIN, StackConfig, clusterKeyOf, clusterNameOf, costInputs, grafanaVaultApp } from "./config";
 
 /**
  * The regional role: one cluster per region, with everything that runs on it. Later components
@@ -19,7 +19,7 @@ import { StackConfig, clusterKeyOf, clusterNameOf, costInputs } from "./config";
 export function regional(config: StackConfig): Record<string, unknown> {
     const name = clusterNameOf(config.stack);
     const { tags } = config;
-    let cluster: KubernetesCluster;
+    let cluster: EksCluster | GkeCluster;
     if (config.cloud === "aws") {
         // Explicit providers: the region comes from paved config, never from ambient settings.
         const provider = new aws.Provider("aws", { region: config.region as aws.Region });
@@ -35,17 +35,26 @@ export function regional(config: StackConfig): Record<string, unknown> {
         for (const pool of config.nodePools) new GkeSpotNodePool(pool.name, { ...pool, cluster: gke }, { providers: [provider] });
         cluster = gke;
     }
+    const observability = config.observability && new ObservabilityStack("observability", {
+        cluster,
+        tags,
+        production: config.production,
+        sizing: config.observability.sizing,
+        slos: config.observability.slos,
+        grafanaAdmin: GRAFANA_ADMIN,
+    });
     if (config.vault) {
         // The address comes from config; the token from the caller's environment (VAULT_TOKEN or a CI login), never from here.
         const provider = new vault.Provider("vault", { address: config.vault.address });
+        const grafana = observability ? [grafanaVaultApp(config.environment, observability.namespace)] : [];
         new VaultSecrets("vault", {
             cluster,
             clusterKey: clusterKeyOf(config),
             environment: config.environment,
             vaultAddress: config.vault.address,
             kv: config.vault.kv,
-            apps: config.vault.apps,
-        }, { providers: [provider] });
+            apps: [...config.vault.apps, ...grafana],
+        }, { providers: [provider], dependsOn: observability ? [observability.namespaceResource] : [] });
     }
     if (config.schedule) {
         new WorkloadSchedule("on-hours", { cluster, schedule: config.schedule, workloads: config.scaleToZero });

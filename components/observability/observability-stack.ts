@@ -66,6 +66,8 @@ export function observabilityProblems(args: Omit<ObservabilityStackArgs, "cluste
  */
 export class ObservabilityStack extends pulumi.ComponentResource {
     public readonly namespace: string;
+    /** The namespace resource: things other components put into it (such as Grafana's Secret) wait for it. */
+    public readonly namespaceResource: k8s.core.v1.Namespace;
     public readonly sizing: ObservabilitySizing;
 
     constructor(name: string, args: ObservabilityStackArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -115,6 +117,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         }
 
         this.namespace = namespaceName;
+        this.namespaceResource = namespace;
         this.sizing = sizing;
         this.registerOutputs({ namespace: this.namespace });
     }

@@ -178,6 +178,20 @@ describe("stack config", () => {
         expect(error.message).to.not.include("hunter2");
     });
 
+    it("reports observability problems under paved:observability, and requires Vault for Grafana's login", () => {
+        const error = failureOf({
+            ...awsConfig,
+            "paved:observability": JSON.stringify({ sizing: { lokiRetention: "a month" }, slos: [{ service: "api", objective: 100, totalSelector: "x", errorSelector: "" }] }),
+        });
+        expect(error.problems.map((p) => p.propertyPath)).to.deep.equal([
+            "paved:observability.sizing.lokiRetention",
+            "paved:observability.slos[0].objective",
+            "paved:observability.slos[0].errorSelector",
+            "paved:observability",
+        ]);
+        expect(error.problems[3].reason).to.include("needs paved:vault");
+    });
+
     it("stops the stack program before it registers any resource", async () => {
         const failure = await runFailing(program, {
             stack: "staging",

@@ -82,18 +82,31 @@ describe("shipped stacks", () => {
         const spot = ofType(gcp.resources, "gcp:container/nodePool:NodePool").filter((p) => inputsOf(p).nodeConfig.spot === true);
         expect(spot.map((p) => inputsOf(p).nodeConfig.machineType)).to.deep.equal(["n2-standard-4", "n2d-standard-4", "e2-standard-4"]);
         expect(ofType(gcp.resources, "kubernetes:cloud.google.com/v1:ComputeClass")).to.have.length(1);
-        expect(inputsOf(one(gcp.resources, "kubernetes:helm.sh/v3:Release")).chart).to.equal("keda");
+        expect(ofType(gcp.resources, "kubernetes:helm.sh/v3:Release").map((r) => inputsOf(r).chart)).to.include("keda");
         expect((gcp.outputs.costReport as CostReport).pools.map((p) => p.pool)).to.deep.equal(["system", "apps"]);
     });
 
     it("dev and prod: Vault auth mounted per cluster, apps bound to their own paths", () => {
         expect(inputsOf(one(runs.dev.resources, "vault:index/authBackend:AuthBackend")).path).to.equal("kubernetes-dev-eu-central-1");
         expect(inputsOf(one(runs["prod-us-east-1"].resources, "vault:index/authBackend:AuthBackend")).path).to.equal("kubernetes-prod-us-east-1");
-        const prodPolicy = inputsOf(one(runs["prod-us-east-1"].resources, "vault:index/policy:Policy"));
+        const prodPolicy = inputsOf(one(runs["prod-us-east-1"].resources, "vault:index/policy:Policy", "vault-payments-payments"));
         expect(prodPolicy.name).to.equal("prod-payments-payments");
         expect(prodPolicy.policy).to.include('path "secret/data/prod/payments/db"');
         expect(one(runs.dev.resources, "pulumi:providers:vault").inputs).to.deep.include({ address: "https://vault.paved.example.com:8200" });
         expect(one(runs.dev.resources, "pulumi:providers:vault").inputs).to.not.have.property("token");
+    });
+
+    it("every regional stack: the observability stack, with Grafana's admin login synced from Vault", () => {
+        for (const [stack, run] of Object.entries(runs)) {
+            expect(ofType(run.resources, "paved:observability:ObservabilityStack"), stack).to.have.length(1);
+            const grafanaSecret = ofType(run.resources, "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret")
+                .map(inputsOf)
+                .find((s) => s.metadata.name === "grafana-admin");
+            expect(grafanaSecret?.spec, stack).to.deep.include({ path: `${stack === "prod-us-east-1" ? "prod" : "dev"}/grafana/admin`, mount: "secret" });
+            expect(grafanaSecret?.metadata.namespace).to.equal("monitoring");
+        }
+        const prodRule = inputsOf(one(runs["prod-us-east-1"].resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule"));
+        expect(JSON.stringify(prodRule.spec)).to.include("(14.4 * 0.0005)");
     });
 
     it("parents every resource under the stack, through its component", () => {
