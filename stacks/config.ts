@@ -210,7 +210,7 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
 
     let observability: StackConfigBase["observability"];
     if (c.observability) {
-        observability = { sizing: (c.observability.sizing ?? {}) as Partial<ObservabilitySizing>, slos: (c.observability.slos ?? []) as unknown as SloSpec[] };
+        observability = { sizing: (c.observability.sizing ?? {}), slos: (c.observability.slos ?? []) as unknown as SloSpec[] };
         addAll(observabilityProblems({ tags, production, grafanaAdmin: GRAFANA_ADMIN, ...observability }).list, (path) => `observability.${path}`);
         if (!vaultConfig) add("observability", `needs paved:vault: Grafana's admin login is synced from Vault, never set in config; add paved:vault, e.g. ${exampleFor("vault")}`);
     }
