@@ -4,6 +4,8 @@ import * as vault from "@pulumi/vault";
 import { EksCluster } from "../components/cluster/eks-cluster";
 import { GkeCluster } from "../components/cluster/gke-cluster";
 import { ClusterAutoscaler } from "../components/nodepools/cluster-autoscaler";
+import { CLUSTER_AUTOSCALER_SCRAPE } from "../components/nodepools/cluster-autoscaler-values";
+import { KEDA_SCRAPE } from "../components/nodepools/keda-values";
 import { costReport } from "../components/nodepools/cost";
 import { EksSpotNodePool } from "../components/nodepools/eks-spot-node-pool";
 import { GkeSpotNodePool } from "../components/nodepools/gke-spot-node-pool";
@@ -42,6 +44,11 @@ export function regional(config: StackConfig): Record<string, unknown> {
         sizing: config.observability.sizing,
         slos: config.observability.slos,
         grafanaAdmin: GRAFANA_ADMIN,
+        // The platform's own controllers, where this stack runs them.
+        scrapeTargets: [
+            ...(config.cloud === "aws" && config.nodePools.length > 0 ? [CLUSTER_AUTOSCALER_SCRAPE] : []),
+            ...(config.schedule ? [KEDA_SCRAPE] : []),
+        ],
     });
     if (config.vault) {
         // The address comes from config; the token from the caller's environment (VAULT_TOKEN or a CI login), never from here.

@@ -89,3 +89,11 @@ export function clusterAutoscalerPolicy(clusterName: string): string {
         ],
     });
 }
+
+/** What Prometheus scrapes: the chart's Service (release "cluster-autoscaler") on its "http" port. */
+export const CLUSTER_AUTOSCALER_SCRAPE = {
+    name: "cluster-autoscaler",
+    namespace: "kube-system",
+    selector: { "app.kubernetes.io/instance": CLUSTER_AUTOSCALER_CHART.chart },
+    port: "http",
+};

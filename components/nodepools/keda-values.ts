@@ -17,5 +17,15 @@ export function kedaValues(): Record<string, unknown> {
         tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }],
         priorityClassName: "system-cluster-critical",
         resources: { operator: resources, metricServer: resources, webhooks: resources },
+        // Expose the operator's and metrics server's metrics (port "metrics") for the platform's ServiceMonitor.
+        prometheus: { operator: { enabled: true }, metricServer: { enabled: true } },
     };
 }
+
+/** What Prometheus scrapes: KEDA's Services (release "keda") on their "metrics" ports. */
+export const KEDA_SCRAPE = {
+    name: "keda",
+    namespace: KEDA_NAMESPACE,
+    selector: { "app.kubernetes.io/instance": KEDA_CHART.chart },
+    port: "metrics",
+};

@@ -105,6 +105,10 @@ describe("shipped stacks", () => {
             expect(grafanaSecret?.spec, stack).to.deep.include({ path: `${stack === "prod-us-east-1" ? "prod" : "dev"}/grafana/admin`, mount: "secret" });
             expect(grafanaSecret?.metadata.namespace).to.equal("monitoring");
         }
+        const monitors = (stack: string) => ofType(runs[stack].resources, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").map((r) => inputsOf(r).metadata.name);
+        expect(monitors("dev")).to.have.members(["otel-collector", "cluster-autoscaler", "keda"]);
+        expect(monitors("prod-us-east-1")).to.have.members(["otel-collector", "cluster-autoscaler"]);
+        expect(monitors("dev-gcp")).to.have.members(["otel-collector", "keda"]);
         const prodRule = inputsOf(one(runs["prod-us-east-1"].resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule"));
         expect(JSON.stringify(prodRule.spec)).to.include("(14.4 * 0.0005)");
     });

@@ -19,7 +19,8 @@ import {
     tempoValues,
 } from "../../../components/observability";
 import { HelmChartPin } from "../../../components/helm";
-import { StackEvaluation, inputsOf, ofType, one, runProgram } from "../../harness";
+import * as pulumi from "@pulumi/pulumi";
+import { StackEvaluation, inputsOf, ofType, one, runFailing, runProgram } from "../../harness";
 import { unknownValuePaths, upstreamChart, valuesSchemaValidator } from "../../upstream";
 import { apiSlo } from "./slo.test";
 
@@ -186,5 +187,14 @@ describe("ObservabilityStack", () => {
         });
         it("rejects a bad SLO inside the stack", () =>
             expect(paths({ slos: [{ ...apiSlo, objective: 100 }] })).to.deep.equal(["slos[0].objective"]));
+        it("throws one InputPropertiesError from the component, creating nothing of its own", async () => {
+            const failure = await runFailing(() => {
+                const cluster = new EksCluster("demo", { tags, kubernetesVersion: "1.33" });
+                new ObservabilityStack("obs", { cluster, tags, grafanaAdmin, production: true, sizing: { lokiReplicas: 0, prometheusStorage: "lots" } });
+            });
+            expect(pulumi.InputPropertiesError.isInstance(failure.cause)).to.be.true;
+            expect((failure.cause as pulumi.InputPropertiesError).errors.map((e) => e.propertyPath)).to.deep.equal(["sizing.prometheusStorage", "sizing.lokiReplicas"]);
+            expect(failure.resources.filter((r) => r.urn.includes("ObservabilityStack$"))).to.be.empty;
+        });
     });
 });
