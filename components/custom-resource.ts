@@ -17,5 +17,18 @@ export function modelledCustomResource(
         kind: type.kind,
         metadata: manifest.then((m) => m.metadata as k8s.types.input.meta.v1.ObjectMeta),
         spec: manifest.then((m) => m.spec),
+        // Declared so the live object's status (e.g. a Gateway's address) becomes an output.
+        status: undefined,
     }, opts);
+}
+
+/** A custom resource's live `status`, as the cluster reports it. */
+export function statusOf<T>(resource: k8s.apiextensions.CustomResource): pulumi.Output<T | undefined> {
+    return (resource as unknown as { status: pulumi.Output<T | undefined> }).status;
+}
+
+/** A @kubernetes-models object, validated against its schema, as the plain manifest Pulumi takes. */
+export function validatedManifest(model: { validate(): void; toJSON(): unknown }): Record<string, unknown> {
+    model.validate();
+    return model.toJSON() as Record<string, unknown>;
 }

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 export interface HelmChartPin {
     readonly chart: string;
     readonly version: string;
+    /** A chart repository URL, or an OCI registry path (`oci://...`) that holds the chart. */
     readonly repo: string;
     /** Values the chart documents as free-form maps (e.g. extra CLI flags), so any key below them is valid. */
     readonly freeFormValues?: readonly string[];
@@ -20,11 +21,12 @@ export function pinnedRelease(
     args: { readonly namespace: string; readonly values: pulumi.Input<Record<string, unknown>>; readonly createNamespace?: boolean },
     opts: pulumi.CustomResourceOptions,
 ): k8s.helm.v3.Release {
+    const oci = pin.repo.startsWith("oci://");
     return new k8s.helm.v3.Release(name, {
         name: pin.chart,
-        chart: pin.chart,
+        chart: oci ? `${pin.repo}/${pin.chart}` : pin.chart,
         version: pin.version,
-        repositoryOpts: { repo: pin.repo },
+        repositoryOpts: oci ? undefined : { repo: pin.repo },
         namespace: args.namespace,
         createNamespace: args.createNamespace ?? false,
         values: args.values,

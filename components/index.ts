@@ -6,3 +6,4 @@ export * from "./nodepools";
 export * from "./vault";
 export * from "./observability";
 export * from "./custom-resource";
+export * from "./delivery";

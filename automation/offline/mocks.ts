@@ -55,6 +55,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 } catch (e) {
                     throw mockError((e as Error).message);
                 }
+            case "aws:route53/getZone:getZone": {
+                const name = str(inputs.name).replace(/\.$/, "");
+                return { id: `Z${shortHash(name, 12).toUpperCase()}`, zoneId: `Z${shortHash(name, 12).toUpperCase()}`, name, privateZone: false, arn: `arn:aws:route53:::hostedzone/${name}` };
+            }
             case "gcp:organizations/getProject:getProject":
                 return { id: `projects/${str(inputs.projectId)}`, projectId: inputs.projectId, number: MOCK_GCP_PROJECT_NUMBER, name: inputs.projectId };
             case "gcp:container/getEngineVersions:getEngineVersions":
@@ -127,6 +131,16 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                     endpoint: "172.16.0.2",
                     masterAuth: { ...(inputs.masterAuth as Inputs), clusterCaCertificate: caData },
                     selfLink: `https://container.googleapis.com/v1/projects/${str(inputs.project)}/locations/${str(inputs.location)}/clusters/${physicalName}`,
+                };
+            case "kubernetes:gateway.networking.k8s.io/v1:Gateway":
+                // What a cloud load balancer in front of the Gateway reports: a hostname on AWS, an IP on GCP.
+                return {
+                    status: {
+                        addresses: [
+                            { type: "Hostname", value: `k8s-gateway-${shortHash(physicalName, 10)}.elb.${region}.amazonaws.com` },
+                            { type: "IPAddress", value: "203.0.113.10" },
+                        ],
+                    },
                 };
             case "gcp:serviceaccount/account:Account":
                 return { email: `${str(inputs.accountId)}@${str(inputs.project)}.iam.gserviceaccount.com` };

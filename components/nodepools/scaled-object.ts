@@ -1,4 +1,5 @@
 import { ResolvedSchedule } from "./schedule";
+import { validatedManifest } from "../custom-resource";
 
 /** A workload that scales to zero outside on-hours. */
 export interface ScheduledWorkload {
@@ -42,6 +43,5 @@ export async function cronScaledObject(workload: ScheduledWorkload, schedule: Re
             }],
         },
     });
-    scaledObject.validate();
-    return scaledObject.toJSON() as Record<string, unknown>;
+    return validatedManifest(scaledObject);
 }

@@ -1,3 +1,5 @@
+import { validatedManifest } from "../custom-resource";
+
 /** A target for a ServiceMonitor: a Service found by its labels, scraped on a named port. */
 export interface ScrapeTarget {
     readonly name: string;
@@ -22,6 +24,5 @@ export async function serviceMonitor(target: ScrapeTarget, namespace: string): P
             endpoints: [{ port: target.port, path: target.path ?? "/metrics", interval: "30s" }],
         },
     });
-    monitor.validate();
-    return monitor.toJSON() as Record<string, unknown>;
+    return validatedManifest(monitor);
 }

@@ -1,4 +1,5 @@
 import { Problems, show } from "../validation";
+import { validatedManifest } from "../custom-resource";
 
 /** A service's objectives, from which recording rules and burn-rate alerts are generated. */
 export interface SloSpec {
@@ -154,6 +155,5 @@ export async function sloPrometheusRule(slo: SloSpec, namespace: string): Promis
         metadata: { name: `slo-${slo.service}`, namespace, labels: { "app.kubernetes.io/managed-by": "paved-road" } },
         spec: { groups: sloRuleGroups(slo).map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r })) })) },
     });
-    rule.validate();
-    return rule.toJSON() as Record<string, unknown>;
+    return validatedManifest(rule);
 }

@@ -14,6 +14,12 @@ export interface VaultSecretRef {
      * @default ["read"]
      */
     readonly capabilities?: readonly SecretCapability[];
+    /**
+     * Labels of the Kubernetes Secret the operator syncs (operator mode), e.g. Argo CD's
+     * `argocd.argoproj.io/secret-type: repo-creds`.
+     * @default none
+     */
+    readonly secretLabels?: Readonly<Record<string, string>>;
 }
 
 export type WorkloadKind = "Deployment" | "StatefulSet" | "Job" | "CronJob" | "Rollout";
@@ -69,7 +75,7 @@ function plaintextValues(node: unknown, at: string): string[] {
 }
 
 const APP_KEYS = ["name", "namespace", "serviceAccount", "secrets", "tokenTtlSeconds", "tokenMaxTtlSeconds", "mode", "workload"];
-const SECRET_KEYS = ["name", "path", "capabilities"];
+const SECRET_KEYS = ["name", "path", "capabilities", "secretLabels"];
 const WORKLOAD_KINDS: readonly WorkloadKind[] = ["Deployment", "StatefulSet", "Job", "CronJob", "Rollout"];
 
 /** Every problem with an app's secret spec, in the environment it runs in. */

@@ -52,7 +52,7 @@ export function vaultStaticSecret(app: VaultAppSpec, secret: VaultSecretRef, arg
             path: secret.path,
             refreshAfter: args.refreshAfter ?? DEFAULT_REFRESH_AFTER,
             hmacSecretData: true,
-            destination: { name: `${app.name}-${secret.name}`, create: true },
+            destination: { name: `${app.name}-${secret.name}`, create: true, ...(secret.secretLabels ? { labels: { ...secret.secretLabels } } : {}) },
             rolloutRestartTargets: restartTarget(workload.kind, workload.name),
         },
     };

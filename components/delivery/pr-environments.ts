@@ -1,0 +1,113 @@
+import * as aws from "@pulumi/aws";
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { KubernetesCluster, onCluster } from "../cluster/kubernetes-cluster";
+import { modelledCustomResource, statusOf, validatedManifest } from "../custom-resource";
+import { Problems, show } from "../validation";
+import { ARGOCD_NAMESPACE, IN_CLUSTER, PLATFORM_PROJECT, SYNC_POLICY } from "./argocd-manifests";
+import { GitSource, gitSourceProblems, isDnsName } from "./gitops-spec";
+import { GATEWAY_NAME, GATEWAY_NAMESPACE } from "./rollout-manifests";
+
+export interface PrEnvironmentsArgs {
+    readonly cluster: KubernetesCluster;
+    /** The app's repository and chart path; each PR deploys its head commit. */
+    readonly source: GitSource;
+    /** The GitHub repository whose open pull requests get environments, and the Secret holding the API token. */
+    readonly github: { readonly owner: string; readonly repo: string; readonly tokenSecret: { readonly secretName: string; readonly key: string } };
+    /** PR N is served at `pr-N.<domain>`. */
+    readonly domain: string;
+    /** The shared Gateway the PR routes attach to; its load balancer address gets the wildcard record. */
+    readonly gateway: k8s.apiextensions.CustomResource;
+    /** Where `*.<domain>` is published: a Route 53 hosted zone by name, or a Cloud DNS managed zone. */
+    readonly dns: { readonly cloud: "aws" } | { readonly cloud: "gcp"; readonly project: string; readonly managedZone: string };
+}
+
+export function prEnvironmentsProblems(args: Omit<PrEnvironmentsArgs, "cluster" | "gateway">): Problems {
+    const problems = new Problems();
+    problems.addAll("", gitSourceProblems(args.source).list);
+    problems.check(isDnsName(args.domain), "domain", `got ${show(args.domain)}: a DNS name, e.g. "dev.example.com"`);
+    for (const field of ["owner", "repo"] as const) {
+        problems.check(/^[A-Za-z0-9_.-]+$/.test(args.github?.[field] ?? ""), `github.${field}`, `got ${show(args.github?.[field])}: a GitHub ${field} name, e.g. "acme"`);
+    }
+    return problems;
+}
+
+/** One Argo CD Application per open pull request, in namespace `pr-<n>`, removed when the PR closes. */
+export async function prApplicationSet(args: Omit<PrEnvironmentsArgs, "cluster" | "gateway" | "dns">): Promise<Record<string, unknown>> {
+    const { ApplicationSet } = await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet");
+    const set = new ApplicationSet({
+        metadata: { name: `pr-${args.github.repo}`, namespace: ARGOCD_NAMESPACE },
+        spec: {
+            generators: [{
+                pullRequest: {
+                    github: { owner: args.github.owner, repo: args.github.repo, tokenRef: { secretName: args.github.tokenSecret.secretName, key: args.github.tokenSecret.key } },
+                    requeueAfterSeconds: 300,
+                },
+            }],
+            template: {
+                metadata: { name: "pr-{{number}}" },
+                spec: {
+                    project: PLATFORM_PROJECT,
+                    source: {
+                        repoURL: args.source.repoUrl,
+                        path: args.source.path,
+                        targetRevision: "{{head_sha}}",
+                        helm: {
+                            parameters: [
+                                { name: "host", value: `pr-{{number}}.${args.domain}` },
+                                { name: "gateway.name", value: GATEWAY_NAME },
+                                { name: "gateway.namespace", value: GATEWAY_NAMESPACE },
+                            ],
+                        },
+                    },
+                    destination: { server: IN_CLUSTER, namespace: "pr-{{number}}" },
+                    syncPolicy: SYNC_POLICY,
+                },
+            },
+        },
+    });
+    return validatedManifest(set);
+}
+
+type GatewayStatus = { addresses?: { type?: string; value: string }[] };
+
+/**
+ * Per-PR application environments: the ApplicationSet (pull-request generator) on the dev cluster,
+ * and one wildcard DNS record `*.<domain>` to the shared Gateway, so every `pr-<n>.<domain>` resolves
+ * without a record per PR; each PR's chart adds its HTTPRoute for its own host.
+ */
+export class PrEnvironments extends pulumi.ComponentResource {
+    constructor(name: string, args: PrEnvironmentsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("paved:delivery:PrEnvironments", name, {}, opts);
+        prEnvironmentsProblems(args).throwIfAny("PrEnvironments");
+        const child = { parent: this };
+        modelledCustomResource(`${name}-applicationset`, { apiVersion: "argoproj.io/v1alpha1", kind: "ApplicationSet" }, prApplicationSet(args), onCluster(args.cluster, this));
+
+        const address = (type: string) =>
+            statusOf<GatewayStatus>(args.gateway).apply((s) => {
+                const found = s?.addresses?.find((a) => a.type === type);
+                if (!found) throw new Error(`PrEnvironments ${name}: the Gateway reports no ${type} address yet; its load balancer is not ready`);
+                return found.value;
+            });
+        if (args.dns.cloud === "aws") {
+            new aws.route53.Record(`${name}-wildcard`, {
+                zoneId: aws.route53.getZoneOutput({ name: args.domain, privateZone: false }, child).zoneId,
+                name: `*.${args.domain}`,
+                type: "CNAME",
+                ttl: 60,
+                records: [address("Hostname")],
+            }, child);
+        } else {
+            new gcp.dns.RecordSet(`${name}-wildcard`, {
+                project: args.dns.project,
+                managedZone: args.dns.managedZone,
+                name: `*.${args.domain}.`,
+                type: "A",
+                ttl: 60,
+                rrdatas: [address("IPAddress")],
+            }, child);
+        }
+        this.registerOutputs({});
+    }
+}
