@@ -51,6 +51,9 @@ const EXAMPLES: Record<string, string> = {
     cost: '{ spotDiscount: 0.65, prices: { "m6i.large": 0.096 } }',
     vault: '{ address: "https://vault.example.com:8200", apps: [{ name: "payments", namespace: "payments", secrets: [{ name: "db", path: "dev/payments/db" }] }] }',
     "vault.address": '"https://vault.example.com:8200"',
+    gitops: '{ repoUrl: "https://github.com/acme/platform-apps.git", path: "clusters/dev" }',
+    delivery: '{ canaries: [{ app: "web", namespace: "shop", image: "ghcr.io/acme/web:1.4.2", hostname: "shop.dev.example.com" }] }',
+    prEnvironments: '{ repoUrl: "https://github.com/acme/shop.git", path: "deploy/chart", github: { owner: "acme", repo: "shop" } }',
     observability: '{ sizing: { prometheusRetention: "15d" }, slos: [{ service: "api", objective: 99.9, totalSelector: "...", errorSelector: "..." }] }',
 };
 
@@ -116,6 +119,19 @@ export const topLevel = z.strictObject({
         sizing: z.record(z.string(), z.unknown()).optional(),
         slos: z.array(z.record(z.string(), z.unknown())).optional(),
     }).optional(),
+    gitops: z.strictObject({
+        repoUrl: z.string(),
+        path: z.string(),
+        revision: z.string().optional(),
+        sso: z.strictObject({ issuer: z.string(), clientId: z.string() }).optional(),
+    }).optional(),
+    delivery: z.strictObject({ canaries: z.array(z.record(z.string(), z.unknown())).optional() }).optional(),
+    prEnvironments: z.strictObject({
+        repoUrl: z.string(),
+        path: z.string(),
+        github: z.strictObject({ owner: z.string(), repo: z.string() }),
+        managedZone: z.string().optional(),
+    }).optional(),
     // Apps are checked by the Vault component's own rules (they also catch plaintext values).
     vault: z.strictObject({
         address: z.string(),
@@ -168,6 +184,9 @@ export function knownKeys(path: string, cloud: "aws" | "gcp" | undefined): strin
         "nodePools.schedule": scheduleObject,
         vault: topLevel.shape.vault.unwrap(),
         observability: topLevel.shape.observability.unwrap(),
+        gitops: topLevel.shape.gitops.unwrap(),
+        delivery: topLevel.shape.delivery.unwrap(),
+        prEnvironments: topLevel.shape.prEnvironments.unwrap(),
     };
     const shapeKey = path.replace(/\[\d+\]/g, "");
     return Object.keys(shapes[shapeKey]?.shape ?? {}).map((k) => `${NAMESPACE}:${path ? `${path}.${k}` : k}`);

@@ -10,10 +10,15 @@ import { workloadScheduleProblems } from "../components/nodepools/workload-sched
 import { ObservabilitySizing } from "../components/observability/sizing";
 import { SloSpec } from "../components/observability/slo";
 import { observabilityProblems } from "../components/observability/observability-stack";
+import { CanarySpec, canaryProblems } from "../components/delivery/canary-spec";
+import { GitSource } from "../components/delivery/gitops-spec";
+import { gitOpsProblems } from "../components/delivery/gitops";
+import { prEnvironmentsProblems } from "../components/delivery/pr-environments";
 import { VaultAppSpec } from "../components/vault/app-spec";
 import { vaultSecretsProblems } from "../components/vault/vault-secrets";
 import { CostTags } from "../components/tags";
 import { Problem, show } from "../components/validation";
+import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GRAFANA_ADMIN, platformVaultApps } from "./platform-apps";
 import { AWS_REGION, NAMESPACE, ROLES, awsCluster, exampleFor, gcpCluster, knownKeys, parseValue, topLevel } from "./config-schema";
 
 export { NAMESPACE, ROLES };
@@ -43,20 +48,12 @@ interface StackConfigBase {
     readonly vault?: StackVault;
     /** The observability stack, when the environment has one (it needs Vault for Grafana's login). */
     readonly observability?: { readonly sizing: Partial<ObservabilitySizing>; readonly slos: readonly SloSpec[] };
-}
-
-/** Grafana's admin login: a Vault secret at `<env>/grafana/admin` (keys admin-user, admin-password), synced by the operator. */
-export const OBSERVABILITY_NAMESPACE = "monitoring";
-export const GRAFANA_ADMIN = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" };
-
-export function grafanaVaultApp(environment: string, namespace: string): VaultAppSpec {
-    return {
-        name: "grafana",
-        namespace,
-        mode: "operator",
-        workload: { kind: "Deployment", name: "kube-prometheus-stack-grafana" },
-        secrets: [{ name: "admin", path: `${environment}/grafana/admin` }],
-    };
+    /** Argo CD's root app of apps (and with it Argo Rollouts and Envoy Gateway). */
+    readonly gitops?: GitSource & { readonly sso?: { readonly issuer: string; readonly clientId: string } };
+    /** Apps released as canaries. */
+    readonly canaries: readonly CanarySpec[];
+    /** One Argo CD Application per open pull request. */
+    readonly prEnvironments?: { readonly source: GitSource; readonly github: { readonly owner: string; readonly repo: string }; readonly managedZone: string };
 }
 
 export interface StackVault {
@@ -200,8 +197,8 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     if (c.vault) {
         vaultConfig = { address: c.vault.address, kv: { path: c.vault.kvMount ?? "secret", create: c.vault.createKvMount ?? false }, apps: c.vault.apps as unknown as VaultAppSpec[] };
         const vaultPath: Record<string, string> = { vaultAddress: "vault.address", "kv.path": "vault.kvMount", apps: "vault.apps" };
-        // Grafana's own app joins the user's when the environment has an observability stack.
-        const apps = [...vaultConfig.apps, ...(c.observability ? [grafanaVaultApp(c.environment, OBSERVABILITY_NAMESPACE)] : [])];
+        // The platform's own Vault consumers (Grafana, Argo CD) join the user's apps.
+        const apps = [...vaultConfig.apps, ...platformVaultApps(c)];
         addAll(
             vaultSecretsProblems({ clusterKey: clusterKeyOf(c), environment: c.environment, vaultAddress: vaultConfig.address, kv: vaultConfig.kv, apps }).list,
             (path) => vaultPath[path] ?? `vault.${path}`,
@@ -215,8 +212,32 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
         if (!vaultConfig) add("observability", `needs paved:vault: Grafana's admin login is synced from Vault, never set in config; add paved:vault, e.g. ${exampleFor("vault")}`);
     }
 
+    let gitops: StackConfigBase["gitops"];
+    if (c.gitops) {
+        const { repoUrl, path, revision, sso } = c.gitops;
+        gitops = { repoUrl, path, revision, sso };
+        const fromSource: Record<string, string> = { "source.repoUrl": "gitops.repoUrl", "source.path": "gitops.path", "source.revision": "gitops.revision" };
+        addAll(gitOpsProblems({ source: gitops, sso: sso && { ...sso, clientSecretRef: ARGOCD_SSO_SECRET } }).list, (p) => fromSource[p] ?? `gitops.${p}`);
+        if (!vaultConfig) add("gitops", `needs paved:vault: Argo CD's repository credentials are synced from Vault; add paved:vault, e.g. ${exampleFor("vault")}`);
+        if (!observability) add("gitops", `needs paved:observability: canary analysis reads its Prometheus; add paved:observability, e.g. {}`);
+    }
+    const canaries = (c.delivery?.canaries ?? []) as unknown as CanarySpec[];
+    canaries.forEach((canary, i) => addAll(canaryProblems(canary, `delivery.canaries[${i}]`).list, (p) => p));
+    if (canaries.length > 0 && !gitops) add("delivery", `needs paved:gitops: canaries run on the Argo Rollouts it installs; e.g. ${exampleFor("gitops")}`);
+    let prEnvironments: StackConfigBase["prEnvironments"];
+    if (c.prEnvironments) {
+        const p = c.prEnvironments;
+        prEnvironments = { source: { repoUrl: p.repoUrl, path: p.path }, github: p.github, managedZone: p.managedZone ?? c.domain.replace(/\./g, "-") };
+        const dns = { cloud: "aws" as const };
+        addAll(
+            prEnvironmentsProblems({ source: prEnvironments.source, github: { ...p.github, tokenSecret: ARGOCD_GITHUB_SECRET }, domain: c.domain, dns }).list,
+            (path) => (path === "domain" ? "domain" : `prEnvironments.${path.replace(/^source\./, "")}`),
+        );
+        if (!gitops) add("prEnvironments", `needs paved:gitops: PR environments are Argo CD Applications; e.g. ${exampleFor("gitops")}`);
+    }
+
     let config: StackConfig;
-    const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, nodePools, scaleToZero, cost: c.cost ?? {}, vault: vaultConfig, observability };
+    const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, nodePools, scaleToZero, cost: c.cost ?? {}, vault: vaultConfig, observability, gitops, canaries, prEnvironments };
     if (c.cloud === "aws") {
         const args: EksClusterArgs = { ...(cluster.data as z.infer<typeof awsCluster>), tags, production };
         addAll(eksClusterProblems(resolveEksClusterArgs(clusterNameOf(options.stack), args)).list, clusterConfigPath);

@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
+import { GitOps } from "../components/delivery/gitops";
+import { PrEnvironments } from "../components/delivery/pr-environments";
+import { ProgressiveDelivery } from "../components/delivery/progressive-delivery";
+import { telemetryEndpoints } from "../components/observability/endpoints";
 import { EksCluster } from "../components/cluster/eks-cluster";
 import { GkeCluster } from "../components/cluster/gke-cluster";
 import { ClusterAutoscaler } from "../components/nodepools/cluster-autoscaler";
@@ -12,19 +17,22 @@ import { GkeSpotNodePool } from "../components/nodepools/gke-spot-node-pool";
 import { WorkloadSchedule } from "../components/nodepools/workload-schedule";
 import { VaultSecrets } from "../components/vault/vault-secrets";
 import { ObservabilityStack } from "../components/observability/observability-stack";
-import { GRAFANA_ADMIN, StackConfig, clusterKeyOf, clusterNameOf, costInputs, grafanaVaultApp } from "./config";
+import { StackConfig, clusterKeyOf, clusterNameOf, costInputs } from "./config";
+import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GRAFANA_ADMIN, OBSERVABILITY_NAMESPACE, platformVaultApps } from "./platform-apps";
 
 /**
- * The regional role: one cluster per region, with everything that runs on it. Later components
- * (Vault, observability, GitOps) are wired in here, in one obvious place.
+ * The regional role: one cluster per region, with everything that runs on it — spot pools, Vault,
+ * observability, GitOps and progressive delivery — composed in this one place.
  */
 export function regional(config: StackConfig): Record<string, unknown> {
     const name = clusterNameOf(config.stack);
     const { tags } = config;
     let cluster: EksCluster | GkeCluster;
+    const cloudProviders: pulumi.ProviderResource[] = [];
     if (config.cloud === "aws") {
         // Explicit providers: the region comes from paved config, never from ambient settings.
         const provider = new aws.Provider("aws", { region: config.region as aws.Region });
+        cloudProviders.push(provider);
         const eks = new EksCluster(name, config.cluster, { providers: [provider] });
         for (const pool of config.nodePools) new EksSpotNodePool(pool.name, { ...pool, cluster: eks }, { providers: [provider] });
         if (config.nodePools.length > 0) {
@@ -33,6 +41,7 @@ export function regional(config: StackConfig): Record<string, unknown> {
         cluster = eks;
     } else {
         const provider = new gcp.Provider("gcp", { project: config.gcpProject, region: config.region });
+        cloudProviders.push(provider);
         const gke = new GkeCluster(name, config.cluster, { providers: [provider] });
         for (const pool of config.nodePools) new GkeSpotNodePool(pool.name, { ...pool, cluster: gke }, { providers: [provider] });
         cluster = gke;
@@ -50,18 +59,44 @@ export function regional(config: StackConfig): Record<string, unknown> {
             ...(config.schedule ? [KEDA_SCRAPE] : []),
         ],
     });
+    const gitops = config.gitops && new GitOps("gitops", {
+        cluster,
+        source: config.gitops,
+        production: config.production,
+        sso: config.gitops.sso && { ...config.gitops.sso, clientSecretRef: ARGOCD_SSO_SECRET },
+    });
+    const delivery = config.gitops && new ProgressiveDelivery("delivery", {
+        cluster,
+        domain: config.domain,
+        prometheusAddress: telemetryEndpoints(OBSERVABILITY_NAMESPACE).prometheusQuery,
+        production: config.production,
+        canaries: config.canaries,
+    });
+    if (config.prEnvironments && delivery) {
+        new PrEnvironments("pr-environments", {
+            cluster,
+            source: config.prEnvironments.source,
+            github: { ...config.prEnvironments.github, tokenSecret: ARGOCD_GITHUB_SECRET },
+            domain: config.domain,
+            gateway: delivery.gateway,
+            dns: config.cloud === "aws" ? { cloud: "aws" } : { cloud: "gcp", project: config.gcpProject, managedZone: config.prEnvironments.managedZone },
+        }, { providers: cloudProviders });
+    }
     if (config.vault) {
         // The address comes from config; the token from the caller's environment (VAULT_TOKEN or a CI login), never from here.
         const provider = new vault.Provider("vault", { address: config.vault.address });
-        const grafana = observability ? [grafanaVaultApp(config.environment, observability.namespace)] : [];
         new VaultSecrets("vault", {
             cluster,
             clusterKey: clusterKeyOf(config),
             environment: config.environment,
             vaultAddress: config.vault.address,
             kv: config.vault.kv,
-            apps: [...config.vault.apps, ...grafana],
-        }, { providers: [provider], dependsOn: observability ? [observability.namespaceResource] : [] });
+            apps: [...config.vault.apps, ...platformVaultApps(config)],
+        }, {
+            providers: [provider],
+            // The platform's Secrets go into namespaces those components create.
+            dependsOn: [observability?.namespaceResource, gitops?.namespaceResource].filter((r) => r !== undefined),
+        });
     }
     if (config.schedule) {
         new WorkloadSchedule("on-hours", { cluster, schedule: config.schedule, workloads: config.scaleToZero });

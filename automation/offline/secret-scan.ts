@@ -13,7 +13,7 @@ export interface PlaintextSecretFinding {
 const SECRET_KEY = /(pass(word|wd|phrase)?$|secret|token|private[-_]?key|api[-_]?key|access[-_]?key|credential|kubeconfig|client[-_]?key)/i;
 /** Keys that match by name but hold no secret: Vault policy names and lifetimes, IMDS mode, provider flags, names of Secrets. */
 const NOT_SECRET_KEY =
-    /^(tokenPolicies|tokenTtl|tokenMaxTtl|tokenExplicitMaxTtl|tokenType|hmacSecretData|vaultAuthRef|secretKeyRef|tokenExpirationSeconds|httpTokens|skipCredentialsValidation|existingSecret|secretName)$/;
+    /^(tokenPolicies|tokenTtl|tokenMaxTtl|tokenExplicitMaxTtl|tokenType|hmacSecretData|vaultAuthRef|secretKeyRef|tokenExpirationSeconds|httpTokens|skipCredentialsValidation|existingSecret|secretName|argocd\.argoproj\.io\/secret-type)$/;
 /** A KV path (`<mount>/data/...`) or a Vault injector template reading one: where a secret is, not what it is. */
 const VAULT_REFERENCE = /^[a-z0-9][a-z0-9-]*\/(data|metadata)\/[\w./*+-]+$/;
 /** Secret material, whatever the key: private keys, cloud and forge tokens. */

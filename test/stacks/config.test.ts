@@ -192,6 +192,22 @@ describe("stack config", () => {
         expect(error.problems[3].reason).to.include("needs paved:vault");
     });
 
+    it("reports GitOps, canary and PR-environment problems under their keys, with what each needs", () => {
+        const error = failureOf({
+            ...awsConfig,
+            "paved:gitops": JSON.stringify({ repoUrl: "http://github.com/acme/apps.git", path: "clusters/dev" }),
+            "paved:delivery": JSON.stringify({ canaries: [{ app: "web", namespace: "shop", image: "web:1.0", hostname: "shop.example.com", steps: [10, 5, 100] }] }),
+        });
+        expect(error.problems.map((p) => p.propertyPath)).to.deep.equal([
+            "paved:gitops.repoUrl",
+            "paved:gitops",
+            "paved:gitops",
+            "paved:delivery.canaries[0].steps[1]",
+        ]);
+        const lonely = failureOf({ ...awsConfig, "paved:prEnvironments": JSON.stringify({ repoUrl: "https://github.com/acme/shop.git", path: "chart", github: { owner: "acme", repo: "shop" } }) });
+        expect(lonely.problems.map((p) => p.propertyPath)).to.deep.equal(["paved:prEnvironments"]);
+    });
+
     it("stops the stack program before it registers any resource", async () => {
         const failure = await runFailing(program, {
             stack: "staging",

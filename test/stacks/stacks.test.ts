@@ -113,6 +113,22 @@ describe("shipped stacks", () => {
         expect(JSON.stringify(prodRule.spec)).to.include("(14.4 * 0.0005)");
     });
 
+    it("GitOps and Argo Rollouts on every regional stack; the PR ApplicationSet on dev only", () => {
+        for (const [stack, run] of Object.entries(runs)) {
+            expect(ofType(run.resources, "paved:delivery:GitOps"), stack).to.have.length(1);
+            expect(ofType(run.resources, "paved:delivery:ProgressiveDelivery"), stack).to.have.length(1);
+            const repo = ofType(run.resources, "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret").map(inputsOf).find((o) => o.metadata.name === "argocd-repo");
+            expect(repo?.spec.destination.labels, stack).to.deep.equal({ "argocd.argoproj.io/secret-type": "repo-creds" });
+        }
+        expect(ofType(runs.dev.resources, "paved:delivery:PrEnvironments")).to.have.length(1);
+        expect(ofType(runs["prod-us-east-1"].resources, "paved:delivery:PrEnvironments")).to.be.empty;
+        expect(inputsOf(one(runs.dev.resources, "aws:route53/record:Record")).name).to.equal("*.dev.paved.example.com");
+        const prodArgo = ofType(runs["prod-us-east-1"].resources, "kubernetes:helm.sh/v3:Release").map(inputsOf).find((r) => r.chart === "argo-cd")!;
+        expect(prodArgo.values.configs.cm["oidc.config"]).to.include("clientSecret: $argocd-sso:clientSecret");
+        const rollout = inputsOf(one(runs["prod-us-east-1"].resources, "kubernetes:argoproj.io/v1alpha1:Rollout"));
+        expect(rollout.spec.replicas).to.equal(6);
+    });
+
     it("parents every resource under the stack, through its component", () => {
         for (const [stack, run] of Object.entries(runs)) {
             const urns = new Set(run.resources.map((r) => r.urn));

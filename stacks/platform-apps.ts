@@ -1,0 +1,50 @@
+import { VaultAppSpec } from "../components/vault/app-spec";
+
+/**
+ * The platform's own consumers of Vault: Grafana's admin login and Argo CD's credentials. Each is a
+ * Vault secret under `<environment>/<app>/`, synced by the Secrets Operator into a Kubernetes Secret
+ * named `<app>-<secret>` that the chart reads; no value ever passes through config or Pulumi.
+ */
+export const OBSERVABILITY_NAMESPACE = "monitoring";
+export const GITOPS_NAMESPACE = "argocd";
+
+/** Vault `<env>/grafana/admin` (keys admin-user, admin-password) -> Secret grafana-admin. */
+export const GRAFANA_ADMIN = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" };
+/** Vault `<env>/argocd/sso` (key clientSecret) -> Secret argocd-sso, which Argo CD's OIDC config references. */
+export const ARGOCD_SSO_SECRET = { secretName: "argocd-sso", key: "clientSecret" };
+/** Vault `<env>/argocd/github` (key token) -> Secret argocd-github, for the pull-request generator. */
+export const ARGOCD_GITHUB_SECRET = { secretName: "argocd-github", key: "token" };
+
+export function platformVaultApps(c: {
+    readonly environment: string;
+    readonly observability?: unknown;
+    readonly gitops?: { readonly sso?: unknown };
+    readonly prEnvironments?: unknown;
+}): VaultAppSpec[] {
+    const apps: VaultAppSpec[] = [];
+    if (c.observability) {
+        apps.push({
+            name: "grafana",
+            namespace: OBSERVABILITY_NAMESPACE,
+            mode: "operator",
+            workload: { kind: "Deployment", name: "kube-prometheus-stack-grafana" },
+            secrets: [{ name: "admin", path: `${c.environment}/grafana/admin` }],
+        });
+    }
+    if (c.gitops) {
+        const argocd = { "app.kubernetes.io/part-of": "argocd" };
+        apps.push({
+            name: "argocd",
+            namespace: GITOPS_NAMESPACE,
+            mode: "operator",
+            workload: { kind: "Deployment", name: "argocd-server" },
+            secrets: [
+                // Keys url, username, password (or sshPrivateKey): Argo CD's repository credential template.
+                { name: "repo", path: `${c.environment}/argocd/repo`, secretLabels: { "argocd.argoproj.io/secret-type": "repo-creds" } },
+                ...(c.gitops.sso ? [{ name: "sso", path: `${c.environment}/argocd/sso`, secretLabels: argocd }] : []),
+                ...(c.prEnvironments ? [{ name: "github", path: `${c.environment}/argocd/github`, secretLabels: argocd }] : []),
+            ],
+        });
+    }
+    return apps;
+}
