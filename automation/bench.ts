@@ -1,13 +1,12 @@
 /**
- * `npm run bench`: how long the offline evaluation of every shipped stack takes, its peak memory,
- * and each environment's cost plan — the savings ratio of spot × schedule over on-demand 24/7.
+ * `npm run bench`: the wall time and peak memory of `paved plan` over every shipped stack (offline
+ * evaluation, policies, critical path), and each environment's cost plan — the savings ratio of
+ * spot × schedule over on-demand around the clock.
  */
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { CostReport } from "../components/nodepools/cost";
-import { program } from "../stacks/program";
-import { evaluateStack } from "./offline/evaluate";
 import { listStacks } from "./offline/stack-file";
+import { planStack } from "./plan/plan";
 
 async function main(): Promise<void> {
     const projectDir = path.resolve(__dirname, "..");
@@ -16,16 +15,16 @@ async function main(): Promise<void> {
     let peakRss = process.memoryUsage().rss;
     for (const stack of listStacks(projectDir)) {
         const t = performance.now();
-        const run = await evaluateStack(projectDir, stack, program);
+        const plan = await planStack(projectDir, stack);
         const ms = performance.now() - t;
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
-        const cost = run.outputs.costReport as CostReport;
+        const cost = plan.cost!.total;
         rows.push(
-            `${stack.padEnd(16)} ${String(run.resources.filter((r) => r.custom).length).padStart(4)} resources ${ms.toFixed(0).padStart(6)} ms   ` +
-                `$${cost.total.plannedMonthlyUsd.toFixed(2).padStart(9)} vs $${cost.total.baselineMonthlyUsd.toFixed(2).padStart(9)}   savings ratio ${(cost.total.savingsRatio * 100).toFixed(1)} %`,
+            `${stack.padEnd(16)} ${String(plan.resources).padStart(4)} resources ${ms.toFixed(0).padStart(6)} ms   ` +
+                `$${cost.plannedMonthlyUsd.toFixed(2).padStart(9)} vs $${cost.baselineMonthlyUsd.toFixed(2).padStart(9)}   savings ratio ${(cost.savingsRatio * 100).toFixed(1)} %`,
         );
     }
-    console.log("stack            evaluate (offline, mocks)     planned vs on-demand 24/7 (monthly)");
+    console.log("stack            paved plan (offline)          planned vs on-demand 24/7 (monthly)");
     for (const row of rows) console.log(row);
     console.log(`all stacks: ${(performance.now() - started).toFixed(0)} ms wall, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
 }

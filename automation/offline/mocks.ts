@@ -22,8 +22,13 @@ function mockError(message: string): Error {
     return Object.assign(new Error(message), { details: message });
 }
 
+/**
+ * A deterministic hash for fake ids and endpoints. The stack's own name is left out, so the same
+ * resource in two stacks (primary and standby) gets the same fake id and diffs show real differences.
+ */
 function shortHash(text: string, length = 8): string {
-    return createHash("sha256").update(text).digest("hex").slice(0, length);
+    const stack = pulumi.runtime.getStack();
+    return createHash("sha256").update(stack ? text.split(stack).join("{stack}") : text).digest("hex").slice(0, length);
 }
 
 /**

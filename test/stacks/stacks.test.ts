@@ -102,7 +102,7 @@ describe("shipped stacks", () => {
             const grafanaSecret = ofType(run.resources, "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret")
                 .map(inputsOf)
                 .find((s) => s.metadata.name === "grafana-admin");
-            expect(grafanaSecret?.spec, stack).to.deep.include({ path: `${stack === "prod-us-east-1" ? "prod" : "dev"}/grafana/admin`, mount: "secret" });
+            expect(grafanaSecret?.spec, stack).to.deep.include({ path: `${stack.startsWith("prod") ? "prod" : "dev"}/grafana/admin`, mount: "secret" });
             expect(grafanaSecret?.metadata.namespace).to.equal("monitoring");
         }
         const monitors = (stack: string) => ofType(runs[stack].resources, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").map((r) => inputsOf(r).metadata.name);

@@ -1,0 +1,59 @@
+import { CostReport } from "../../components/nodepools/cost";
+import { PLATFORM_POLICIES } from "../../policy/policies";
+import { loadStackConfig } from "../../stacks/config";
+import { program } from "../../stacks/program";
+import { StackEvaluation, evaluateStack } from "../offline/evaluate";
+import { PolicyViolation, checkPolicies } from "../offline/policy-check";
+import { readStackConfig } from "../offline/stack-file";
+import { ComponentSummary, displayValue, formatCostReport, summarizeComponents } from "../offline/summary";
+import { criticalPath } from "./critical-path";
+
+/** What `paved plan` reports for one stack. */
+export interface StackPlan {
+    readonly stack: string;
+    readonly production: boolean;
+    readonly resources: number;
+    readonly components: ComponentSummary[];
+    readonly violations: PolicyViolation[];
+    readonly cost?: CostReport;
+    readonly criticalPath: { readonly type: string; readonly name: string }[];
+    readonly outputs: Record<string, string>;
+    /** Kept for `--diff`; not printed. */
+    readonly evaluation: StackEvaluation;
+}
+
+/** Evaluates a stack offline, checks the platform policies and finds its critical path. */
+export async function planStack(projectDir: string, stack: string): Promise<StackPlan> {
+    const file = readStackConfig(projectDir, stack);
+    const { production } = loadStackConfig(file.config, { stack, isSecret: (k) => file.secretKeys.includes(k) });
+    const evaluation = await evaluateStack(projectDir, stack, program);
+    const custom = evaluation.resources.filter((r) => r.custom);
+    return {
+        stack,
+        production,
+        resources: custom.length,
+        components: summarizeComponents(evaluation.resources),
+        violations: await checkPolicies(evaluation.resources, PLATFORM_POLICIES, { production }),
+        cost: evaluation.outputs.costReport as CostReport | undefined,
+        criticalPath: criticalPath(evaluation.resources).map((r) => ({ type: r.type, name: r.name })),
+        outputs: Object.fromEntries(Object.entries(evaluation.outputs).filter(([k]) => k !== "costReport").map(([k, v]) => [k, displayValue(v)])),
+        evaluation,
+    };
+}
+
+export function formatPlan(plan: StackPlan): string {
+    const lines = [`${plan.stack} (${plan.production ? "production" : "non-production"}): ${plan.resources} resources`];
+    for (const c of plan.components) lines.push(`  ${c.type} "${c.name}": ${c.total}`);
+    const mandatory = plan.violations.filter((v) => v.level === "mandatory");
+    lines.push(`  policy: ${mandatory.length} mandatory, ${plan.violations.length - mandatory.length} advisory violation(s)`);
+    for (const v of plan.violations) lines.push(`    [${v.level}] ${v.policy} ${v.urn.split("::").pop()}: ${v.message}`);
+    if (plan.cost) lines.push(...formatCostReport(plan.cost).map((l) => `  ${l}`));
+    lines.push(`  critical path (${plan.criticalPath.length} resources, created one after another):`);
+    lines.push(`    ${plan.criticalPath.map((r) => `${r.type.split(":").pop()} ${r.name}`).join(" → ")}`);
+    return lines.join("\n");
+}
+
+/** The plan as JSON for machines: everything but the raw evaluation. */
+export function planJson(plan: StackPlan): Omit<StackPlan, "evaluation"> {
+    return Object.fromEntries(Object.entries(plan).filter(([key]) => key !== "evaluation")) as Omit<StackPlan, "evaluation">;
+}
