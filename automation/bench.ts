@@ -18,10 +18,12 @@ async function main(): Promise<void> {
         const plan = await planStack(projectDir, stack);
         const ms = performance.now() - t;
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
-        const cost = plan.cost!.total;
+        const cost = plan.cost?.total;
         rows.push(
             `${stack.padEnd(16)} ${String(plan.resources).padStart(4)} resources ${ms.toFixed(0).padStart(6)} ms   ` +
-                `$${cost.plannedMonthlyUsd.toFixed(2).padStart(9)} vs $${cost.baselineMonthlyUsd.toFixed(2).padStart(9)}   savings ratio ${(cost.savingsRatio * 100).toFixed(1)} %`,
+                (cost
+                    ? `$${cost.plannedMonthlyUsd.toFixed(2).padStart(9)} vs $${cost.baselineMonthlyUsd.toFixed(2).padStart(9)}   savings ratio ${(cost.savingsRatio * 100).toFixed(1)} %`
+                    : "(no nodes of its own)"),
         );
     }
     console.log("stack            paved plan (offline)          planned vs on-demand 24/7 (monthly)");

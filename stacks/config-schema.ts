@@ -2,8 +2,8 @@
 import { z } from "zod";
 
 export const NAMESPACE = "paved";
-/** Roles a stack can play; `global`, `preview` and `local` arrive with their issues. */
-export const ROLES = ["regional"] as const;
+/** Roles a stack can play; `global` and `local` arrive with their issues. */
+export const ROLES = ["regional", "preview"] as const;
 
 /** A valid value for each key, shown with every problem so the fix is obvious. */
 const EXAMPLES: Record<string, string> = {
@@ -105,7 +105,7 @@ export const topLevel = z.strictObject({
     production: z.boolean().optional(),
     tags: z.record(z.string(), z.string()).optional(),
     gcpProject: z.string().optional(),
-    cluster: z.record(z.string(), z.unknown()),
+    cluster: z.record(z.string(), z.unknown()).optional(),
     schedule: scheduleSetting.optional(),
     nodePools: z.array(nodePool).optional(),
     scaleToZero: z.array(z.strictObject({
@@ -205,3 +205,22 @@ export function parseValue(raw: string): unknown {
     }
     return raw;
 }
+
+/** A per-PR stack: namespace-level resources on a shared cluster of another stack. */
+export const previewTopLevel = z.strictObject({
+    cloud: z.enum(["aws", "gcp"]),
+    role: z.literal("preview"),
+    environment: topLevel.shape.environment,
+    region: text,
+    domain: topLevel.shape.domain,
+    owner: text,
+    costCenter: text,
+    production: z.boolean().optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+    gcpProject: z.string().optional(),
+    preview: z.strictObject({
+        clusterStack: z.string(),
+        pr: z.number().int().positive().optional(),
+        managedZone: z.string().optional(),
+    }),
+});

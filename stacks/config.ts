@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { EksClusterArgs, eksClusterProblems, resolveEksClusterArgs } from "../components/cluster/eks-args";
 import { GkeClusterArgs, gkeClusterProblems, resolveGkeClusterArgs } from "../components/cluster/gke-args";
@@ -19,9 +18,10 @@ import { vaultSecretsProblems } from "../components/vault/vault-secrets";
 import { CostTags } from "../components/tags";
 import { Problem, show } from "../components/validation";
 import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GRAFANA_ADMIN, platformVaultApps } from "./platform-apps";
-import { AWS_REGION, NAMESPACE, ROLES, awsCluster, exampleFor, gcpCluster, knownKeys, parseValue, topLevel } from "./config-schema";
+import { ConfigProblems, StackConfigError, pavedConfig } from "./config-problems";
+import { AWS_REGION, NAMESPACE, ROLES, awsCluster, exampleFor, gcpCluster, topLevel } from "./config-schema";
 
-export { NAMESPACE, ROLES };
+export { NAMESPACE, ROLES, StackConfigError };
 export type Role = (typeof ROLES)[number];
 
 /** Outside production, capacity sleeps outside these hours unless `paved:schedule` says otherwise. */
@@ -92,17 +92,6 @@ export function costInputs(config: StackConfig): PoolCostInput[] {
     ];
 }
 
-/** Bad stack config: one error listing every bad key. A `RunError`, so Pulumi prints it without a stack trace. */
-export class StackConfigError extends pulumi.RunError {
-    constructor(public readonly file: string, public readonly problems: readonly Problem[]) {
-        super(
-            `${file}: ${problems.length} invalid config value(s); nothing was created:\n` +
-                problems.map((p) => `  - ${p.propertyPath}: ${p.reason}`).join("\n"),
-        );
-        this.name = "StackConfigError";
-    }
-}
-
 export interface LoadOptions {
     /** The stack's name, e.g. "dev". */
     readonly stack: string;
@@ -130,29 +119,12 @@ function clusterConfigPath(argPath: string): string {
  * before any resource exists.
  */
 export function loadStackConfig(allConfig: Readonly<Record<string, string>>, options: LoadOptions): StackConfig {
-    const file = `Pulumi.${options.stack}.yaml`;
-    const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(allConfig)) {
-        if (key.startsWith(`${NAMESPACE}:`)) raw[key.slice(NAMESPACE.length + 1)] = parseValue(value);
-    }
-    const problems: Problem[] = [];
-    const secret = (path: string) => options.isSecret?.(`${NAMESPACE}:${path.split(/[.[]/)[0]}`) ?? false;
-    const add = (path: string, reason: string) =>
-        problems.push({ propertyPath: `${NAMESPACE}:${path}`, reason: secret(path) ? "invalid (its value is secret and not shown)" : reason });
-    const addAll = (found: readonly Problem[], pathOf: (argPath: string) => string) => found.forEach((p) => add(pathOf(p.propertyPath), p.reason));
+    const raw = pavedConfig(allConfig);
+    const problems = new ConfigProblems(`Pulumi.${options.stack}.yaml`, options.isSecret);
+    const add = (path: string, reason: string) => problems.add(path, reason);
+    const addAll = (found: readonly Problem[], pathOf: (argPath: string) => string) => problems.addAll(found, pathOf);
     const cloud = raw.cloud === "aws" || raw.cloud === "gcp" ? raw.cloud : undefined;
-    const addZodIssues = (issues: readonly z.core.$ZodIssue[], prefix: string) => {
-        for (const issue of issues) {
-            const path = [prefix, ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))].join("").replace(/^\./, "");
-            if (issue.code === "unrecognized_keys") {
-                for (const key of issue.keys) {
-                    add(path ? `${path}.${key}` : key, `unknown key (a typo?); known keys here: ${knownKeys(path, cloud).join(", ")}`);
-                }
-            } else {
-                add(path, `got ${show(issue.input)}: ${issue.message}; e.g. ${exampleFor(path)}`);
-            }
-        }
-    };
+    const addZodIssues = (issues: readonly z.core.$ZodIssue[], prefix: string) => problems.addZod(issues, prefix, cloud);
 
     // 1. Shape: every key of the right type, no unknown keys.
     const top = topLevel.safeParse(raw, { reportInput: true });
@@ -165,7 +137,10 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     }
     if (cloud === "gcp" && raw.gcpProject === undefined) add("gcpProject", `missing: a GCP stack must name its project; e.g. ${exampleFor("gcpProject")}`);
     if (cloud === "aws" && raw.gcpProject !== undefined) add("gcpProject", `got ${show(raw.gcpProject)} on an AWS stack: remove it, or set paved:cloud: gcp`);
-    if (problems.length > 0 || !top.success || !cluster?.success) throw new StackConfigError(file, problems);
+    if (top.success && top.data.role !== "regional") add("role", `got "${top.data.role}": this loader reads regional stacks; a ${top.data.role} stack is read by its own loader`);
+    if (cloud && top.success && top.data.role === "regional" && raw.cluster === undefined) add("cluster", `missing: a regional stack needs its cluster settings, e.g. ${exampleFor("cluster")}`);
+    problems.throwIfAny();
+    if (!top.success || !cluster?.success) throw new StackConfigError(`Pulumi.${options.stack}.yaml`, problems.list);
 
     // 2. Meaning: the components' own rules, reported against the config keys they came from.
     const c = top.data;
@@ -248,12 +223,12 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
         addAll(gkeClusterProblems(resolveGkeClusterArgs(args)).list, clusterConfigPath);
         config = { ...base, cloud: "gcp", gcpProject, cluster: args };
     }
-    if (problems.length > 0) throw new StackConfigError(file, problems);
+    problems.throwIfAny();
 
     // 3. The cost report must be computable: every priced instance type known.
     addAll(costProblems(costInputs(config), config.cost).list, (path) =>
         path === "spotDiscount" ? "cost.spotDiscount" : path.replace(/^nodePools\[(\d+)\]/, (_, i: string) => (i === "0" ? "cluster.systemPool" : `nodePools[${Number(i) - 1}]`)),
     );
-    if (problems.length > 0) throw new StackConfigError(file, problems);
+    problems.throwIfAny();
     return config;
 }

@@ -1,6 +1,10 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { loadStackConfig } from "./config";
+import { preview } from "./preview";
+import { loadPreviewConfig } from "./preview-config";
 import { regional } from "./regional";
 
 /** The SDK knows which config keys are secret but keeps the check internal; errors must not print them. */
@@ -9,11 +13,16 @@ function isConfigSecret(key: string): boolean {
     return check ? check(key) : true;
 }
 
+/** Stacks of this repository: those with a Pulumi.<stack>.yaml beside Pulumi.yaml. */
+function stackExists(stack: string): boolean {
+    const root = fs.existsSync(path.resolve(__dirname, "..", "Pulumi.yaml")) ? path.resolve(__dirname, "..") : process.cwd();
+    return fs.existsSync(path.join(root, `Pulumi.${stack}.yaml`));
+}
+
 /** The one stack program: reads and validates all config first, then builds the stack's role. */
 export function program(): Promise<Record<string, unknown>> {
-    const config = loadStackConfig(pulumi.runtime.allConfig(), { stack: pulumi.getStack(), isSecret: isConfigSecret });
-    switch (config.role) {
-        case "regional":
-            return Promise.resolve(regional(config));
-    }
+    const allConfig = pulumi.runtime.allConfig();
+    const options = { stack: pulumi.getStack(), isSecret: isConfigSecret };
+    if (allConfig["paved:role"] === "preview") return Promise.resolve(preview(loadPreviewConfig(allConfig, { ...options, stackExists })));
+    return Promise.resolve(regional(loadStackConfig(allConfig, options)));
 }

@@ -5,6 +5,7 @@ import * as vault from "@pulumi/vault";
 import { GitOps } from "../components/delivery/gitops";
 import { PrEnvironments } from "../components/delivery/pr-environments";
 import { ProgressiveDelivery } from "../components/delivery/progressive-delivery";
+import { gatewayAddress } from "../components/delivery/gateway-address";
 import { telemetryEndpoints } from "../components/observability/endpoints";
 import { EksCluster } from "../components/cluster/eks-cluster";
 import { GkeCluster } from "../components/cluster/gke-cluster";
@@ -109,5 +110,7 @@ export function regional(config: StackConfig): Record<string, unknown> {
         endpoint: cluster.endpoint,
         kubeconfig: cluster.kubeconfig,
         costReport: costReport(config.environment, costInputs(config), config.cost),
+        // What preview stacks point their records at: the shared Gateway's load balancer.
+        ...(delivery ? { gatewayHostname: gatewayAddress(delivery.gateway, "Hostname"), gatewayAddress: gatewayAddress(delivery.gateway, "IPAddress") } : {}),
     };
 }

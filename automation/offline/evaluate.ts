@@ -21,6 +21,8 @@ export interface ProgramSettings {
     /** Flat `namespace:key` config, as Pulumi hands it to a program. */
     readonly config?: Record<string, string>;
     readonly secretKeys?: string[];
+    /** Where the project's stack files are, so StackReferences resolve to stacks of this repository. */
+    readonly projectDir?: string;
 }
 
 /** A program failed offline; `cause` is what it threw, `resources` what it had registered by then. */
@@ -49,7 +51,7 @@ export async function evaluateProgram(settings: ProgramSettings, program: StackP
     process.on("unhandledRejection", onRejection);
     const recorder = new Recorder();
     try {
-        await pulumi.runtime.setMocks(new OfflineMocks(recorder), settings.project, settings.stack, false);
+        await pulumi.runtime.setMocks(new OfflineMocks(recorder, { projectDir: settings.projectDir }), settings.project, settings.stack, false);
         recorder.attach();
         pulumi.runtime.setAllConfig(settings.config ?? {}, settings.secretKeys ?? []);
         const run = async () => {
@@ -86,7 +88,7 @@ export async function evaluateProgram(settings: ProgramSettings, program: StackP
 /** Evaluates the program with the config of `<projectDir>/Pulumi.<stack>.yaml`, read as Pulumi reads it. */
 export async function evaluateStack(projectDir: string, stack: string, program: StackProgram): Promise<StackEvaluation> {
     const file = readStackConfig(projectDir, stack);
-    return evaluateProgram({ project: file.project, stack, config: file.config, secretKeys: file.secretKeys }, program);
+    return evaluateProgram({ project: file.project, stack, config: file.config, secretKeys: file.secretKeys, projectDir }, program);
 }
 
 /** The SDK's leak detector, which it keeps internal: reading it also clears it. */

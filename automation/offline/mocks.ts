@@ -9,6 +9,7 @@ import {
     gkeEngineVersions,
 } from "./cloud-answers";
 import { Recorder } from "./recorder";
+import { readStackConfig } from "./stack-file";
 
 type Inputs = Record<string, unknown>;
 
@@ -37,7 +38,10 @@ function shortHash(text: string, length = 8): string {
  * CA data, e-mails), derived deterministically from its inputs so runs are reproducible.
  */
 export class OfflineMocks implements pulumi.runtime.Mocks {
-    constructor(private readonly recorder: Recorder, private readonly defaults: { awsRegion?: string } = {}) {}
+    constructor(
+        private readonly recorder: Recorder,
+        private readonly defaults: { awsRegion?: string; projectDir?: string } = {},
+    ) {}
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         const inputs = args.inputs as Inputs;
@@ -86,6 +90,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             state.arn = `arn:${awsPartition(region)}:${service}:${where}:${MOCK_AWS_ACCOUNT}:${kind}/${physicalName}`;
         }
         Object.assign(state, this.computed(args.type, physicalName, inputs, region));
+        if (args.type === "pulumi:pulumi:StackReference") return { id: str(inputs.name), state: this.stackReference(str(inputs.name)) };
         return { id, state };
     }
 
@@ -152,6 +157,40 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             default:
                 return {};
         }
+    }
+
+    /**
+     * A StackReference answers with the outputs a regional stack exports, shaped from the referenced
+     * stack's own config file; a stack with no Pulumi.<stack>.yaml in the repository is an error, as
+     * a reference to a missing stack is for the engine.
+     */
+    private stackReference(name: string): Inputs {
+        const stack = name.split("/").pop() ?? name;
+        const dir = this.defaults.projectDir;
+        let config: Record<string, string>;
+        try {
+            if (!dir) throw new Error("no project directory to read it from");
+            config = readStackConfig(dir, stack).config;
+        } catch (e) {
+            throw mockError(`StackReference ${name}: the stack is not in this repository (${(e as Error).message})`);
+        }
+        const region = config["paved:region"] ?? "us-east-1";
+        const clusterName = `paved-${stack}`;
+        const endpoint = `https://${shortHash(clusterName, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
+        const kubeconfig = JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name: clusterName, cluster: { server: endpoint } }] });
+        return {
+            name,
+            outputs: {
+                cloud: config["paved:cloud"],
+                region,
+                clusterName,
+                endpoint,
+                kubeconfig,
+                gatewayHostname: `k8s-gateway-${shortHash(stack, 10)}.elb.${region}.amazonaws.com`,
+                gatewayAddress: "203.0.113.10",
+            },
+            secretOutputNames: ["kubeconfig"],
+        };
     }
 
     /** The region of the AWS provider an invoke or resource goes through, as the real provider knows it. */

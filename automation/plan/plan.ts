@@ -25,7 +25,8 @@ export interface StackPlan {
 /** Evaluates a stack offline, checks the platform policies and finds its critical path. */
 export async function planStack(projectDir: string, stack: string): Promise<StackPlan> {
     const file = readStackConfig(projectDir, stack);
-    const { production } = loadStackConfig(file.config, { stack, isSecret: (k) => file.secretKeys.includes(k) });
+    // Preview (PR) stacks are never production; a regional stack says so in its config.
+    const production = file.config["paved:role"] === "preview" ? false : loadStackConfig(file.config, { stack, isSecret: (k) => file.secretKeys.includes(k) }).production;
     const evaluation = await evaluateStack(projectDir, stack, program);
     const custom = evaluation.resources.filter((r) => r.custom);
     return {

@@ -7,3 +7,4 @@ export * from "./gitops-spec";
 export * from "./pr-environments";
 export * from "./progressive-delivery";
 export * from "./rollout-manifests";
+export * from "./gateway-address";

@@ -3,9 +3,10 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesCluster, onCluster } from "../cluster/kubernetes-cluster";
-import { modelledCustomResource, statusOf, validatedManifest } from "../custom-resource";
+import { modelledCustomResource, validatedManifest } from "../custom-resource";
 import { Problems, show } from "../validation";
 import { ARGOCD_NAMESPACE, IN_CLUSTER, PLATFORM_PROJECT, SYNC_POLICY } from "./argocd-manifests";
+import { gatewayAddress } from "./gateway-address";
 import { GitSource, gitSourceProblems, isDnsName } from "./gitops-spec";
 import { GATEWAY_NAME, GATEWAY_NAMESPACE } from "./rollout-manifests";
 
@@ -70,8 +71,6 @@ export async function prApplicationSet(args: Omit<PrEnvironmentsArgs, "cluster" 
     return validatedManifest(set);
 }
 
-type GatewayStatus = { addresses?: { type?: string; value: string }[] };
-
 /**
  * Per-PR application environments: the ApplicationSet (pull-request generator) on the dev cluster,
  * and one wildcard DNS record `*.<domain>` to the shared Gateway, so every `pr-<n>.<domain>` resolves
@@ -84,11 +83,10 @@ export class PrEnvironments extends pulumi.ComponentResource {
         const child = { parent: this };
         modelledCustomResource(`${name}-applicationset`, { apiVersion: "argoproj.io/v1alpha1", kind: "ApplicationSet" }, prApplicationSet(args), onCluster(args.cluster, this));
 
-        const address = (type: string) =>
-            statusOf<GatewayStatus>(args.gateway).apply((s) => {
-                const found = s?.addresses?.find((a) => a.type === type);
-                if (!found) throw new Error(`PrEnvironments ${name}: the Gateway reports no ${type} address yet; its load balancer is not ready`);
-                return found.value;
+        const address = (type: "Hostname" | "IPAddress") =>
+            gatewayAddress(args.gateway, type).apply((value) => {
+                if (!value) throw new Error(`PrEnvironments ${name}: the Gateway reports no ${type} address yet; its load balancer is not ready`);
+                return value;
             });
         if (args.dns.cloud === "aws") {
             new aws.route53.Record(`${name}-wildcard`, {

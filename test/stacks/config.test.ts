@@ -208,6 +208,28 @@ describe("stack config", () => {
         expect(lonely.problems.map((p) => p.propertyPath)).to.deep.equal(["paved:prEnvironments"]);
     });
 
+    it("refuses a preview stack whose StackReference names a stack not in the repository, before creating anything", async () => {
+        const failure = await runFailing(program, {
+            stack: "pr-7",
+            config: {
+                "paved:cloud": "aws",
+                "paved:role": "preview",
+                "paved:environment": "pr",
+                "paved:region": "eu-central-1",
+                "paved:domain": "dev.example.com",
+                "paved:owner": "o",
+                "paved:costCenter": "c",
+                "paved:preview": JSON.stringify({ clusterStack: "qa" }),
+            },
+        });
+        expect(failure.cause).to.be.instanceOf(StackConfigError);
+        expect((failure.cause as StackConfigError).problems).to.deep.equal([{
+            propertyPath: "paved:preview.clusterStack",
+            reason: 'got "qa": there is no Pulumi.qa.yaml in this repository to reference; e.g. "dev"',
+        }]);
+        expect(failure.resources.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
+    });
+
     it("stops the stack program before it registers any resource", async () => {
         const failure = await runFailing(program, {
             stack: "staging",

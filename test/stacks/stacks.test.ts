@@ -5,13 +5,19 @@ import { REPO_ROOT, StackEvaluation, inputsOf, isSecret, ofType, one, providerUr
 
 /** Whole shipped stacks, evaluated through the real program with their `Pulumi.<stack>.yaml`. */
 describe("shipped stacks", () => {
+    /** Regional stacks only; the preview (PR) stack has its own expectations below. */
     const runs: Record<string, StackEvaluation> = {};
+    let pr: StackEvaluation;
     before(async () => {
-        for (const stack of listStacks(REPO_ROOT)) runs[stack] = await runStack(stack);
+        for (const stack of listStacks(REPO_ROOT)) {
+            const run = await runStack(stack);
+            if (stack === "pr") pr = run;
+            else runs[stack] = run;
+        }
     });
 
     it("ships an AWS and a GCP regional stack", () => {
-        expect(Object.keys(runs)).to.include.members(["dev", "dev-gcp", "prod-us-east-1"]);
+        expect(Object.keys(runs)).to.include.members(["dev", "dev-gcp", "prod-us-east-1", "prod-us-west-2"]);
     });
 
     it("dev (AWS): one EKS cluster in the configured region, sized from the stack file", () => {
@@ -127,6 +133,26 @@ describe("shipped stacks", () => {
         expect(prodArgo.values.configs.cm["oidc.config"]).to.include("clientSecret: $argocd-sso:clientSecret");
         const rollout = inputsOf(one(runs["prod-us-east-1"].resources, "kubernetes:argoproj.io/v1alpha1:Rollout"));
         expect(rollout.spec.replicas).to.equal(6);
+    });
+
+    it("pr (preview): a namespace on the dev cluster through a StackReference and its own record — no cluster, no nodes", () => {
+        expect(pr.resources.filter((r) => /eks\/cluster|container\/cluster|nodeGroup|nodePool/.test(r.type))).to.be.empty;
+        expect(inputsOf(one(pr.resources, "kubernetes:core/v1:Namespace")).metadata.name).to.equal("pr-1");
+        expect(inputsOf(one(pr.resources, "kubernetes:core/v1:ResourceQuota")).spec.hard).to.include({ "requests.cpu": "4", pods: "30" });
+        expect(inputsOf(one(pr.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy")).spec.policyTypes).to.deep.equal(["Ingress"]);
+        const record = inputsOf(one(pr.resources, "aws:route53/record:Record"));
+        expect(record).to.include({ name: "pr-1.dev.paved.example.com", type: "CNAME" });
+        expect(record.records[0]).to.match(/^k8s-gateway-\w+\.elb\.eu-central-1\.amazonaws\.com$/);
+        const provider = one(pr.resources, "pulumi:providers:kubernetes");
+        expect(isSecret(provider.inputs.kubeconfig)).to.be.true;
+        expect(pr.outputs.url).to.equal("https://pr-1.dev.paved.example.com");
+    });
+
+    it("standby has exactly the primary's components", () => {
+        // Names derived from the stack's own name (the cluster's) are the same component in both.
+        const components = (stack: string) =>
+            runs[stack].resources.filter((r) => !r.custom).map((r) => `${r.type} ${r.name.replace(stack, "{stack}")}`).sort();
+        expect(components("prod-us-west-2")).to.deep.equal(components("prod-us-east-1"));
     });
 
     it("parents every resource under the stack, through its component", () => {

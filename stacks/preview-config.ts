@@ -1,0 +1,65 @@
+import { CostTags } from "../components/tags";
+import { show } from "../components/validation";
+import { ConfigProblems, pavedConfig } from "./config-problems";
+import { AWS_REGION, previewTopLevel } from "./config-schema";
+
+/** A per-PR stack: namespace-level resources on the shared cluster of another stack. */
+export interface PreviewConfig {
+    readonly stack: string;
+    readonly role: "preview";
+    readonly cloud: "aws" | "gcp";
+    readonly environment: string;
+    readonly region: string;
+    readonly domain: string;
+    readonly tags: CostTags;
+    readonly gcpProject?: string;
+    /** The stack whose cluster and Gateway the PR uses (read through a StackReference). */
+    readonly clusterStack: string;
+    readonly pr: number;
+    readonly managedZone: string;
+}
+
+export interface PreviewLoadOptions {
+    readonly stack: string;
+    readonly isSecret?: (key: string) => boolean;
+    /** Whether a stack has its `Pulumi.<stack>.yaml` in this repository. */
+    readonly stackExists: (stack: string) => boolean;
+}
+
+/** PR stacks are named `pr-<number>`; the `pr` template itself stands for PR 1 until copied. */
+export function prNumberOf(stack: string): number | undefined {
+    const match = /^pr-(\d+)$/.exec(stack);
+    return match ? Number(match[1]) : stack === "pr" ? 1 : undefined;
+}
+
+/** Reads and validates a preview stack's config; one `StackConfigError` lists every bad key. */
+export function loadPreviewConfig(allConfig: Readonly<Record<string, string>>, options: PreviewLoadOptions): PreviewConfig {
+    const raw = pavedConfig(allConfig);
+    const problems = new ConfigProblems(`Pulumi.${options.stack}.yaml`, options.isSecret);
+    const cloud = raw.cloud === "aws" || raw.cloud === "gcp" ? raw.cloud : undefined;
+    const parsed = previewTopLevel.safeParse(raw, { reportInput: true });
+    if (!parsed.success) problems.addZod(parsed.error.issues, "", cloud);
+    problems.throwIfAny();
+    const c = parsed.data!;
+    if (cloud === "aws" && !AWS_REGION.test(c.region)) problems.add("region", `got ${show(c.region)}: not an AWS region name; e.g. us-east-1`);
+    if (!options.stackExists(c.preview.clusterStack)) {
+        problems.add("preview.clusterStack", `got ${show(c.preview.clusterStack)}: there is no Pulumi.${c.preview.clusterStack}.yaml in this repository to reference; e.g. "dev"`);
+    }
+    const pr = c.preview.pr ?? prNumberOf(options.stack);
+    if (pr === undefined) problems.add("preview.pr", `missing: name the stack pr-<number> or set paved:preview.pr, e.g. 123`);
+    if (c.cloud === "gcp" && !c.gcpProject) problems.add("gcpProject", "missing: a GCP stack must name its project; e.g. acme-platform-dev");
+    problems.throwIfAny();
+    return {
+        stack: options.stack,
+        role: "preview",
+        cloud: c.cloud,
+        environment: c.environment,
+        region: c.region,
+        domain: c.domain,
+        tags: { environment: c.environment, owner: c.owner, costCenter: c.costCenter, extra: c.tags ?? {} },
+        gcpProject: c.gcpProject,
+        clusterStack: c.preview.clusterStack,
+        pr: pr!,
+        managedZone: c.preview.managedZone ?? c.domain.replace(/\./g, "-"),
+    };
+}
