@@ -3,6 +3,8 @@
  * evaluation, policies, critical path), and each environment's cost plan — the savings ratio of
  * spot × schedule over on-demand around the clock.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { listStacks } from "./offline/stack-file";
@@ -29,6 +31,22 @@ async function main(): Promise<void> {
     console.log("stack            paved plan (offline)          planned vs on-demand 24/7 (monthly)");
     for (const row of rows) console.log(row);
     console.log(`all stacks: ${(performance.now() - started).toFixed(0)} ms wall, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+
+    // PR stacks scale with the number of open pull requests: plan 1, 10 and 50 copies of the template.
+    const walls: Record<number, number> = {};
+    for (const count of [1, 10, 50]) {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-bench-"));
+        for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml"]) fs.copyFileSync(path.join(projectDir, file), path.join(dir, file));
+        const template = fs.readFileSync(path.join(projectDir, "Pulumi.pr.yaml"), "utf8");
+        for (let n = 1; n <= count; n++) fs.writeFileSync(path.join(dir, `Pulumi.pr-${n}.yaml`), template);
+        const t = performance.now();
+        for (let n = 1; n <= count; n++) await planStack(dir, `pr-${n}`);
+        walls[count] = performance.now() - t;
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        fs.rmSync(dir, { recursive: true, force: true });
+        console.log(`${String(count).padStart(2)} PR stack(s): ${walls[count].toFixed(0)} ms wall`);
+    }
+    console.log(`added time per extra PR stack: ${((walls[50] - walls[1]) / 49).toFixed(1)} ms; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
 }
 
 main().catch((e: unknown) => {
