@@ -2,8 +2,8 @@
 import { z } from "zod";
 
 export const NAMESPACE = "paved";
-/** Roles a stack can play; `global` and `local` arrive with their issues. */
-export const ROLES = ["regional", "preview"] as const;
+/** Roles a stack can play; `local` arrives with its issue. */
+export const ROLES = ["regional", "preview", "global"] as const;
 
 /** A valid value for each key, shown with every problem so the fix is obvious. */
 const EXAMPLES: Record<string, string> = {
@@ -223,4 +223,19 @@ export const previewTopLevel = z.strictObject({
         pr: z.number().int().positive().optional(),
         managedZone: z.string().optional(),
     }),
+});
+
+/** The multi-region stack: it reads the primary and standby regional stacks. */
+export const globalTopLevel = z.strictObject({
+    cloud: z.enum(["aws", "gcp"]),
+    role: z.literal("global"),
+    environment: topLevel.shape.environment,
+    region: text,
+    domain: topLevel.shape.domain,
+    owner: text,
+    costCenter: text,
+    production: z.boolean().optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+    gcpProject: z.string().optional(),
+    global: z.strictObject({ primary: z.string(), standby: z.string() }),
 });

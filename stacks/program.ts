@@ -3,6 +3,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { loadStackConfig } from "./config";
+import { global } from "./global";
+import { loadGlobalConfig } from "./global-config";
 import { preview } from "./preview";
 import { loadPreviewConfig } from "./preview-config";
 import { regional } from "./regional";
@@ -24,5 +26,6 @@ export function program(): Promise<Record<string, unknown>> {
     const allConfig = pulumi.runtime.allConfig();
     const options = { stack: pulumi.getStack(), isSecret: isConfigSecret };
     if (allConfig["paved:role"] === "preview") return Promise.resolve(preview(loadPreviewConfig(allConfig, { ...options, stackExists })));
+    if (allConfig["paved:role"] === "global") return Promise.resolve(global(loadGlobalConfig(allConfig, { ...options, stackExists })));
     return Promise.resolve(regional(loadStackConfig(allConfig, options)));
 }

@@ -1,6 +1,7 @@
 import { CostReport } from "../../components/nodepools/cost";
 import { PLATFORM_POLICIES } from "../../policy/policies";
 import { loadStackConfig } from "../../stacks/config";
+import { loadGlobalConfig } from "../../stacks/global-config";
 import { program } from "../../stacks/program";
 import { StackEvaluation, evaluateStack } from "../offline/evaluate";
 import { PolicyViolation, checkPolicies } from "../offline/policy-check";
@@ -22,11 +23,23 @@ export interface StackPlan {
     readonly evaluation: StackEvaluation;
 }
 
+/** Whether a stack is production: PR stacks never are; the others say so in their config. */
+function productionOf(config: Record<string, string>, stack: string, secretKeys: readonly string[]): boolean {
+    const isSecret = (k: string) => secretKeys.includes(k);
+    switch (config["paved:role"]) {
+        case "preview":
+            return false;
+        case "global":
+            return loadGlobalConfig(config, { stack, isSecret, stackExists: () => true }).production;
+        default:
+            return loadStackConfig(config, { stack, isSecret }).production;
+    }
+}
+
 /** Evaluates a stack offline, checks the platform policies and finds its critical path. */
 export async function planStack(projectDir: string, stack: string): Promise<StackPlan> {
     const file = readStackConfig(projectDir, stack);
-    // Preview (PR) stacks are never production; a regional stack says so in its config.
-    const production = file.config["paved:role"] === "preview" ? false : loadStackConfig(file.config, { stack, isSecret: (k) => file.secretKeys.includes(k) }).production;
+    const production = productionOf(file.config, stack, file.secretKeys);
     const evaluation = await evaluateStack(projectDir, stack, program);
     const custom = evaluation.resources.filter((r) => r.custom);
     return {

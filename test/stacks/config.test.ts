@@ -230,6 +230,28 @@ describe("stack config", () => {
         expect(failure.resources.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
     });
 
+    it("refuses a global stack whose standby is its primary, or names a stack not in the repository", async () => {
+        const failure = await runFailing(program, {
+            stack: "prod-global",
+            config: {
+                "paved:cloud": "aws",
+                "paved:role": "global",
+                "paved:environment": "prod",
+                "paved:region": "us-east-1",
+                "paved:domain": "example.com",
+                "paved:owner": "o",
+                "paved:costCenter": "c",
+                "paved:global": JSON.stringify({ primary: "prod-eu", standby: "prod-eu" }),
+            },
+        });
+        expect((failure.cause as StackConfigError).problems.map((p) => p.propertyPath)).to.deep.equal([
+            "paved:global.primary",
+            "paved:global.standby",
+            "paved:global.standby",
+        ]);
+        expect(failure.resources.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
+    });
+
     it("stops the stack program before it registers any resource", async () => {
         const failure = await runFailing(program, {
             stack: "staging",

@@ -8,10 +8,12 @@ describe("shipped stacks", () => {
     /** Regional stacks only; the preview (PR) stack has its own expectations below. */
     const runs: Record<string, StackEvaluation> = {};
     let pr: StackEvaluation;
+    let global: StackEvaluation;
     before(async () => {
         for (const stack of listStacks(REPO_ROOT)) {
             const run = await runStack(stack);
             if (stack === "pr") pr = run;
+            else if (stack === "prod-global") global = run;
             else runs[stack] = run;
         }
     });
@@ -146,6 +148,13 @@ describe("shipped stacks", () => {
         const provider = one(pr.resources, "pulumi:providers:kubernetes");
         expect(isSecret(provider.inputs.kubeconfig)).to.be.true;
         expect(pr.outputs.url).to.equal("https://pr-1.dev.paved.example.com");
+    });
+
+    it("prod-global: reads the primary's and the standby's Gateway addresses, and builds nothing else yet", () => {
+        expect(global.resources.filter((r) => r.custom)).to.be.empty;
+        expect(global.outputs.primary).to.deep.include({ stack: "prod-us-east-1", region: "us-east-1" });
+        expect(global.outputs.standby).to.deep.include({ stack: "prod-us-west-2", region: "us-west-2" });
+        expect((global.outputs.standby as { gateway: string }).gateway).to.match(/\.elb\.us-west-2\.amazonaws\.com$/);
     });
 
     it("standby has exactly the primary's components", () => {
