@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { CostTags } from "../components/tags";
 import { Problem, show } from "../components/validation";
 import { NAMESPACE, exampleFor, knownKeys, parseValue } from "./config-schema";
 
@@ -56,4 +57,26 @@ export class ConfigProblems {
     throwIfAny(): void {
         if (this.list.length > 0) throw new StackConfigError(this.file, this.list);
     }
+}
+
+/**
+ * The first step of every role's loader: the `paved:*` keys parsed against the role's schema, with
+ * every shape problem thrown at once. Returns the data and the collector for the role's own rules.
+ */
+export function parseRoleConfig<T>(
+    schema: z.ZodType<T>,
+    allConfig: Readonly<Record<string, string>>,
+    options: { readonly stack: string; readonly isSecret?: (key: string) => boolean },
+): { data: T; problems: ConfigProblems } {
+    const raw = pavedConfig(allConfig);
+    const problems = new ConfigProblems(`Pulumi.${options.stack}.yaml`, options.isSecret);
+    const parsed = schema.safeParse(raw, { reportInput: true });
+    if (!parsed.success) problems.addZod(parsed.error.issues, "", raw.cloud === "aws" || raw.cloud === "gcp" ? raw.cloud : undefined);
+    problems.throwIfAny();
+    return { data: parsed.data!, problems };
+}
+
+/** Cost tags from the keys every stack has. */
+export function tagsOf(c: { environment: string; owner: string; costCenter: string; tags?: Record<string, string> }): CostTags {
+    return { environment: c.environment, owner: c.owner, costCenter: c.costCenter, extra: c.tags ?? {} };
 }

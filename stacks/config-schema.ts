@@ -206,10 +206,9 @@ export function parseValue(raw: string): unknown {
     return raw;
 }
 
-/** A per-PR stack: namespace-level resources on a shared cluster of another stack. */
-export const previewTopLevel = z.strictObject({
+/** What every role shares: where the stack is, who pays for it. */
+const common = {
     cloud: z.enum(["aws", "gcp"]),
-    role: z.literal("preview"),
     environment: topLevel.shape.environment,
     region: text,
     domain: topLevel.shape.domain,
@@ -218,6 +217,12 @@ export const previewTopLevel = z.strictObject({
     production: z.boolean().optional(),
     tags: z.record(z.string(), z.string()).optional(),
     gcpProject: z.string().optional(),
+};
+
+/** A per-PR stack: namespace-level resources on a shared cluster of another stack. */
+export const previewTopLevel = z.strictObject({
+    ...common,
+    role: z.literal("preview"),
     preview: z.strictObject({
         clusterStack: z.string(),
         pr: z.number().int().positive().optional(),
@@ -227,15 +232,7 @@ export const previewTopLevel = z.strictObject({
 
 /** The multi-region stack: it reads the primary and standby regional stacks. */
 export const globalTopLevel = z.strictObject({
-    cloud: z.enum(["aws", "gcp"]),
+    ...common,
     role: z.literal("global"),
-    environment: topLevel.shape.environment,
-    region: text,
-    domain: topLevel.shape.domain,
-    owner: text,
-    costCenter: text,
-    production: z.boolean().optional(),
-    tags: z.record(z.string(), z.string()).optional(),
-    gcpProject: z.string().optional(),
     global: z.strictObject({ primary: z.string(), standby: z.string() }),
 });

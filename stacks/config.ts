@@ -18,7 +18,7 @@ import { vaultSecretsProblems } from "../components/vault/vault-secrets";
 import { CostTags } from "../components/tags";
 import { Problem, show } from "../components/validation";
 import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GRAFANA_ADMIN, platformVaultApps } from "./platform-apps";
-import { ConfigProblems, StackConfigError, pavedConfig } from "./config-problems";
+import { ConfigProblems, StackConfigError, pavedConfig, tagsOf } from "./config-problems";
 import { AWS_REGION, NAMESPACE, ROLES, awsCluster, exampleFor, gcpCluster, topLevel } from "./config-schema";
 
 export { NAMESPACE, ROLES, StackConfigError };
@@ -145,7 +145,7 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     // 2. Meaning: the components' own rules, reported against the config keys they came from.
     const c = top.data;
     const production = c.production ?? c.environment === "prod";
-    const tags: CostTags = { environment: c.environment, owner: c.owner, costCenter: c.costCenter, extra: c.tags ?? {} };
+    const tags = tagsOf(c);
     const envSchedule = c.schedule === "none" ? undefined : (c.schedule as ScheduleArgs | undefined) ?? (production ? undefined : DEFAULT_SCHEDULE);
     if (c.schedule && c.schedule !== "none") addAll(scheduleProblems(c.schedule as ScheduleArgs, "schedule").list, (p) => p);
 

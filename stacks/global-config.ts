@@ -1,6 +1,6 @@
 import { CostTags } from "../components/tags";
 import { show } from "../components/validation";
-import { ConfigProblems, pavedConfig } from "./config-problems";
+import { parseRoleConfig, tagsOf } from "./config-problems";
 import { globalTopLevel } from "./config-schema";
 
 /** The multi-region stack: primary and standby regional stacks, read through StackReferences. */
@@ -24,13 +24,7 @@ export interface GlobalLoadOptions {
 }
 
 export function loadGlobalConfig(allConfig: Readonly<Record<string, string>>, options: GlobalLoadOptions): GlobalConfig {
-    const raw = pavedConfig(allConfig);
-    const problems = new ConfigProblems(`Pulumi.${options.stack}.yaml`, options.isSecret);
-    const cloud = raw.cloud === "aws" || raw.cloud === "gcp" ? raw.cloud : undefined;
-    const parsed = globalTopLevel.safeParse(raw, { reportInput: true });
-    if (!parsed.success) problems.addZod(parsed.error.issues, "", cloud);
-    problems.throwIfAny();
-    const c = parsed.data!;
+    const { data: c, problems } = parseRoleConfig(globalTopLevel, allConfig, options);
     for (const role of ["primary", "standby"] as const) {
         const stack = c.global[role];
         if (!options.stackExists(stack)) {
@@ -49,7 +43,7 @@ export function loadGlobalConfig(allConfig: Readonly<Record<string, string>>, op
         production: c.production ?? c.environment === "prod",
         region: c.region,
         domain: c.domain,
-        tags: { environment: c.environment, owner: c.owner, costCenter: c.costCenter, extra: c.tags ?? {} },
+        tags: tagsOf(c),
         primary: c.global.primary,
         standby: c.global.standby,
     };

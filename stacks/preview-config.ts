@@ -1,6 +1,6 @@
 import { CostTags } from "../components/tags";
 import { show } from "../components/validation";
-import { ConfigProblems, pavedConfig } from "./config-problems";
+import { parseRoleConfig, tagsOf } from "./config-problems";
 import { AWS_REGION, previewTopLevel } from "./config-schema";
 
 /** A per-PR stack: namespace-level resources on the shared cluster of another stack. */
@@ -34,14 +34,8 @@ export function prNumberOf(stack: string): number | undefined {
 
 /** Reads and validates a preview stack's config; one `StackConfigError` lists every bad key. */
 export function loadPreviewConfig(allConfig: Readonly<Record<string, string>>, options: PreviewLoadOptions): PreviewConfig {
-    const raw = pavedConfig(allConfig);
-    const problems = new ConfigProblems(`Pulumi.${options.stack}.yaml`, options.isSecret);
-    const cloud = raw.cloud === "aws" || raw.cloud === "gcp" ? raw.cloud : undefined;
-    const parsed = previewTopLevel.safeParse(raw, { reportInput: true });
-    if (!parsed.success) problems.addZod(parsed.error.issues, "", cloud);
-    problems.throwIfAny();
-    const c = parsed.data!;
-    if (cloud === "aws" && !AWS_REGION.test(c.region)) problems.add("region", `got ${show(c.region)}: not an AWS region name; e.g. us-east-1`);
+    const { data: c, problems } = parseRoleConfig(previewTopLevel, allConfig, options);
+    if (c.cloud === "aws" && !AWS_REGION.test(c.region)) problems.add("region", `got ${show(c.region)}: not an AWS region name; e.g. us-east-1`);
     if (!options.stackExists(c.preview.clusterStack)) {
         problems.add("preview.clusterStack", `got ${show(c.preview.clusterStack)}: there is no Pulumi.${c.preview.clusterStack}.yaml in this repository to reference; e.g. "dev"`);
     }
@@ -56,7 +50,7 @@ export function loadPreviewConfig(allConfig: Readonly<Record<string, string>>, o
         environment: c.environment,
         region: c.region,
         domain: c.domain,
-        tags: { environment: c.environment, owner: c.owner, costCenter: c.costCenter, extra: c.tags ?? {} },
+        tags: tagsOf(c),
         gcpProject: c.gcpProject,
         clusterStack: c.preview.clusterStack,
         pr: pr!,
