@@ -2,8 +2,8 @@
 import { z } from "zod";
 
 export const NAMESPACE = "paved";
-/** Roles a stack can play; `local` arrives with its issue. */
-export const ROLES = ["regional", "preview", "global"] as const;
+/** Roles a stack can play. */
+export const ROLES = ["regional", "preview", "global", "local"] as const;
 
 /** A valid value for each key, shown with every problem so the fix is obvious. */
 const EXAMPLES: Record<string, string> = {
@@ -235,4 +235,15 @@ export const globalTopLevel = z.strictObject({
     ...common,
     role: z.literal("global"),
     global: z.strictObject({ primary: z.string(), standby: z.string() }),
+});
+
+/** The Kubernetes-level components on an existing cluster chosen by kubeconfig context (a laptop cluster). */
+export const localTopLevel = z.strictObject({
+    ...common,
+    role: z.literal("local"),
+    local: z.strictObject({ context: z.string().trim().min(1, "must not be empty"), prometheusAddress: z.string().optional() }),
+    schedule: scheduleSetting.optional(),
+    scaleToZero: topLevel.shape.scaleToZero,
+    gitops: topLevel.shape.gitops,
+    delivery: topLevel.shape.delivery,
 });

@@ -5,6 +5,8 @@ import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { loadStackConfig } from "./config";
 import { global } from "./global";
 import { loadGlobalConfig } from "./global-config";
+import { local } from "./local";
+import { loadLocalConfig } from "./local-config";
 import { preview } from "./preview";
 import { loadPreviewConfig } from "./preview-config";
 import { regional } from "./regional";
@@ -27,5 +29,6 @@ export function program(): Promise<Record<string, unknown>> {
     const options = { stack: pulumi.getStack(), isSecret: isConfigSecret };
     if (allConfig["paved:role"] === "preview") return Promise.resolve(preview(loadPreviewConfig(allConfig, { ...options, stackExists })));
     if (allConfig["paved:role"] === "global") return Promise.resolve(global(loadGlobalConfig(allConfig, { ...options, stackExists })));
+    if (allConfig["paved:role"] === "local") return Promise.resolve(local(loadLocalConfig(allConfig, options)));
     return Promise.resolve(regional(loadStackConfig(allConfig, options)));
 }

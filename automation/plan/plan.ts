@@ -28,6 +28,7 @@ function productionOf(config: Record<string, string>, stack: string, secretKeys:
     const isSecret = (k: string) => secretKeys.includes(k);
     switch (config["paved:role"]) {
         case "preview":
+        case "local":
             return false;
         case "global":
             return loadGlobalConfig(config, { stack, isSecret, stackExists: () => true }).production;

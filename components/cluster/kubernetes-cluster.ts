@@ -1,11 +1,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
+/** What a component that only deploys Kubernetes resources needs: a provider bound to the cluster. */
+export interface ClusterConnection {
+    readonly provider: k8s.Provider;
+}
+
 /**
  * What every cloud-agnostic component needs from a cluster. `EksCluster` and `GkeCluster` both
  * implement it, so Vault, observability, GitOps and delivery components take either.
  */
-export interface KubernetesCluster {
+export interface KubernetesCluster extends ClusterConnection {
     readonly cloud: "aws" | "gcp";
     /** The cluster's name in its cloud. */
     readonly clusterName: pulumi.Output<string>;
@@ -15,12 +20,10 @@ export interface KubernetesCluster {
     readonly certificateAuthority: pulumi.Output<string>;
     /** A kubeconfig using exec auth (no static token); a Pulumi secret all the same. */
     readonly kubeconfig: pulumi.Output<string>;
-    /** A Kubernetes provider bound to this cluster. */
-    readonly provider: k8s.Provider;
 }
 
 /** Parent options that put a child resource onto a cluster. */
-export function onCluster(cluster: KubernetesCluster, parent: pulumi.Resource): pulumi.CustomResourceOptions {
+export function onCluster(cluster: ClusterConnection, parent: pulumi.Resource): pulumi.CustomResourceOptions {
     return { parent, provider: cluster.provider };
 }
 

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesCluster, onCluster } from "../cluster/kubernetes-cluster";
+import { ClusterConnection, onCluster } from "../cluster/kubernetes-cluster";
 import { modelledCustomResource } from "../custom-resource";
 import { pinnedRelease } from "../helm";
 import { Problems, show } from "../validation";
@@ -9,7 +9,7 @@ import { ARGO_CD_CHART } from "./charts";
 import { GitSource, SsoConfig, gitSourceProblems } from "./gitops-spec";
 
 export interface GitOpsArgs {
-    readonly cluster: KubernetesCluster;
+    readonly cluster: ClusterConnection;
     /** The repository, path and revision of the cluster's root "app of apps". */
     readonly source: GitSource;
     /**

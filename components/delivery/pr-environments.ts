@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesCluster, onCluster } from "../cluster/kubernetes-cluster";
+import { ClusterConnection, onCluster } from "../cluster/kubernetes-cluster";
 import { modelledCustomResource, validatedManifest } from "../custom-resource";
 import { Problems, show } from "../validation";
 import { ARGOCD_NAMESPACE, IN_CLUSTER, PLATFORM_PROJECT, SYNC_POLICY } from "./argocd-manifests";
@@ -11,7 +11,7 @@ import { GitSource, gitSourceProblems, isDnsName } from "./gitops-spec";
 import { GATEWAY_NAME, GATEWAY_NAMESPACE } from "./rollout-manifests";
 
 export interface PrEnvironmentsArgs {
-    readonly cluster: KubernetesCluster;
+    readonly cluster: ClusterConnection;
     /** The app's repository and chart path; each PR deploys its head commit. */
     readonly source: GitSource;
     /** The GitHub repository whose open pull requests get environments, and the Secret holding the API token. */

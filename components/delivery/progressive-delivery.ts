@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesCluster, onCluster } from "../cluster/kubernetes-cluster";
+import { ClusterConnection, onCluster } from "../cluster/kubernetes-cluster";
 import { modelledCustomResource } from "../custom-resource";
 import { pinnedRelease } from "../helm";
 import { Problems, show } from "../validation";
@@ -11,7 +11,7 @@ import { isDnsName } from "./gitops-spec";
 import { GATEWAY_NAMESPACE, envoyGatewayClass, httpRoute, rollout, serviceNames, sharedGateway } from "./rollout-manifests";
 
 export interface ProgressiveDeliveryArgs {
-    readonly cluster: KubernetesCluster;
+    readonly cluster: ClusterConnection;
     /** The environment's domain; the shared Gateway listens on `*.<domain>`. */
     readonly domain: string;
     /** Prometheus' query URL, which the analysis reads. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesCluster, onCluster } from "../cluster/kubernetes-cluster";
+import { ClusterConnection, onCluster } from "../cluster/kubernetes-cluster";
 import { modelledCustomResource } from "../custom-resource";
 import { pinnedRelease } from "../helm";
 import { Problems, checkIntegerIn, show } from "../validation";
@@ -9,7 +9,7 @@ import { ScheduleArgs, resolveSchedule, scheduleProblems } from "./schedule";
 
 export interface WorkloadScheduleArgs {
     /** The cluster KEDA goes onto (either cloud). */
-    readonly cluster: KubernetesCluster;
+    readonly cluster: ClusterConnection;
     /** On-hours; outside them every listed workload scales to zero. */
     readonly schedule: ScheduleArgs;
     /**

@@ -9,17 +9,19 @@ describe("shipped stacks", () => {
     const runs: Record<string, StackEvaluation> = {};
     let pr: StackEvaluation;
     let global: StackEvaluation;
+    let local: StackEvaluation;
     before(async () => {
         for (const stack of listStacks(REPO_ROOT)) {
             const run = await runStack(stack);
             if (stack === "pr") pr = run;
             else if (stack === "prod-global") global = run;
+            else if (stack === "local") local = run;
             else runs[stack] = run;
         }
     });
 
     it("ships an AWS and a GCP regional stack", () => {
-        expect(Object.keys(runs)).to.include.members(["dev", "dev-gcp", "prod-us-east-1", "prod-us-west-2"]);
+        expect(Object.keys(runs)).to.include.members(["dev", "staging", "dev-gcp", "prod-us-east-1", "prod-us-west-2"]);
     });
 
     it("dev (AWS): one EKS cluster in the configured region, sized from the stack file", () => {
@@ -110,7 +112,8 @@ describe("shipped stacks", () => {
             const grafanaSecret = ofType(run.resources, "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret")
                 .map(inputsOf)
                 .find((s) => s.metadata.name === "grafana-admin");
-            expect(grafanaSecret?.spec, stack).to.deep.include({ path: `${stack.startsWith("prod") ? "prod" : "dev"}/grafana/admin`, mount: "secret" });
+            const environment = stack.startsWith("prod") ? "prod" : stack === "staging" ? "staging" : "dev";
+            expect(grafanaSecret?.spec, stack).to.deep.include({ path: `${environment}/grafana/admin`, mount: "secret" });
             expect(grafanaSecret?.metadata.namespace).to.equal("monitoring");
         }
         const monitors = (stack: string) => ofType(runs[stack].resources, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").map((r) => inputsOf(r).metadata.name);
@@ -155,6 +158,13 @@ describe("shipped stacks", () => {
         expect(global.outputs.primary).to.deep.include({ stack: "prod-us-east-1", region: "us-east-1" });
         expect(global.outputs.standby).to.deep.include({ stack: "prod-us-west-2", region: "us-west-2" });
         expect((global.outputs.standby as { gateway: string }).gateway).to.match(/\.elb\.us-west-2\.amazonaws\.com$/);
+    });
+
+    it("local: only Kubernetes-level components, onto the configured kubeconfig context, no cloud resource", () => {
+        expect(local.resources.filter((r) => /^(aws|gcp|vault):/.test(r.type))).to.be.empty;
+        expect(inputsOf(one(local.resources, "pulumi:providers:kubernetes")).context).to.equal("kind-paved");
+        expect(ofType(local.resources, "paved:delivery:GitOps")).to.have.length(1);
+        expect(inputsOf(one(local.resources, "kubernetes:argoproj.io/v1alpha1:Rollout")).spec.replicas).to.equal(1);
     });
 
     it("standby has exactly the primary's components", () => {

@@ -90,7 +90,7 @@ describe("paved plan", () => {
     it("refuses an unknown stack or a half-given diff with one line and exit 2", async () => {
         const unknown = await paved(["plan", "staging-eu"]);
         expect(unknown.code).to.equal(2);
-        expect(unknown.err).to.equal('paved: unknown stack "staging-eu": there is no Pulumi.staging-eu.yaml; stacks here: dev, dev-gcp, pr, prod-global, prod-us-east-1, prod-us-west-2');
+        expect(unknown.err).to.equal('paved: unknown stack "staging-eu": there is no Pulumi.staging-eu.yaml; stacks here: dev, dev-gcp, local, pr, prod-global, prod-us-east-1, prod-us-west-2, staging');
         const diff = await paved(["plan", "--diff", "dev"]);
         expect(diff.code).to.equal(2);
         expect(diff.err).to.include("--diff takes two stacks");
