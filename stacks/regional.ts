@@ -3,6 +3,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { GitOps } from "../components/delivery/gitops";
+import { HealthEndpoint } from "../components/delivery/health-endpoint";
 import { PrEnvironments } from "../components/delivery/pr-environments";
 import { ProgressiveDelivery } from "../components/delivery/progressive-delivery";
 import { gatewayAddress } from "../components/delivery/gateway-address";
@@ -73,6 +74,7 @@ export function regional(config: StackConfig): Record<string, unknown> {
         production: config.production,
         canaries: config.canaries,
     });
+    const health = delivery && new HealthEndpoint("health", { cluster, domain: config.domain, region: config.region }, { dependsOn: [delivery] });
     if (config.prEnvironments && delivery) {
         new PrEnvironments("pr-environments", {
             cluster,
@@ -110,6 +112,7 @@ export function regional(config: StackConfig): Record<string, unknown> {
         endpoint: cluster.endpoint,
         kubeconfig: cluster.kubeconfig,
         costReport: costReport(config.environment, costInputs(config), config.cost),
+        ...(health ? { healthEndpoint: health.url } : {}),
         // What preview stacks point their records at: the shared Gateway's load balancer.
         ...(delivery ? { gatewayHostname: gatewayAddress(delivery.gateway, "Hostname"), gatewayAddress: gatewayAddress(delivery.gateway, "IPAddress") } : {}),
     };

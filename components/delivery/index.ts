@@ -8,3 +8,4 @@ export * from "./pr-environments";
 export * from "./progressive-delivery";
 export * from "./rollout-manifests";
 export * from "./gateway-address";
+export * from "./health-endpoint";

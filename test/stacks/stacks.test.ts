@@ -174,6 +174,20 @@ describe("shipped stacks", () => {
         expect(components("prod-us-west-2")).to.deep.equal(components("prod-us-east-1"));
     });
 
+    it("exports a health endpoint that answers with the region's name, through the shared Gateway", async () => {
+        const { HTTPRoute } = await import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute");
+        for (const [stack, run] of Object.entries(runs)) {
+            const domain = inputsOf(one(run.resources, "kubernetes:gateway.networking.k8s.io/v1:Gateway")).spec.listeners[0].hostname.slice(2);
+            expect(run.outputs.healthEndpoint, stack).to.equal(`https://health.${domain}/healthz`);
+            const echo = inputsOf(one(run.resources, "kubernetes:apps/v1:Deployment", "health-echo"));
+            const region = String(run.outputs.region);
+            expect(echo.spec.template.spec.containers[0].args).to.deep.equal([`-text=${region}`, "-listen=:5678"]);
+            const route = ofType(run.resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").map(inputsOf).find((r) => r.metadata.name === "health")!;
+            new HTTPRoute(route as never).validate();
+            expect(route.spec.hostnames).to.deep.equal([`health.${domain}`]);
+        }
+    });
+
     it("parents every resource under the stack, through its component", () => {
         for (const [stack, run] of Object.entries(runs)) {
             const urns = new Set(run.resources.map((r) => r.urn));
