@@ -20,9 +20,19 @@ export { RecordedResource, StackEvaluation, StackEvaluationError, isSecret, reve
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 
-/** Runs a shipped stack (`Pulumi.<stack>.yaml` in the repo root) through the real stack program. */
-export function runStack(stack: string, projectDir = REPO_ROOT): Promise<StackEvaluation> {
-    return evaluateStack(projectDir, stack, program);
+const shipped = new Map<string, StackEvaluation>();
+
+/**
+ * Runs a shipped stack (`Pulumi.<stack>.yaml` in the repo root) through the real stack program.
+ * Evaluation is deterministic, so each shipped stack is evaluated once per test run and shared.
+ */
+export async function runStack(stack: string, projectDir = REPO_ROOT): Promise<StackEvaluation> {
+    if (projectDir !== REPO_ROOT) return evaluateStack(projectDir, stack, program);
+    const cached = shipped.get(stack);
+    if (cached) return cached;
+    const run = await evaluateStack(projectDir, stack, program);
+    shipped.set(stack, run);
+    return run;
 }
 
 /** Runs a test program (e.g. one component) with the given config. */

@@ -117,7 +117,7 @@ describe("platform policies (happy props, then break one field)", () => {
 });
 
 describe("the shipped stacks under the platform policies", () => {
-    for (const [stack, production] of [["dev", false], ["prod-us-east-1", true], ["prod-us-west-2", true], ["dev-gcp", false], ["pr", false], ["staging", false], ["local", false]] as const) {
+    for (const [stack, production] of [["dev", false], ["prod-us-east-1", true], ["prod-us-west-2", true], ["dev-gcp", false], ["pr", false], ["staging", false], ["local", false], ["prod-global", true]] as const) {
         it(`${stack}: no violation at all`, async () => {
             const run = await runStack(stack);
             expect(await checkPolicies(run.resources, PLATFORM_POLICIES, { production })).to.deep.equal([]);
