@@ -1,0 +1,102 @@
+import { DriftFinding, Operation, OperationCancelledError, OperationOptions, OperationResult, StackBusyError, StackDriver, StackMissingError } from "./port";
+
+/** What a scripted call does: succeed (the default), fail, report the stack busy, or report drift. */
+export type ScriptedOutcome =
+    | { readonly kind: "ok"; readonly changes?: Record<string, number> }
+    | { readonly kind: "fail"; readonly message: string }
+    | { readonly kind: "busy" }
+    | { readonly kind: "drift"; readonly findings: DriftFinding[] };
+
+export interface MemoryCall {
+    readonly stack: string;
+    readonly operation: Operation | "previewRefresh";
+    readonly startedAt: number;
+    readonly endedAt: number;
+}
+
+/**
+ * An in-memory driver for tests and rehearsals — clearly not Pulumi. Each call takes `latencyMs`,
+ * follows the stack's script in order, and is recorded; it also measures how many calls ran at
+ * once overall and per stack, so tests can observe the runner's concurrency bound and exclusivity.
+ */
+export class MemoryDriver implements StackDriver {
+    readonly calls: MemoryCall[] = [];
+    maxInFlight = 0;
+    /** Greatest number of calls on one stack at the same time; the runner must keep it at 1. */
+    maxInFlightPerStack = 0;
+    private inFlight = 0;
+    private readonly inFlightByStack = new Map<string, number>();
+    private readonly tags = new Map<string, Record<string, string>>();
+
+    constructor(
+        private readonly stacks: Set<string>,
+        private readonly script: Map<string, ScriptedOutcome[]> = new Map(),
+        private readonly latencyMs = 10,
+    ) {
+        for (const s of stacks) this.tags.set(s, {});
+    }
+
+    listStacks(): Promise<string[]> {
+        return Promise.resolve([...this.stacks].sort());
+    }
+
+    async run(stack: string, operation: Operation, options: OperationOptions = {}): Promise<OperationResult> {
+        const outcome = await this.call(stack, operation, options);
+        if (outcome.kind === "fail") throw new Error(`${stack}: ${operation} failed: ${outcome.message}`);
+        if (operation === "destroy") this.tags.set(stack, {});
+        return { stack, operation, changes: outcome.kind === "ok" ? (outcome.changes ?? { same: 1 }) : { same: 1 } };
+    }
+
+    async previewRefresh(stack: string, options: OperationOptions = {}): Promise<DriftFinding[]> {
+        const outcome = await this.call(stack, "previewRefresh", options);
+        if (outcome.kind === "fail") throw new Error(`${stack}: previewRefresh failed: ${outcome.message}`);
+        return outcome.kind === "drift" ? outcome.findings : [];
+    }
+
+    removeStack(stack: string): Promise<void> {
+        if (!this.stacks.delete(stack)) return Promise.reject(new StackMissingError(stack));
+        this.tags.delete(stack);
+        return Promise.resolve();
+    }
+
+    getTags(stack: string): Promise<Record<string, string>> {
+        const tags = this.tags.get(stack);
+        return tags ? Promise.resolve({ ...tags }) : Promise.reject(new StackMissingError(stack));
+    }
+
+    setTags(stack: string, tags: Record<string, string>): Promise<void> {
+        if (!this.stacks.has(stack)) return Promise.reject(new StackMissingError(stack));
+        this.tags.set(stack, { ...this.tags.get(stack), ...tags });
+        return Promise.resolve();
+    }
+
+    private async call(stack: string, operation: MemoryCall["operation"], options: OperationOptions): Promise<ScriptedOutcome> {
+        if (!this.stacks.has(stack)) throw new StackMissingError(stack);
+        const startedAt = Date.now();
+        this.inFlight++;
+        this.inFlightByStack.set(stack, (this.inFlightByStack.get(stack) ?? 0) + 1);
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+        this.maxInFlightPerStack = Math.max(this.maxInFlightPerStack, this.inFlightByStack.get(stack)!);
+        try {
+            options.onEvent?.(`${stack}: ${operation} started`);
+            await new Promise<void>((resolve, reject) => {
+                const timer = setTimeout(resolve, this.latencyMs);
+                options.signal?.addEventListener("abort", () => {
+                    clearTimeout(timer);
+                    reject(new OperationCancelledError(stack));
+                }, { once: true });
+                if (options.signal?.aborted) {
+                    clearTimeout(timer);
+                    reject(new OperationCancelledError(stack));
+                }
+            });
+            const outcome = this.script.get(stack)?.shift() ?? { kind: "ok" };
+            if (outcome.kind === "busy") throw new StackBusyError(stack);
+            return outcome;
+        } finally {
+            this.inFlight--;
+            this.inFlightByStack.set(stack, this.inFlightByStack.get(stack)! - 1);
+            this.calls.push({ stack, operation, startedAt, endedAt: Date.now() });
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/**
+ * The driver port: exactly the stack operations the runner needs. The real adapter drives Pulumi's
+ * Automation API; the in-memory driver drives tests and rehearsals. The runner branches on these
+ * error types, never on message text.
+ */
+
+export type Operation = "up" | "preview" | "refresh" | "destroy";
+
+export interface OperationOptions {
+    /** Cancels the operation (Ctrl-C): the driver stops it cleanly and rejects with `OperationCancelledError`. */
+    readonly signal?: AbortSignal;
+    /** One line per resource operation, as the engine reports it. */
+    readonly onEvent?: (line: string) => void;
+}
+
+export interface OperationResult {
+    readonly stack: string;
+    readonly operation: Operation;
+    /** Resource changes by kind, e.g. { create: 3, same: 40 }. */
+    readonly changes: Readonly<Record<string, number>>;
+}
+
+/** One property of one resource that differs between the cloud and the last deployment. */
+export interface DriftFinding {
+    readonly urn: string;
+    readonly type: string;
+    readonly property: string;
+    readonly deployed: unknown;
+    readonly live: unknown;
+}
+
+export interface StackDriver {
+    listStacks(): Promise<string[]>;
+    run(stack: string, operation: Operation, options?: OperationOptions): Promise<OperationResult>;
+    /** What `refresh` would change, property by property, without changing anything. */
+    previewRefresh(stack: string, options?: OperationOptions): Promise<DriftFinding[]>;
+    removeStack(stack: string): Promise<void>;
+    getTags(stack: string): Promise<Record<string, string>>;
+    setTags(stack: string, tags: Record<string, string>): Promise<void>;
+}
+
+/** Another update is running on the stack (Pulumi's ConcurrentUpdateError). Worth retrying. */
+export class StackBusyError extends Error {
+    constructor(readonly stack: string) {
+        super(`stack ${stack} is being updated by someone else`);
+        this.name = "StackBusyError";
+    }
+}
+
+/** No such stack (Pulumi's StackNotFoundError). */
+export class StackMissingError extends Error {
+    constructor(readonly stack: string) {
+        super(`stack ${stack} does not exist`);
+        this.name = "StackMissingError";
+    }
+}
+
+/** The operation was cancelled through its AbortSignal. */
+export class OperationCancelledError extends Error {
+    constructor(readonly stack: string) {
+        super(`${stack}: cancelled`);
+        this.name = "OperationCancelledError";
+    }
+}
