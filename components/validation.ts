@@ -102,3 +102,17 @@ export function checkSizeRange(problems: Problems, path: string, min: unknown, m
         );
     }
 }
+
+/** Prometheus' duration syntax: units from years to milliseconds, largest first, e.g. "1d12h". */
+const PROMETHEUS_DURATION = /^(?=\d)((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$/;
+
+export function isPrometheusDuration(value: unknown): value is string {
+    return typeof value === "string" && value !== "" && PROMETHEUS_DURATION.test(value);
+}
+
+/** A Prometheus duration in hours (used to size object-storage lifecycle rules). */
+export function durationHours(value: string): number {
+    const m = PROMETHEUS_DURATION.exec(value)!;
+    const n = (i: number) => Number(m[i] ?? 0);
+    return n(2) * 365 * 24 + n(4) * 7 * 24 + n(6) * 24 + n(8) + n(10) / 60 + n(12) / 3600 + n(14) / 3_600_000;
+}

@@ -1,4 +1,4 @@
-import { durationHours, isPrometheusDuration } from "../../components/observability/sizing";
+import { durationHours, isPrometheusDuration } from "../../components/validation";
 
 /** A usage error of the runner: one line, exit 2, nothing touched. */
 export class RunnerUsageError extends Error {}

@@ -1,4 +1,4 @@
-import { Problems, show } from "../validation";
+import { Problems, isPrometheusDuration, show } from "../validation";
 
 /** How big the observability stack is: per environment, with sensible defaults. */
 export interface ObservabilitySizing {
@@ -47,20 +47,7 @@ export function defaultSizing(production: boolean): ObservabilitySizing {
           };
 }
 
-/** Prometheus' duration syntax: units from years to milliseconds, largest first, e.g. "1d12h". */
-const PROMETHEUS_DURATION = /^(?=\d)((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$/;
 const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
-
-export function isPrometheusDuration(value: unknown): value is string {
-    return typeof value === "string" && value !== "" && PROMETHEUS_DURATION.test(value);
-}
-
-/** A Prometheus duration in hours (used to size object-storage lifecycle rules). */
-export function durationHours(value: string): number {
-    const m = PROMETHEUS_DURATION.exec(value)!;
-    const n = (i: number) => Number(m[i] ?? 0);
-    return n(2) * 365 * 24 + n(4) * 7 * 24 + n(6) * 24 + n(8) + n(10) / 60 + n(12) / 3600 + n(14) / 3_600_000;
-}
 
 export function sizingProblems(s: ObservabilitySizing, production: boolean, path = "sizing"): Problems {
     const problems = new Problems();

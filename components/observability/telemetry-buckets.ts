@@ -6,7 +6,7 @@ import { irsaTrustPolicy } from "../cluster/eks-iam";
 import { GkeCluster, serviceAccountId } from "../cluster/gke-cluster";
 import { CostTags, awsTags, gcpLabels } from "../tags";
 import { TelemetryStorage } from "./chart-values";
-import { durationHours } from "./sizing";
+import { durationHours } from "../validation";
 
 export interface TelemetryBucketsArgs {
     readonly cluster: EksCluster | GkeCluster;
