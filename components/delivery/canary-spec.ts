@@ -1,6 +1,5 @@
 import { Problems, isPrometheusDuration, show } from "../validation";
 
-
 /** A canary step: shift this percentage of traffic, or run the analysis. */
 export type CanaryStep = number | "analysis";
 
