@@ -8,10 +8,14 @@
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
 import { StackConfigError } from "../stacks/config";
+import { StackDriver } from "./driver/port";
+import { MissingPassphraseError, PulumiDriver } from "./driver/pulumi-driver";
 import { StackEvaluationError } from "./offline/evaluate";
 import { StackFileError, listStacks } from "./offline/stack-file";
 import { diffStacks } from "./plan/diff";
 import { StackPlan, formatPlan, planJson, planStack } from "./plan/plan";
+import { RunnerUsageError } from "./runner/pr-stacks";
+import { RunnerContext, runOperation } from "./runner/stack-commands";
 
 const EXIT = { ok: 0, failure: 1, usage: 2, policy: 3 } as const;
 const NOTICE = "Credential-free evaluation under Pulumi's mock runtime: no cloud was asked; this is not a cloud preview.";
@@ -25,7 +29,7 @@ function projectDir(): string {
 
 function isUsageError(e: unknown): boolean {
     const cause = e instanceof StackEvaluationError ? e.cause : e;
-    return cause instanceof StackConfigError || cause instanceof StackFileError || cause instanceof UsageError;
+    return cause instanceof StackConfigError || cause instanceof StackFileError || cause instanceof UsageError || cause instanceof RunnerUsageError || cause instanceof MissingPassphraseError;
 }
 
 function knownStack(stack: string, stacks: readonly string[]): string {
@@ -73,9 +77,34 @@ async function plan(names: string[], options: { json?: boolean; diff?: string[] 
     return code;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** What the commands that change stacks need; tests hand in the in-memory driver. */
+export interface MainDeps {
+    readonly driver?: StackDriver;
+    readonly signal?: AbortSignal;
+}
+
+export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
     const cli = new Command("paved").description("The paved road's runner.").exitOverride();
     let result: number = EXIT.ok;
+    const context = (): RunnerContext => ({
+        driver: deps.driver ?? new PulumiDriver({ projectDir: projectDir(), env: process.env }),
+        knownStacks: listStacks(projectDir()),
+        log: (line) => console.log(line),
+        signal: deps.signal,
+    });
+    for (const operation of ["up", "preview", "refresh", "destroy"] as const) {
+        cli.command(operation)
+            .description(operation === "destroy" ? "Destroy one stack (a non-PR stack needs --yes-destroy-<stack>)" : `${operation} one stack or all of them, with the platform policy pack`)
+            .option("--stack <name>", "the stack")
+            .option("--all", "every stack of this repository", false)
+            .option("--concurrency <n>", "stacks at once", (v) => Number(v), 4)
+            .option("--json", "machine-readable output")
+            .allowUnknownOption(operation === "destroy")
+            .allowExcessArguments(operation === "destroy")
+            .action(async (options: { stack?: string; all?: boolean; concurrency: number; json?: boolean }) => {
+                result = await runOperation(operation, { ...options, confirmations: argv }, context());
+            });
+    }
     cli.command("plan")
         .description("Evaluate stacks offline (no cloud, no credentials): resources, policy violations, cost and critical path")
         .argument("[stacks...]", "stacks to plan (default: every Pulumi.<stack>.yaml)")
@@ -99,5 +128,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => (process.exitCode = code), () => (process.exitCode = EXIT.failure));
+    // Ctrl-C cancels running operations cleanly (the driver stops them) instead of killing the process mid-update.
+    const controller = new AbortController();
+    process.once("SIGINT", () => controller.abort());
+    process.once("SIGTERM", () => controller.abort());
+    main(process.argv.slice(2), { signal: controller.signal }).then((code) => (process.exitCode = code), () => (process.exitCode = EXIT.failure));
 }
