@@ -16,7 +16,7 @@ import { prEnvironmentsProblems } from "../components/delivery/pr-environments";
 import { VaultAppSpec } from "../components/vault/app-spec";
 import { vaultSecretsProblems } from "../components/vault/vault-secrets";
 import { CostTags } from "../components/tags";
-import { Problem, show } from "../components/validation";
+import { show } from "../components/validation";
 import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GRAFANA_ADMIN, platformVaultApps } from "./platform-apps";
 import { ConfigProblems, StackConfigError, pavedConfig, tagsOf } from "./config-problems";
 import { AWS_REGION, NAMESPACE, ROLES, awsCluster, exampleFor, gcpCluster, topLevel } from "./config-schema";
@@ -121,24 +121,21 @@ function clusterConfigPath(argPath: string): string {
 export function loadStackConfig(allConfig: Readonly<Record<string, string>>, options: LoadOptions): StackConfig {
     const raw = pavedConfig(allConfig);
     const problems = new ConfigProblems(`Pulumi.${options.stack}.yaml`, options.isSecret);
-    const add = (path: string, reason: string) => problems.add(path, reason);
-    const addAll = (found: readonly Problem[], pathOf: (argPath: string) => string) => problems.addAll(found, pathOf);
     const cloud = raw.cloud === "aws" || raw.cloud === "gcp" ? raw.cloud : undefined;
-    const addZodIssues = (issues: readonly z.core.$ZodIssue[], prefix: string) => problems.addZod(issues, prefix, cloud);
 
     // 1. Shape: every key of the right type, no unknown keys.
     const top = topLevel.safeParse(raw, { reportInput: true });
-    if (!top.success) addZodIssues(top.error.issues, "");
+    if (!top.success) problems.addZod(top.error.issues, "", cloud);
     const clusterSchema = cloud === "gcp" ? gcpCluster : awsCluster;
     const cluster = raw.cluster && typeof raw.cluster === "object" ? clusterSchema.safeParse(raw.cluster, { reportInput: true }) : undefined;
-    if (cloud && cluster && !cluster.success) addZodIssues(cluster.error.issues, "cluster");
+    if (cloud && cluster && !cluster.success) problems.addZod(cluster.error.issues, "cluster", cloud);
     if (cloud === "aws" && typeof raw.region === "string" && !AWS_REGION.test(raw.region)) {
-        add("region", `got ${show(raw.region)}: not an AWS region name; e.g. us-east-1`);
+        problems.add("region", `got ${show(raw.region)}: not an AWS region name; e.g. us-east-1`);
     }
-    if (cloud === "gcp" && raw.gcpProject === undefined) add("gcpProject", `missing: a GCP stack must name its project; e.g. ${exampleFor("gcpProject")}`);
-    if (cloud === "aws" && raw.gcpProject !== undefined) add("gcpProject", `got ${show(raw.gcpProject)} on an AWS stack: remove it, or set paved:cloud: gcp`);
-    if (top.success && top.data.role !== "regional") add("role", `got "${top.data.role}": this loader reads regional stacks; a ${top.data.role} stack is read by its own loader`);
-    if (cloud && top.success && top.data.role === "regional" && raw.cluster === undefined) add("cluster", `missing: a regional stack needs its cluster settings, e.g. ${exampleFor("cluster")}`);
+    if (cloud === "gcp" && raw.gcpProject === undefined) problems.add("gcpProject", `missing: a GCP stack must name its project; e.g. ${exampleFor("gcpProject")}`);
+    if (cloud === "aws" && raw.gcpProject !== undefined) problems.add("gcpProject", `got ${show(raw.gcpProject)} on an AWS stack: remove it, or set paved:cloud: gcp`);
+    if (top.success && top.data.role !== "regional") problems.add("role", `got "${top.data.role}": this loader reads regional stacks; a ${top.data.role} stack is read by its own loader`);
+    if (cloud && top.success && top.data.role === "regional" && raw.cluster === undefined) problems.add("cluster", `missing: a regional stack needs its cluster settings, e.g. ${exampleFor("cluster")}`);
     problems.throwIfAny();
     if (!top.success || !cluster?.success) throw new StackConfigError(`Pulumi.${options.stack}.yaml`, problems.list);
 
@@ -147,23 +144,23 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     const production = c.production ?? c.environment === "prod";
     const tags = tagsOf(c);
     const envSchedule = c.schedule === "none" ? undefined : (c.schedule as ScheduleArgs | undefined) ?? (production ? undefined : DEFAULT_SCHEDULE);
-    if (c.schedule && c.schedule !== "none") addAll(scheduleProblems(c.schedule as ScheduleArgs, "schedule").list, (p) => p);
+    if (c.schedule && c.schedule !== "none") problems.addAll(scheduleProblems(c.schedule as ScheduleArgs, "schedule").list, (p) => p);
 
     const nodePools: StackNodePool[] = (c.nodePools ?? []).map((p, i) => {
         const own = p.schedule === "none" ? undefined : (p.schedule as ScheduleArgs | undefined);
         const pool: StackNodePool = { ...p, tags, critical: p.critical ?? production, schedule: p.schedule === "none" ? undefined : own ?? envSchedule };
         // The environment's schedule and tags are reported once, under their own keys.
         const found = spotPoolProblems({ ...pool, schedule: own }, cloud!).list.filter((x) => !x.propertyPath.startsWith("tags."));
-        addAll(found, (path) => `nodePools[${i}].${path}`);
-        if ((c.nodePools ?? []).findIndex((q) => q.name === p.name) !== i) add(`nodePools[${i}].name`, `got ${show(p.name)} twice: pool names must be unique, e.g. "apps" and "batch"`);
+        problems.addAll(found, (path) => `nodePools[${i}].${path}`);
+        if ((c.nodePools ?? []).findIndex((q) => q.name === p.name) !== i) problems.add(`nodePools[${i}].name`, `got ${show(p.name)} twice: pool names must be unique, e.g. "apps" and "batch"`);
         return pool;
     });
 
     const scaleToZero = c.scaleToZero ?? [];
     if (scaleToZero.length > 0 && !envSchedule) {
-        add("scaleToZero", `got ${scaleToZero.length} workload(s) but the environment has no schedule to scale them by; set paved:schedule, e.g. ${exampleFor("schedule")}`);
+        problems.add("scaleToZero", `got ${scaleToZero.length} workload(s) but the environment has no schedule to scale them by; set paved:schedule, e.g. ${exampleFor("schedule")}`);
     }
-    addAll(
+    problems.addAll(
         workloadScheduleProblems({ schedule: envSchedule ?? DEFAULT_SCHEDULE, workloads: scaleToZero }).list.filter((p) => !p.propertyPath.startsWith("schedule")),
         (path) => path.replace(/^workloads/, "scaleToZero"),
     );
@@ -174,7 +171,7 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
         const vaultPath: Record<string, string> = { vaultAddress: "vault.address", "kv.path": "vault.kvMount", apps: "vault.apps" };
         // The platform's own Vault consumers (Grafana, Argo CD) join the user's apps.
         const apps = [...vaultConfig.apps, ...platformVaultApps(c)];
-        addAll(
+        problems.addAll(
             vaultSecretsProblems({ clusterKey: clusterKeyOf(c), environment: c.environment, vaultAddress: vaultConfig.address, kv: vaultConfig.kv, apps }).list,
             (path) => vaultPath[path] ?? `vault.${path}`,
         );
@@ -183,8 +180,8 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     let observability: StackConfigBase["observability"];
     if (c.observability) {
         observability = { sizing: (c.observability.sizing ?? {}), slos: (c.observability.slos ?? []) as unknown as SloSpec[] };
-        addAll(observabilityProblems({ tags, production, grafanaAdmin: GRAFANA_ADMIN, ...observability }).list, (path) => `observability.${path}`);
-        if (!vaultConfig) add("observability", `needs paved:vault: Grafana's admin login is synced from Vault, never set in config; add paved:vault, e.g. ${exampleFor("vault")}`);
+        problems.addAll(observabilityProblems({ tags, production, grafanaAdmin: GRAFANA_ADMIN, ...observability }).list, (path) => `observability.${path}`);
+        if (!vaultConfig) problems.add("observability", `needs paved:vault: Grafana's admin login is synced from Vault, never set in config; add paved:vault, e.g. ${exampleFor("vault")}`);
     }
 
     let gitops: StackConfigBase["gitops"];
@@ -192,41 +189,41 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
         const { repoUrl, path, revision, sso } = c.gitops;
         gitops = { repoUrl, path, revision, sso };
         const fromSource: Record<string, string> = { "source.repoUrl": "gitops.repoUrl", "source.path": "gitops.path", "source.revision": "gitops.revision" };
-        addAll(gitOpsProblems({ source: gitops, sso: sso && { ...sso, clientSecretRef: ARGOCD_SSO_SECRET } }).list, (p) => fromSource[p] ?? `gitops.${p}`);
-        if (!vaultConfig) add("gitops", `needs paved:vault: Argo CD's repository credentials are synced from Vault; add paved:vault, e.g. ${exampleFor("vault")}`);
-        if (!observability) add("gitops", `needs paved:observability: canary analysis reads its Prometheus; add paved:observability, e.g. {}`);
+        problems.addAll(gitOpsProblems({ source: gitops, sso: sso && { ...sso, clientSecretRef: ARGOCD_SSO_SECRET } }).list, (p) => fromSource[p] ?? `gitops.${p}`);
+        if (!vaultConfig) problems.add("gitops", `needs paved:vault: Argo CD's repository credentials are synced from Vault; add paved:vault, e.g. ${exampleFor("vault")}`);
+        if (!observability) problems.add("gitops", `needs paved:observability: canary analysis reads its Prometheus; add paved:observability, e.g. {}`);
     }
     const canaries = (c.delivery?.canaries ?? []) as unknown as CanarySpec[];
-    canaries.forEach((canary, i) => addAll(canaryProblems(canary, `delivery.canaries[${i}]`).list, (p) => p));
-    if (canaries.length > 0 && !gitops) add("delivery", `needs paved:gitops: canaries run on the Argo Rollouts it installs; e.g. ${exampleFor("gitops")}`);
+    canaries.forEach((canary, i) => problems.addAll(canaryProblems(canary, `delivery.canaries[${i}]`).list, (p) => p));
+    if (canaries.length > 0 && !gitops) problems.add("delivery", `needs paved:gitops: canaries run on the Argo Rollouts it installs; e.g. ${exampleFor("gitops")}`);
     let prEnvironments: StackConfigBase["prEnvironments"];
     if (c.prEnvironments) {
         const p = c.prEnvironments;
         prEnvironments = { source: { repoUrl: p.repoUrl, path: p.path }, github: p.github, managedZone: p.managedZone ?? c.domain.replace(/\./g, "-") };
         const dns = { cloud: "aws" as const };
-        addAll(
+        problems.addAll(
             prEnvironmentsProblems({ source: prEnvironments.source, github: { ...p.github, tokenSecret: ARGOCD_GITHUB_SECRET }, domain: c.domain, dns }).list,
             (path) => (path === "domain" ? "domain" : `prEnvironments.${path.replace(/^source\./, "")}`),
         );
-        if (!gitops) add("prEnvironments", `needs paved:gitops: PR environments are Argo CD Applications; e.g. ${exampleFor("gitops")}`);
+        if (!gitops) problems.add("prEnvironments", `needs paved:gitops: PR environments are Argo CD Applications; e.g. ${exampleFor("gitops")}`);
     }
 
     let config: StackConfig;
     const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, nodePools, scaleToZero, cost: c.cost ?? {}, vault: vaultConfig, observability, gitops, canaries, prEnvironments };
     if (c.cloud === "aws") {
         const args: EksClusterArgs = { ...(cluster.data as z.infer<typeof awsCluster>), tags, production };
-        addAll(eksClusterProblems(resolveEksClusterArgs(clusterNameOf(options.stack), args)).list, clusterConfigPath);
+        problems.addAll(eksClusterProblems(resolveEksClusterArgs(clusterNameOf(options.stack), args)).list, clusterConfigPath);
         config = { ...base, cloud: "aws", cluster: args };
     } else {
         const gcpProject = c.gcpProject ?? "";
         const args: GkeClusterArgs = { ...(cluster.data as z.infer<typeof gcpCluster>), tags, production, project: gcpProject, region: c.region };
-        addAll(gkeClusterProblems(resolveGkeClusterArgs(args)).list, clusterConfigPath);
+        problems.addAll(gkeClusterProblems(resolveGkeClusterArgs(args)).list, clusterConfigPath);
         config = { ...base, cloud: "gcp", gcpProject, cluster: args };
     }
     problems.throwIfAny();
 
     // 3. The cost report must be computable: every priced instance type known.
-    addAll(costProblems(costInputs(config), config.cost).list, (path) =>
+    problems.addAll(costProblems(costInputs(config), config.cost).list, (path) =>
         path === "spotDiscount" ? "cost.spotDiscount" : path.replace(/^nodePools\[(\d+)\]/, (_, i: string) => (i === "0" ? "cluster.systemPool" : `nodePools[${Number(i) - 1}]`)),
     );
     problems.throwIfAny();

@@ -1,5 +1,4 @@
 import { CostReport } from "../../components/nodepools/cost";
-import { StackEvaluation } from "./evaluate";
 import { RecordedResource, isSecret } from "./recorder";
 
 /** Per component: how many resources of each type it declares (its whole subtree). */
@@ -33,27 +32,6 @@ export function displayValue(value: unknown): string {
     if (isSecret(value)) return "[secret]";
     const text = typeof value === "string" ? value : JSON.stringify(value);
     return text.length > 90 ? `${text.slice(0, 87)}...` : text;
-}
-
-/** A human-readable account of what one stack declares. */
-export function formatEvaluation(run: StackEvaluation): string {
-    const custom = run.resources.filter((r) => r.custom);
-    const lines = [`${run.stack}: ${custom.length} resources`];
-    for (const component of summarizeComponents(run.resources)) {
-        lines.push(`  ${component.type} "${component.name}": ${component.total} resources`);
-        for (const [type, count] of Object.entries(component.byType).sort(([a], [b]) => a.localeCompare(b))) {
-            lines.push(`    ${String(count).padStart(3)} × ${type}`);
-        }
-    }
-    const outside = custom.filter((r) => run.resources.find((p) => p.urn === r.parent)?.type === "pulumi:pulumi:Stack");
-    for (const r of outside) lines.push(`  ${r.type} "${r.name}"`);
-    lines.push("  outputs:");
-    for (const [key, value] of Object.entries(run.outputs).sort(([a], [b]) => a.localeCompare(b))) {
-        if (key !== "costReport") lines.push(`    ${key}: ${displayValue(value)}`);
-    }
-    const report = run.outputs.costReport as CostReport | undefined;
-    if (report) lines.push(...formatCostReport(report).map((l) => `  ${l}`));
-    return lines.join("\n");
 }
 
 const usd = (n: number) => `$${n.toFixed(2)}`;

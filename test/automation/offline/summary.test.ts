@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { displayValue, formatCostReport, formatEvaluation, summarizeComponents } from "../../../automation/offline/summary";
+import { displayValue, formatCostReport, summarizeComponents } from "../../../automation/offline/summary";
 import { costReport } from "../../../components/nodepools/cost";
 import { runProgram } from "../../harness";
 
@@ -31,9 +31,8 @@ describe("offline summary", () => {
         expect(summarizeComponents(run.resources)).to.deep.equal([
             { type: "test:index:Box", name: "box", total: 3, byType: { "test:index:Thing": 2, "test:index:Other": 1 } },
         ]);
-        const text = formatEvaluation(run);
-        expect(text).to.include('test:index:Box "box": 3 resources').and.include('test:index:Loose "loose"');
-        expect(text).to.include("password: [secret]").and.not.include("hunter2");
+        expect(displayValue(run.outputs.password)).to.equal("[secret]");
+        expect(displayValue(run.outputs.name)).to.equal("box");
         expect(displayValue("x".repeat(100))).to.have.length(90);
     });
 
