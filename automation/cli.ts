@@ -2,26 +2,29 @@
 /**
  * `paved`: the platform's runner. `paved plan` is the credential-free main job: it evaluates every
  * `Pulumi.<stack>.yaml` in-process under Pulumi's mock runtime, checks the platform policies, and
- * prints what each stack would build, what it costs and its critical path. Exit codes: 0 ok,
- * 1 failure, 2 usage or config error, 3 mandatory policy violations.
+ * prints what each stack would build, what it costs and its critical path. The other commands drive
+ * real stacks through the driver port: up/preview/refresh/destroy, drift, pr up/destroy/sweep and
+ * deploy --ring. Exit codes (exit-codes.ts): 0 ok, 1 failure, 2 usage or config error (nothing
+ * touched), 3 findings (mandatory policy violations, drift left unfixed).
  */
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
 import { StackConfigError } from "../stacks/config";
 import { StackDriver } from "./driver/port";
-import { MissingPassphraseError, PulumiDriver } from "./driver/pulumi-driver";
+import { MissingPassphraseError, MissingPulumiCliError, PulumiDriver } from "./driver/pulumi-driver";
 import { StackEvaluationError } from "./offline/evaluate";
-import { StackFileError, listStacks } from "./offline/stack-file";
+import { StackFileError, listStacks, readStackConfig } from "./offline/stack-file";
 import { diffStacks } from "./plan/diff";
 import { StackPlan, formatPlan, planJson, planStack } from "./plan/plan";
+import { EXIT } from "./exit-codes";
+import { deployRing } from "./runner/deploy-ring";
+import { DriftRequest, runDrift } from "./runner/drift-command";
+import { prDestroy, prSweep, prUp } from "./runner/pr-commands";
 import { RunnerUsageError } from "./runner/pr-stacks";
-import { RunnerContext, runOperation } from "./runner/stack-commands";
+import { RINGS_FILE, loadRing } from "./runner/rings";
+import { OperationRequest, RunnerContext, knownStack, runOperation } from "./runner/stack-commands";
 
-const EXIT = { ok: 0, failure: 1, usage: 2, policy: 3 } as const;
 const NOTICE = "Credential-free evaluation under Pulumi's mock runtime: no cloud was asked; this is not a cloud preview.";
-
-/** A problem with what the user asked for: one line, exit 2. */
-class UsageError extends Error {}
 
 function projectDir(): string {
     return process.env.PAVED_PROJECT_DIR ?? path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
@@ -29,19 +32,13 @@ function projectDir(): string {
 
 function isUsageError(e: unknown): boolean {
     const cause = e instanceof StackEvaluationError ? e.cause : e;
-    return cause instanceof StackConfigError || cause instanceof StackFileError || cause instanceof UsageError || cause instanceof RunnerUsageError || cause instanceof MissingPassphraseError;
+    return cause instanceof StackConfigError || cause instanceof StackFileError || cause instanceof RunnerUsageError || cause instanceof MissingPassphraseError || cause instanceof MissingPulumiCliError;
 }
 
-function knownStack(stack: string, stacks: readonly string[]): string {
-    if (!stacks.includes(stack)) throw new UsageError(`unknown stack "${stack}": there is no Pulumi.${stack}.yaml; stacks here: ${stacks.join(", ")}`);
-    return stack;
-}
-
-async function plan(names: string[], options: { json?: boolean; diff?: string[] }): Promise<number> {
-    const dir = projectDir();
+async function plan(dir: string, names: string[], options: { json?: boolean; diff?: string[] }): Promise<number> {
     const stacks = listStacks(dir);
     if (options.diff) {
-        if (options.diff.length !== 2) throw new UsageError(`--diff takes two stacks, got ${options.diff.length}; e.g. paved plan --diff prod-us-east-1 prod-us-west-2`);
+        if (options.diff.length !== 2) throw new RunnerUsageError(`--diff takes two stacks, got ${options.diff.length}; e.g. paved plan --diff prod-us-east-1 prod-us-west-2`);
         const [a, b] = options.diff.map((s) => knownStack(s, stacks));
         const pa = await planStack(dir, a);
         const pb = await planStack(dir, b);
@@ -66,7 +63,7 @@ async function plan(names: string[], options: { json?: boolean; diff?: string[] 
             const p = await planStack(dir, stack);
             plans.push(p);
             if (!options.json) console.log(`${formatPlan(p)}\n`);
-            if (p.violations.some((v) => v.level === "mandatory")) code = Math.max(code, EXIT.policy);
+            if (p.violations.some((v) => v.level === "mandatory")) code = Math.max(code, EXIT.findings);
         } catch (e) {
             if (!isUsageError(e)) throw e;
             console.error(`${stack}: ${(e as Error).message}`);
@@ -77,53 +74,109 @@ async function plan(names: string[], options: { json?: boolean; diff?: string[] 
     return code;
 }
 
-/** What the commands that change stacks need; tests hand in the in-memory driver. */
+/** What the commands that change stacks need; tests hand in the in-memory driver, a project and a clock. */
 export interface MainDeps {
     readonly driver?: StackDriver;
     readonly signal?: AbortSignal;
+    readonly projectDir?: string;
+    readonly now?: () => Date;
+    readonly retry?: RunnerContext["retry"];
 }
+
+/** What `--all` means: every stack but the PR template, its copies and the laptop's `local` stack. */
+function fleetOf(dir: string, stacks: readonly string[]): string[] {
+    return stacks.filter((s) => !/^pr-\d+$/.test(s) && !["preview", "local"].includes(readStackConfig(dir, s).config["paved:role"]));
+}
+
+type Output = { json?: boolean };
+const stackOptions = (command: Command) =>
+    command
+        .option("--stack <name>", "the stack")
+        .option("--all", "every environment stack of this repository (not PR or local stacks)", false)
+        .option("--concurrency <n>", "stacks at once", (v) => {
+            if (!/^[1-9]\d*$/.test(v)) throw new RunnerUsageError(`got --concurrency "${v}": a positive whole number, e.g. --concurrency 4`);
+            return Number(v);
+        }, 4)
+        .option("--json", "machine-readable output");
 
 export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
     const cli = new Command("paved").description("The paved road's runner.").exitOverride();
     let result: number = EXIT.ok;
-    const context = (): RunnerContext => ({
-        driver: deps.driver ?? new PulumiDriver({ projectDir: projectDir(), env: process.env }),
-        knownStacks: listStacks(projectDir()),
-        log: (line) => console.log(line),
-        signal: deps.signal,
-    });
+    const dir = deps.projectDir ?? projectDir();
+    const context = (): RunnerContext => {
+        const knownStacks = listStacks(dir);
+        return {
+            driver: deps.driver ?? new PulumiDriver({ projectDir: dir, env: process.env }),
+            knownStacks,
+            fleet: fleetOf(dir, knownStacks),
+            log: (line) => console.log(line),
+            signal: deps.signal,
+            now: deps.now,
+            retry: deps.retry,
+        };
+    };
     for (const operation of ["up", "preview", "refresh", "destroy"] as const) {
-        cli.command(operation)
-            .description(operation === "destroy" ? "Destroy one stack (a non-PR stack needs --yes-destroy-<stack>)" : `${operation} one stack or all of them, with the platform policy pack`)
-            .option("--stack <name>", "the stack")
-            .option("--all", "every stack of this repository", false)
-            .option("--concurrency <n>", "stacks at once", (v) => Number(v), 4)
-            .option("--json", "machine-readable output")
+        stackOptions(cli.command(operation))
+            .description(operation === "destroy" ? "Destroy one stack (a non-PR stack needs --yes-destroy-<stack>)" : `${operation} one stack or all of them${operation === "refresh" ? "" : ", with the platform policy pack"}`)
             .allowUnknownOption(operation === "destroy")
             .allowExcessArguments(operation === "destroy")
-            .action(async (options: { stack?: string; all?: boolean; concurrency: number; json?: boolean }) => {
+            .action(async (options: OperationRequest) => {
                 result = await runOperation(operation, { ...options, confirmations: argv }, context());
             });
     }
+    stackOptions(cli.command("drift"))
+        .description("Report what changed outside Git, per resource and property (controller-owned fields set aside); exit 3 on drift")
+        .option("--fix", "re-apply Git's state where it drifted: refresh, then up")
+        .action(async (options: DriftRequest) => {
+            result = await runDrift(options, context());
+        });
+    const pr = cli.command("pr").description("Per-pull-request stacks pr-<n>, copies of the pr template");
+    pr.command("up")
+        .description("Create (or update) stack pr-<n> from the pr template and print its URL")
+        .argument("<n>", "the pull request number")
+        .option("--json", "machine-readable output")
+        .action(async (n: string, options: Output) => {
+            result = await prUp(n, options, context());
+        });
+    pr.command("destroy")
+        .description("Destroy stack pr-<n> and remove it")
+        .argument("<n>", "the pull request number")
+        .option("--json", "machine-readable output")
+        .action(async (n: string, options: Output) => {
+            result = await prDestroy(n, options, context());
+        });
+    pr.command("sweep")
+        .description("Destroy and remove PR stacks older than the TTL or whose PR is closed")
+        .requiredOption("--ttl <duration>", "maximum age, e.g. 72h")
+        .option("--open <numbers>", "the open PRs, comma-separated, e.g. 12,15: stacks of other PRs go")
+        .option("--dry-run", "list what would be removed, remove nothing")
+        .option("--json", "machine-readable output")
+        .action(async (options: { ttl: string; open?: string; dryRun?: boolean; json?: boolean }) => {
+            result = await prSweep(options, context());
+        });
+    cli.command("deploy")
+        .description(`Progressive rollout: up the ring's stacks in order (${RINGS_FILE}), a health gate after each; stop at the first failure`)
+        .option("--ring [name]", "the ring to roll out", "default")
+        .option("--json", "machine-readable output")
+        .action(async (options: { ring: string | true; json?: boolean }) => {
+            const ctx = context();
+            result = await deployRing(loadRing(dir, options.ring === true ? "default" : options.ring, ctx.knownStacks), options, ctx);
+        });
     cli.command("plan")
         .description("Evaluate stacks offline (no cloud, no credentials): resources, policy violations, cost and critical path")
         .argument("[stacks...]", "stacks to plan (default: every Pulumi.<stack>.yaml)")
         .option("--json", "machine-readable output")
         .option("--diff <stacks...>", "show which resources and inputs differ between two stacks")
         .action(async (names: string[], options: { json?: boolean; diff?: string[] }) => {
-            result = await plan(names, options);
+            result = await plan(dir, names, options);
         });
     try {
         await cli.parseAsync(argv, { from: "user" });
         return result;
     } catch (e) {
         if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-        if (isUsageError(e)) {
-            console.error(`paved: ${(e as Error).message}`);
-            return EXIT.usage;
-        }
         console.error(`paved: ${(e as Error).message}`);
-        return EXIT.failure;
+        return isUsageError(e) ? EXIT.usage : EXIT.failure;
     }
 }
 

@@ -9,7 +9,7 @@ export type ScriptedOutcome =
 
 export interface MemoryCall {
     readonly stack: string;
-    readonly operation: Operation | "previewRefresh";
+    readonly operation: Operation | "previewRefresh" | "createStack" | "removeStack";
     readonly startedAt: number;
     readonly endedAt: number;
 }
@@ -27,6 +27,10 @@ export class MemoryDriver implements StackDriver {
     private inFlight = 0;
     private readonly inFlightByStack = new Map<string, number>();
     private readonly tags = new Map<string, Record<string, string>>();
+    /** Which template each stack created through `createStack` was copied from. */
+    readonly createdFrom = new Map<string, string>();
+    /** What `outputs` answers per stack, as the stack's program would export it. */
+    readonly stackOutputs = new Map<string, Record<string, unknown>>();
 
     constructor(
         private readonly stacks: Set<string>,
@@ -36,8 +40,26 @@ export class MemoryDriver implements StackDriver {
         for (const s of stacks) this.tags.set(s, {});
     }
 
+    /** Nothing to check: an in-memory stack has no secrets provider. */
+    assertReady(): void {}
+
     listStacks(): Promise<string[]> {
         return Promise.resolve([...this.stacks].sort());
+    }
+
+    createStack(stack: string, template: string): Promise<void> {
+        if (!this.stacks.has(stack)) {
+            this.stacks.add(stack);
+            this.tags.set(stack, {});
+            this.createdFrom.set(stack, template);
+        }
+        this.record(stack, "createStack");
+        return Promise.resolve();
+    }
+
+    outputs(stack: string): Promise<Record<string, unknown>> {
+        if (!this.stacks.has(stack)) return Promise.reject(new StackMissingError(stack));
+        return Promise.resolve({ ...this.stackOutputs.get(stack) });
     }
 
     async run(stack: string, operation: Operation, options: OperationOptions = {}): Promise<OperationResult> {
@@ -56,6 +78,7 @@ export class MemoryDriver implements StackDriver {
     removeStack(stack: string): Promise<void> {
         if (!this.stacks.delete(stack)) return Promise.reject(new StackMissingError(stack));
         this.tags.delete(stack);
+        this.record(stack, "removeStack");
         return Promise.resolve();
     }
 
@@ -68,6 +91,11 @@ export class MemoryDriver implements StackDriver {
         if (!this.stacks.has(stack)) return Promise.reject(new StackMissingError(stack));
         this.tags.set(stack, { ...this.tags.get(stack), ...tags });
         return Promise.resolve();
+    }
+
+    private record(stack: string, operation: MemoryCall["operation"]): void {
+        const now = Date.now();
+        this.calls.push({ stack, operation, startedAt: now, endedAt: now });
     }
 
     private async call(stack: string, operation: MemoryCall["operation"], options: OperationOptions): Promise<ScriptedOutcome> {

@@ -30,19 +30,28 @@ export interface DriftFinding {
 }
 
 export interface StackDriver {
+    /**
+     * Checks, before any stack is touched, that the driver can work on these stacks (for Pulumi: the
+     * secrets passphrase is in the environment). Throws a usage error naming what is missing.
+     */
+    assertReady(stacks: readonly string[]): void;
     listStacks(): Promise<string[]>;
+    /** Creates a stack whose config is a copy of the template stack's (or selects it when it exists). */
+    createStack(stack: string, template: string): Promise<void>;
     run(stack: string, operation: Operation, options?: OperationOptions): Promise<OperationResult>;
     /** What `refresh` would change, property by property, without changing anything. */
     previewRefresh(stack: string, options?: OperationOptions): Promise<DriftFinding[]>;
     removeStack(stack: string): Promise<void>;
+    /** The stack's outputs as of its last update; secrets stay masked. */
+    outputs(stack: string): Promise<Record<string, unknown>>;
     getTags(stack: string): Promise<Record<string, string>>;
     setTags(stack: string, tags: Record<string, string>): Promise<void>;
 }
 
 /** Another update is running on the stack (Pulumi's ConcurrentUpdateError). Worth retrying. */
 export class StackBusyError extends Error {
-    constructor(readonly stack: string) {
-        super(`stack ${stack} is being updated by someone else`);
+    constructor(readonly stack: string, attempts?: number) {
+        super(`stack ${stack} is being updated by someone else${attempts ? ` (still busy after ${attempts} attempts); try again when that update has finished` : ""}`);
         this.name = "StackBusyError";
     }
 }

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import {
     ConcurrentUpdateError,
@@ -34,6 +36,13 @@ export function passphraseFor(stack: string, env: Readonly<Record<string, string
     if (passphrase !== undefined) return passphrase;
     if (stack === "local") return "local-only";
     throw new MissingPassphraseError(`PULUMI_CONFIG_PASSPHRASE is not set: export it for stack ${stack} (the runner has no default passphrase)`);
+}
+
+/** No `pulumi` on the PATH the driver runs with: the Automation API drives that CLI. */
+export class MissingPulumiCliError extends Error {
+    constructor() {
+        super("the Pulumi CLI is not on PATH: the runner drives it through the Automation API; install it (https://www.pulumi.com/docs/iac/download-install/) and run again");
+    }
 }
 
 /** The drifted properties of one engine event of a refresh preview, property by property. */
@@ -77,6 +86,15 @@ export class PulumiDriver implements StackDriver {
         if (e instanceof StackNotFoundError) return new StackMissingError(stack);
         if (e instanceof Error && e.name === "AbortError") return new OperationCancelledError(stack);
         return e instanceof Error ? e : new Error(String(e));
+    }
+
+    private cliFound?: boolean;
+
+    /** The passphrase of every stack, then the CLI: both before any stack is touched. */
+    assertReady(stacks: readonly string[]): void {
+        for (const stack of stacks) passphraseFor(stack, this.options.env);
+        this.cliFound ??= spawnSync("pulumi", ["version"], { env: { ...this.options.env }, stdio: "ignore" }).status === 0;
+        if (!this.cliFound) throw new MissingPulumiCliError();
     }
 
     async listStacks(): Promise<string[]> {
@@ -126,6 +144,30 @@ export class PulumiDriver implements StackDriver {
             throw this.mapped(stack, e);
         }
         return findings;
+    }
+
+    /**
+     * Pulumi reads a stack's config from `Pulumi.<stack>.yaml`, so the copy is that file (ignored by
+     * Git: PR stacks are not committed); it is rewritten from the template only when missing, so a
+     * sweep on a fresh checkout can still destroy the stack.
+     */
+    async createStack(stack: string, template: string): Promise<void> {
+        const file = path.join(this.options.projectDir, `Pulumi.${stack}.yaml`);
+        if (!fs.existsSync(file)) {
+            const source = fs.readFileSync(path.join(this.options.projectDir, `Pulumi.${template}.yaml`), "utf8");
+            fs.writeFileSync(file, `# Created by paved from Pulumi.${template}.yaml; not committed.\n${source}`);
+        }
+        try {
+            await LocalWorkspace.createOrSelectStack({ stackName: stack, workDir: this.options.projectDir }, this.workspaceOptions(stack));
+        } catch (e) {
+            throw this.mapped(stack, e);
+        }
+    }
+
+    async outputs(stack: string): Promise<Record<string, unknown>> {
+        const s = await this.stack(stack);
+        const outputs = await s.outputs();
+        return Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, o.secret ? "[secret]" : o.value]));
     }
 
     async removeStack(stack: string): Promise<void> {

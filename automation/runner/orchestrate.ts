@@ -45,7 +45,8 @@ export async function orchestrate<T>(
             try {
                 return await work(stack, options.signal);
             } catch (e) {
-                if (!(e instanceof StackBusyError) || i >= retries) throw e;
+                if (!(e instanceof StackBusyError)) throw e;
+                if (i >= retries) throw new StackBusyError(stack, i + 1);
                 await new Promise((r) => setTimeout(r, backoff * 2 ** i));
             }
         }

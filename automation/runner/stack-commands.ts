@@ -1,13 +1,25 @@
 import { Operation, StackDriver } from "../driver/port";
-import { orchestrate } from "./orchestrate";
+import { EXIT } from "../exit-codes";
+import { OrchestrateOptions, StackOutcome, orchestrate } from "./orchestrate";
 import { RunnerUsageError, assertDestroyAllowed } from "./pr-stacks";
 
 export interface RunnerContext {
     readonly driver: StackDriver;
     /** The stacks this repository defines (its Pulumi.<stack>.yaml files). */
     readonly knownStacks: readonly string[];
+    /** What `--all` means: the environment stacks (not the PR template, PR copies or the laptop's stack). */
+    readonly fleet: readonly string[];
     readonly log: (line: string) => void;
     readonly signal?: AbortSignal;
+    /** The clock PR tags and sweeps read; tests pin it. */
+    readonly now?: () => Date;
+    /** How often and how patiently a busy stack is retried (defaults: 3 retries from 1 s, doubling). */
+    readonly retry?: Pick<OrchestrateOptions, "retries" | "backoffMs">;
+}
+
+/** orchestrate() with the context's cancellation and retry settings. */
+export function forEachStack<T>(context: RunnerContext, stacks: readonly string[], work: (stack: string, signal?: AbortSignal) => Promise<T>, concurrency = 1): Promise<StackOutcome<T>[]> {
+    return orchestrate(stacks, work, { concurrency, signal: context.signal, ...context.retry });
 }
 
 export interface OperationRequest {
@@ -19,13 +31,18 @@ export interface OperationRequest {
     readonly confirmations?: readonly string[];
 }
 
-/** Which stacks a request names: one known stack, or all of them; anything else is a usage error. */
-export function targetStacks(request: OperationRequest, known: readonly string[]): string[] {
+/** Which stacks a request names: one known stack, or the fleet; anything else is a usage error. */
+export function targetStacks(request: OperationRequest, context: Pick<RunnerContext, "knownStacks" | "fleet">): string[] {
     if (request.all === true && request.stack !== undefined) throw new RunnerUsageError("give --stack <name> or --all, not both");
-    if (request.all === true) return [...known];
+    if (request.all === true) return [...context.fleet];
     if (request.stack === undefined) throw new RunnerUsageError("name the stack: --stack <name> (or --all)");
-    if (!known.includes(request.stack)) throw new RunnerUsageError(`unknown stack "${request.stack}": there is no Pulumi.${request.stack}.yaml; stacks here: ${known.join(", ")}`);
-    return [request.stack];
+    return [knownStack(request.stack, context.knownStacks)];
+}
+
+/** The stack itself when this repository defines it; a usage error listing the stacks otherwise. */
+export function knownStack(stack: string, known: readonly string[]): string {
+    if (!known.includes(stack)) throw new RunnerUsageError(`unknown stack "${stack}": there is no Pulumi.${stack}.yaml; stacks here: ${known.join(", ")}`);
+    return stack;
 }
 
 /**
@@ -34,16 +51,13 @@ export function targetStacks(request: OperationRequest, known: readonly string[]
  * Returns the exit code: 0 when every stack succeeded, 1 when any failed.
  */
 export async function runOperation(operation: Operation, request: OperationRequest, context: RunnerContext): Promise<number> {
-    const stacks = targetStacks(request, context.knownStacks);
+    const stacks = targetStacks(request, context);
     if (operation === "destroy") {
         if (stacks.length !== 1) throw new RunnerUsageError("destroy takes exactly one --stack");
         assertDestroyAllowed(stacks[0], request.confirmations ?? []);
     }
-    const outcomes = await orchestrate(
-        stacks,
-        (stack, signal) => context.driver.run(stack, operation, { signal, onEvent: request.json ? undefined : context.log }),
-        { concurrency: request.concurrency ?? 4, signal: context.signal },
-    );
+    context.driver.assertReady(stacks);
+    const outcomes = await forEachStack(context, stacks, (stack, signal) => context.driver.run(stack, operation, { signal, onEvent: request.json ? undefined : context.log }), request.concurrency ?? 4);
     if (request.json) {
         context.log(JSON.stringify(outcomes.map((o) => (o.ok ? { stack: o.stack, ok: true, changes: o.value.changes } : { stack: o.stack, ok: false, error: o.error.message }))));
     } else {
@@ -55,5 +69,5 @@ export async function runOperation(operation: Operation, request: OperationReque
             );
         }
     }
-    return outcomes.every((o) => o.ok) ? 0 : 1;
+    return outcomes.every((o) => o.ok) ? EXIT.ok : EXIT.failure;
 }

@@ -1,0 +1,93 @@
+import { DriftFinding } from "../driver/port";
+
+/** A field another controller owns: it changes outside Git by design and is never drift. */
+export interface ControllerOwnedField {
+    readonly type: string;
+    /** A property path; it covers everything beneath it. */
+    readonly path: string;
+    readonly owner: string;
+}
+
+/**
+ * The fields our components leave to controllers (their `ignoreChanges`, Argo CD's
+ * ignoreDifferences): node-group sizes belong to the autoscalers and the night schedule, replica
+ * counts to HPA/KEDA.
+ */
+export const CONTROLLER_OWNED: readonly ControllerOwnedField[] = [
+    { type: "aws:eks/nodeGroup:NodeGroup", path: "scalingConfig.desiredSize", owner: "cluster-autoscaler and the night schedule" },
+    { type: "gcp:container/nodePool:NodePool", path: "initialNodeCount", owner: "the GKE autoscaler" },
+    { type: "gcp:container/nodePool:NodePool", path: "nodeCount", owner: "the GKE autoscaler" },
+    { type: "gcp:container/cluster:Cluster", path: "initialNodeCount", owner: "GKE (the default pool is removed)" },
+    { type: "kubernetes:apps/v1:Deployment", path: "spec.replicas", owner: "HPA/KEDA" },
+    { type: "kubernetes:apps/v1:StatefulSet", path: "spec.replicas", owner: "HPA/KEDA" },
+    { type: "kubernetes:argoproj.io/v1alpha1:Rollout", path: "spec.replicas", owner: "HPA/KEDA" },
+];
+
+/** One changed leaf property: `deployed` is what the last update wrote, `live` what the cloud has now. */
+export interface DriftedProperty {
+    readonly path: string;
+    readonly deployed: unknown;
+    readonly live: unknown;
+    /** Set when a controller owns the field: not drift. */
+    readonly ownedBy?: string;
+}
+
+export interface DriftedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly properties: DriftedProperty[];
+}
+
+export interface StackDrift {
+    readonly stack: string;
+    readonly resources: DriftedResource[];
+    /** Resources with at least one property changed outside Git that no controller owns. */
+    readonly unexpected: DriftedResource[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The leaf paths where two values differ, e.g. `scalingConfig.desiredSize` rather than `scalingConfig`. */
+export function changedLeaves(deployed: unknown, live: unknown, at: string): DriftedProperty[] {
+    if (isObject(deployed) && isObject(live)) {
+        const keys = [...new Set([...Object.keys(deployed), ...Object.keys(live)])].sort();
+        return keys.flatMap((k) => changedLeaves(deployed[k], live[k], `${at}.${k}`));
+    }
+    return JSON.stringify(deployed) === JSON.stringify(live) ? [] : [{ path: at, deployed, live }];
+}
+
+function ownerOf(type: string, property: string, allowList: readonly ControllerOwnedField[]): string | undefined {
+    return allowList.find((f) => f.type === type && (property === f.path || property.startsWith(`${f.path}.`)))?.owner;
+}
+
+/** Groups a refresh preview's findings per resource and leaf property, and tells controller-owned fields apart. */
+export function classifyDrift(stack: string, findings: readonly DriftFinding[], allowList: readonly ControllerOwnedField[] = CONTROLLER_OWNED): StackDrift {
+    const byUrn = new Map<string, DriftedResource>();
+    for (const f of findings) {
+        const resource = byUrn.get(f.urn) ?? { urn: f.urn, type: f.type, name: f.urn.split("::").pop() ?? f.urn, properties: [] };
+        byUrn.set(f.urn, resource);
+        for (const leaf of changedLeaves(f.deployed, f.live, f.property)) {
+            const ownedBy = ownerOf(f.type, leaf.path, allowList);
+            resource.properties.push(ownedBy ? { ...leaf, ownedBy } : leaf);
+        }
+    }
+    const resources = [...byUrn.values()].filter((r) => r.properties.length > 0);
+    return { stack, resources, unexpected: resources.filter((r) => r.properties.some((p) => !p.ownedBy)) };
+}
+
+const shown = (v: unknown) => (v === undefined ? "(absent)" : JSON.stringify(v).slice(0, 120));
+
+/** The human report: per resource, per property, what Git says and what the cloud has. */
+export function formatDrift(drift: StackDrift): string[] {
+    if (drift.resources.length === 0) return [`${drift.stack}: no drift`];
+    const allowed = drift.resources.length - drift.unexpected.length;
+    const lines = [`${drift.stack}: ${drift.unexpected.length} resource(s) changed outside Git${allowed ? `, ${allowed} only in controller-owned fields` : ""}`];
+    for (const r of drift.resources) {
+        lines.push(`  ~ ${r.type} ${r.name}`);
+        for (const p of r.properties) {
+            lines.push(`      ${p.path}: ${shown(p.deployed)} → ${shown(p.live)}${p.ownedBy ? `   (allowed: owned by ${p.ownedBy})` : ""}`);
+        }
+    }
+    return lines;
+}

@@ -1,0 +1,83 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { durationHours, isPrometheusDuration, show } from "../../components/validation";
+import { GateSettings } from "../health/health-gate";
+import { RunnerUsageError } from "./pr-stacks";
+
+export const RINGS_FILE = "rings.yaml";
+
+/** The whole service's 5xx share over five minutes, as the shared Gateway's workloads report it. */
+export const DEFAULT_ERROR_RATIO_QUERY = `sum(rate(http_requests_total{code=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))`;
+
+const duration = z.string().refine(isPrometheusDuration, "not a duration");
+const gateSchema = z.strictObject({
+    probes: z.number().int().min(1).default(3),
+    interval: duration.default("10s"),
+    timeout: duration.default("5m"),
+    requestTimeout: duration.default("5s"),
+    maxErrorRatio: z.number().min(0).max(1).default(0.01),
+    errorRatioQuery: z.string().min(1).default(DEFAULT_ERROR_RATIO_QUERY),
+    /** Per stack of the ring: the base URL of its Prometheus HTTP API. */
+    prometheus: z.record(z.string(), z.url()).default({}),
+});
+const ringSchema = z.strictObject({ stacks: z.array(z.string()).min(1), gate: gateSchema.prefault({}) });
+const fileSchema = z.strictObject({ rings: z.record(z.string(), ringSchema) });
+
+const EXAMPLES: Record<string, string> = {
+    stacks: "[staging, prod-us-east-1, prod-us-west-2]",
+    probes: "3",
+    interval: "10s",
+    timeout: "5m",
+    requestTimeout: "5s",
+    maxErrorRatio: "0.01",
+    errorRatioQuery: DEFAULT_ERROR_RATIO_QUERY,
+    prometheus: "{ staging: http://prometheus.staging.internal:9090 }",
+};
+
+/** A ring: the stacks in rollout order and the gate each must pass before the next is touched. */
+export interface Ring {
+    readonly name: string;
+    readonly stacks: readonly string[];
+    readonly gate: Omit<GateSettings, "prometheusUrl" | "signal">;
+    readonly prometheus: Readonly<Record<string, string>>;
+}
+
+const ms = (d: string) => Math.round(durationHours(d) * 3_600_000);
+
+/** Reads one ring from `rings.yaml`; every problem (field, value, example) in one usage error. */
+export function loadRing(projectDir: string, name: string, knownStacks: readonly string[]): Ring {
+    const file = path.join(projectDir, RINGS_FILE);
+    if (!fs.existsSync(file)) throw new RunnerUsageError(`${RINGS_FILE} not found in ${projectDir}: define a ring, e.g. rings: { default: { stacks: ${EXAMPLES.stacks} } }`);
+    let doc: unknown;
+    try {
+        doc = parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new RunnerUsageError(`${RINGS_FILE} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
+    const parsed = fileSchema.safeParse(doc, { reportInput: true });
+    if (!parsed.success) {
+        const lines = parsed.error.issues.map((i) => {
+            const field = i.path.map(String).join(".");
+            const key = String(i.path.findLast((p) => typeof p === "string" && p in EXAMPLES) ?? "");
+            return `${field || "(top level)"}: ${i.code === "unrecognized_keys" ? `unknown key(s) ${i.keys.join(", ")}` : `got ${show(i.input)}: ${i.message}`}${EXAMPLES[key] ? `; e.g. ${EXAMPLES[key]}` : ""}`;
+        });
+        throw new RunnerUsageError(`${RINGS_FILE}: ${lines.join("; ")}`);
+    }
+    const ring = parsed.data.rings[name];
+    if (!ring) throw new RunnerUsageError(`no ring "${name}" in ${RINGS_FILE}; rings there: ${Object.keys(parsed.data.rings).join(", ")}`);
+    const problems = [
+        ...ring.stacks.filter((s) => !knownStacks.includes(s)).map((s) => `rings.${name}.stacks: unknown stack "${s}" (no Pulumi.${s}.yaml)`),
+        ...ring.stacks.filter((s, i) => ring.stacks.indexOf(s) !== i).map((s) => `rings.${name}.stacks: "${s}" appears twice`),
+        ...Object.keys(ring.gate.prometheus).filter((s) => !ring.stacks.includes(s)).map((s) => `rings.${name}.gate.prometheus: "${s}" is not a stack of this ring`),
+    ];
+    if (problems.length > 0) throw new RunnerUsageError(`${RINGS_FILE}: ${problems.join("; ")}`);
+    const g = ring.gate;
+    return {
+        name,
+        stacks: ring.stacks,
+        gate: { probes: g.probes, intervalMs: ms(g.interval), timeoutMs: ms(g.timeout), requestTimeoutMs: ms(g.requestTimeout), maxErrorRatio: g.maxErrorRatio, errorRatioQuery: g.errorRatioQuery },
+        prometheus: g.prometheus,
+    };
+}
