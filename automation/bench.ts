@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { MemoryDriver } from "./driver/memory-driver";
 import { listStacks } from "./offline/stack-file";
-import { orchestrate } from "./runner/orchestrate";
+import { runDrift } from "./runner/drift-command";
 import { planStack } from "./plan/plan";
 
 async function main(): Promise<void> {
@@ -50,13 +50,13 @@ async function main(): Promise<void> {
     }
     console.log(`added time per extra PR stack: ${((walls[50] - walls[1]) / 49).toFixed(1)} ms; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
 
-    // Drift check of 50 stacks through the runner, in-memory driver at a fixed 50 ms per call.
+    // `paved drift --all` over 50 stacks, in-memory driver at a fixed 50 ms per call.
     const names = Array.from({ length: 50 }, (_, i) => `stack-${i}`);
     const drift: Record<number, number> = {};
     for (const concurrency of [1, 8]) {
         const driver = new MemoryDriver(new Set(names), new Map(), 50);
         const t = performance.now();
-        await orchestrate(names, (s) => driver.previewRefresh(s), { concurrency });
+        await runDrift({ all: true, concurrency }, { driver, knownStacks: names, fleet: names, log: () => undefined });
         drift[concurrency] = performance.now() - t;
         console.log(`drift check, 50 stacks, concurrency ${concurrency}: ${drift[concurrency].toFixed(0)} ms wall (max ${driver.maxInFlight} at once)`);
     }

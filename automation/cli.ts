@@ -100,7 +100,10 @@ const stackOptions = (command: Command) =>
         .option("--json", "machine-readable output");
 
 export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
-    const cli = new Command("paved").description("The paved road's runner.").exitOverride();
+    const cli = new Command("paved")
+        .description("The paved road's runner.")
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => console.log(s.trimEnd()), writeErr: (s) => console.error(s.trimEnd()) });
     let result: number = EXIT.ok;
     const dir = deps.projectDir ?? projectDir();
     const context = (): RunnerContext => {

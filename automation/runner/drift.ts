@@ -82,7 +82,8 @@ const shown = (v: unknown) => (v === undefined ? "(absent)" : JSON.stringify(v).
 export function formatDrift(drift: StackDrift): string[] {
     if (drift.resources.length === 0) return [`${drift.stack}: no drift`];
     const allowed = drift.resources.length - drift.unexpected.length;
-    const lines = [`${drift.stack}: ${drift.unexpected.length} resource(s) changed outside Git${allowed ? `, ${allowed} only in controller-owned fields` : ""}`];
+    const owned = allowed ? `${allowed} resource(s) changed only in controller-owned fields` : "";
+    const lines = [drift.unexpected.length === 0 ? `${drift.stack}: no drift (${owned})` : `${drift.stack}: ${drift.unexpected.length} resource(s) changed outside Git${owned ? `; ${owned}` : ""}`];
     for (const r of drift.resources) {
         lines.push(`  ~ ${r.type} ${r.name}`);
         for (const p of r.properties) {

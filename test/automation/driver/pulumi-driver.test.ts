@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { MissingPassphraseError, PulumiDriver, backendUrl, driftFromEvent, passphraseFor } from "../../../automation/driver/pulumi-driver";
 import { StackMissingError } from "../../../automation/driver/port";
 import { REPO_ROOT } from "../../harness";
+import { paved } from "../runner/paved";
 
 describe("PulumiDriver (Automation API adapter)", () => {
     it("uses the repository's .pulumi file backend unless PULUMI_BACKEND_URL says otherwise", () => {
@@ -18,6 +19,16 @@ describe("PulumiDriver (Automation API adapter)", () => {
         expect(passphraseFor("dev", { PULUMI_CONFIG_PASSPHRASE: "from-env" })).to.equal("from-env");
         expect(passphraseFor("local", {})).to.equal("local-only");
         expect(() => passphraseFor("prod-us-east-1", {})).to.throw(MissingPassphraseError, "PULUMI_CONFIG_PASSPHRASE is not set: export it for stack prod-us-east-1");
+    });
+
+    it("checks the passphrase, then the CLI, before any stack is touched: exit 2 with one line", async () => {
+        const withEnv = (env: Record<string, string>) => paved(["up", "--stack", "dev"], { driver: new PulumiDriver({ projectDir: REPO_ROOT, env }) });
+        const noPassphrase = await withEnv({ PATH: process.env.PATH ?? "" });
+        expect([noPassphrase.code, noPassphrase.err]).to.deep.equal([2, ["paved: PULUMI_CONFIG_PASSPHRASE is not set: export it for stack dev (the runner has no default passphrase)"]]);
+        const noCli = await withEnv({ PATH: "/nonexistent", PULUMI_CONFIG_PASSPHRASE: "set" });
+        expect(noCli.code).to.equal(2);
+        expect(noCli.err[0]).to.match(/^paved: the Pulumi CLI is not on PATH/);
+        expect(noCli.out).to.be.empty;
     });
 
     it("reads drift per resource and property from refresh-preview events", () => {

@@ -1,0 +1,133 @@
+import { expect } from "chai";
+import { MemoryDriver, ScriptedOutcome } from "../../../automation/driver/memory-driver";
+import { DriftFinding } from "../../../automation/driver/port";
+import { CONTROLLER_OWNED, changedLeaves, classifyDrift } from "../../../automation/runner/drift";
+import { runStack } from "../../harness";
+import { FLEET, callsOf, paved as run, repoStacks } from "./paved";
+
+const paved = (args: string[], driver: MemoryDriver) => run(args, { driver, retry: { retries: 0, backoffMs: 1 } });
+
+const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+const urn = (stack: string, type: string, name: string) => `urn:pulumi:${stack}::paved::${type}::${name}`;
+
+/** Someone resized the spot pool (the autoscaler's business) and relabelled it by hand (nobody's). */
+const nodeGroupDrift = (stack: string): DriftFinding => ({
+    urn: urn(stack, NODE_GROUP, "apps-spot"),
+    type: NODE_GROUP,
+    property: "scalingConfig",
+    deployed: { desiredSize: 1, maxSize: 6, minSize: 0 },
+    live: { desiredSize: 4, maxSize: 6, minSize: 0 },
+});
+const labelDrift = (stack: string): DriftFinding => ({ ...nodeGroupDrift(stack), property: "labels", deployed: { team: "apps" }, live: { team: "apps", debug: "true" } });
+const bucketDrift = (stack: string): DriftFinding => ({
+    urn: urn(stack, "aws:s3/bucketV2:BucketV2", "loki-chunks"),
+    type: "aws:s3/bucketV2:BucketV2",
+    property: "tags",
+    deployed: { owner: "platform-team" },
+    live: {},
+});
+
+const drift = (findings: DriftFinding[]): ScriptedOutcome => ({ kind: "drift", findings });
+
+describe("drift classification", () => {
+    it("narrows a changed property to its changed leaves", () => {
+        expect(changedLeaves({ a: 1, b: { c: 2, d: [1] } }, { a: 1, b: { c: 3, d: [1, 2] }, e: "x" }, "p")).to.deep.equal([
+            { path: "p.b.c", deployed: 2, live: 3 },
+            { path: "p.b.d", deployed: [1], live: [1, 2] },
+            { path: "p.e", deployed: undefined, live: "x" },
+        ]);
+        expect(changedLeaves({ a: 1 }, { a: 1 }, "p")).to.deep.equal([]);
+    });
+
+    it("sets controller-owned fields aside and keeps everything else as unexpected drift", () => {
+        const onlyOwned = classifyDrift("dev", [nodeGroupDrift("dev")]);
+        expect(onlyOwned.resources[0].properties).to.deep.equal([{ path: "scalingConfig.desiredSize", deployed: 1, live: 4, ownedBy: "cluster-autoscaler and the night schedule" }]);
+        expect(onlyOwned.unexpected).to.deep.equal([]);
+        const mixed = classifyDrift("dev", [nodeGroupDrift("dev"), labelDrift("dev")]);
+        expect(mixed.unexpected.map((r) => r.name)).to.deep.equal(["apps-spot"]);
+        expect(mixed.resources[0].properties.map((p) => [p.path, p.ownedBy !== undefined])).to.deep.equal([["scalingConfig.desiredSize", true], ["labels.debug", false]]);
+    });
+
+    it("covers every field the shipped stacks tell Pulumi to ignore", async () => {
+        const ignored = new Set<string>();
+        for (const stack of ["dev", "prod-us-east-1", "dev-gcp"]) {
+            for (const r of (await runStack(stack)).resources) for (const field of r.ignoreChanges) ignored.add(`${r.type} ${field}`);
+        }
+        expect(ignored.size).to.be.greaterThan(0);
+        for (const entry of ignored) {
+            const [type, field] = entry.split(" ");
+            expect(CONTROLLER_OWNED.some((f) => f.type === type && (field === f.path || field.startsWith(`${f.path}.`))), entry).to.be.true;
+        }
+    });
+});
+
+describe("paved drift (in-memory driver)", () => {
+    it("reports drift per resource and property, the allow-list honoured, and exits 3", async () => {
+        const driver = new MemoryDriver(repoStacks(), new Map([
+            ["dev", [drift([nodeGroupDrift("dev"), labelDrift("dev"), bucketDrift("dev")])]],
+            ["staging", [drift([nodeGroupDrift("staging")])]],
+        ]), 1);
+        const { code, out } = await paved(["drift", "--all"], driver);
+        expect(code).to.equal(3);
+        expect(out).to.include.members([
+            "dev: 2 resource(s) changed outside Git",
+            `  ~ ${NODE_GROUP} apps-spot`,
+            "      scalingConfig.desiredSize: 1 → 4   (allowed: owned by cluster-autoscaler and the night schedule)",
+            '      labels.debug: (absent) → "true"',
+            "  ~ aws:s3/bucketV2:BucketV2 loki-chunks",
+            '      tags.owner: "platform-team" → (absent)',
+            "staging: no drift (1 resource(s) changed only in controller-owned fields)",
+            "prod-us-east-1: no drift",
+        ]);
+        expect(callsOf(driver).every(([, op]) => op === "previewRefresh")).to.be.true;
+        expect(driver.calls.map((c) => c.stack).sort()).to.deep.equal(FLEET);
+    });
+
+    it("exits 0 when only controller-owned fields moved", async () => {
+        const driver = new MemoryDriver(repoStacks(), new Map([["staging", [drift([nodeGroupDrift("staging")])]]]), 1);
+        expect((await paved(["drift", "--stack", "staging"], driver)).code).to.equal(0);
+    });
+
+    it("--fix refreshes then updates each drifted stack — nothing else — and reports each reverted change", async () => {
+        const driver = new MemoryDriver(repoStacks(), new Map([
+            ["dev", [drift([labelDrift("dev"), bucketDrift("dev")])]],
+            ["staging", [drift([nodeGroupDrift("staging")])]],
+        ]), 1);
+        const { code, out } = await paved(["drift", "--all", "--fix"], driver);
+        expect(code).to.equal(0);
+        const after = (stack: string) => callsOf(driver).filter(([s]) => s === stack).map(([, op]) => op);
+        expect(after("dev")).to.deep.equal(["previewRefresh", "refresh", "up"]);
+        expect(after("staging")).to.deep.equal(["previewRefresh"]);
+        expect(after("prod-us-east-1")).to.deep.equal(["previewRefresh"]);
+        expect(out.filter((l) => l.includes("manual change reverted"))).to.deep.equal([
+            `dev: manual change reverted: ${NODE_GROUP} apps-spot`,
+            "dev: manual change reverted: aws:s3/bucketV2:BucketV2 loki-chunks",
+        ]);
+    });
+
+    it("exits 1 when a fix fails, and says which stack", async () => {
+        const driver = new MemoryDriver(repoStacks(), new Map<string, ScriptedOutcome[]>([
+            ["dev", [drift([labelDrift("dev")]), { kind: "ok" }, { kind: "fail", message: "AccessDenied" }]],
+        ]), 1);
+        const { code, out } = await paved(["drift", "--stack", "dev", "--fix", "--json"], driver);
+        expect(code).to.equal(1);
+        const [dev] = JSON.parse(out[0]) as { stack: string; error: string }[];
+        expect(dev).to.include({ stack: "dev", error: "fix failed: dev: up failed: AccessDenied" });
+    });
+
+    it("exits 1 when a stack cannot be checked, still checking the others", async () => {
+        const driver = new MemoryDriver(repoStacks(), new Map([["dev", [{ kind: "fail" as const, message: "token expired" }]]]), 1);
+        const { code, out } = await paved(["drift", "--all"], driver);
+        expect(code).to.equal(1);
+        expect(out).to.include("dev: drift check FAILED — dev: previewRefresh failed: token expired");
+        expect(driver.calls).to.have.length(FLEET.length);
+    });
+
+    it("refuses an unknown stack with exit 2 and no call", async () => {
+        const driver = new MemoryDriver(repoStacks(), new Map(), 1);
+        const { code, err } = await paved(["drift", "--stack", "prod"], driver);
+        expect(code).to.equal(2);
+        expect(err[0]).to.match(/^paved: unknown stack "prod": there is no Pulumi.prod.yaml; stacks here: dev, /);
+        expect(driver.calls).to.be.empty;
+    });
+});
