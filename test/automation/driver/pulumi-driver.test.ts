@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EngineEvent, LocalWorkspace } from "@pulumi/pulumi/automation";
+import { EngineEvent } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 import { MissingPassphraseError, PulumiDriver, backendUrl, driftFromEvent, passphraseFor } from "../../../automation/driver/pulumi-driver";
 import { StackMissingError } from "../../../automation/driver/port";
@@ -65,15 +65,18 @@ describe("PulumiDriver (Automation API adapter)", () => {
             backend = fs.mkdtempSync(path.join(os.tmpdir(), "paved-backend-"));
         });
 
-        it("creates, updates, previews, tags, destroys and removes a stack (cleaned up like the SDK's withStack)", async () => {
+        it("creates a stack from a template, updates, previews, tags, destroys and removes it (cleaned up like the SDK's withStack)", async () => {
             const projectDir = path.join(REPO_ROOT, "test", "fixtures", "tiny-project");
-            const env = { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "integration-test" };
+            const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "integration-test" };
             const driver = new PulumiDriver({ projectDir, env, policyPack: false });
             const stackName = `it-${Date.now()}`;
-            await LocalWorkspace.createStack({ stackName, workDir: projectDir }, { envVars: env });
+            const stackFile = path.join(projectDir, `Pulumi.${stackName}.yaml`);
             try {
+                driver.assertReady([stackName]);
+                await driver.createStack(stackName, "template");
                 expect(await driver.listStacks()).to.include(stackName);
                 expect((await driver.run(stackName, "up")).changes).to.have.property("create");
+                expect(await driver.outputs(stackName)).to.deep.equal({ greeting: "hello world" });
                 expect((await driver.run(stackName, "preview")).changes).to.have.property("same");
                 expect(await driver.previewRefresh(stackName)).to.deep.equal([]);
                 await driver.setTags(stackName, { "paved:pr": "123" });
@@ -81,6 +84,7 @@ describe("PulumiDriver (Automation API adapter)", () => {
                 await driver.run(stackName, "destroy");
             } finally {
                 await driver.removeStack(stackName).catch(() => undefined);
+                fs.rmSync(stackFile, { force: true });
             }
             try {
                 await driver.run(stackName, "up");
