@@ -53,6 +53,10 @@ const EXAMPLES: Record<string, string> = {
     "vault.address": '"https://vault.example.com:8200"',
     gitops: '{ repoUrl: "https://github.com/acme/platform-apps.git", path: "clusters/dev" }',
     delivery: '{ canaries: [{ app: "web", namespace: "shop", image: "ghcr.io/acme/web:1.4.2", hostname: "shop.dev.example.com" }] }',
+    failover: "{ role: standby, promoted: false, warmFloor: 1 }",
+    "failover.role": "primary or standby",
+    "failover.promoted": "true (the standby at primary capacity, during a failover)",
+    "failover.warmFloor": "1",
     prEnvironments: '{ repoUrl: "https://github.com/acme/shop.git", path: "deploy/chart", github: { owner: "acme", repo: "shop" } }',
     observability: '{ sizing: { prometheusRetention: "15d" }, slos: [{ service: "api", objective: 99.9, totalSelector: "...", errorSelector: "..." }] }',
 };
@@ -126,6 +130,11 @@ export const topLevel = z.strictObject({
         sso: z.strictObject({ issuer: z.string(), clientId: z.string() }).optional(),
     }).optional(),
     delivery: z.strictObject({ canaries: z.array(z.record(z.string(), z.unknown())).optional() }).optional(),
+    failover: z.strictObject({
+        role: z.enum(["primary", "standby"]),
+        promoted: z.boolean().optional(),
+        warmFloor: z.number().int().min(0).max(10).optional(),
+    }).optional(),
     prEnvironments: z.strictObject({
         repoUrl: z.string(),
         path: z.string(),
@@ -187,6 +196,7 @@ export function knownKeys(path: string, cloud: "aws" | "gcp" | undefined): strin
         gitops: topLevel.shape.gitops.unwrap(),
         delivery: topLevel.shape.delivery.unwrap(),
         prEnvironments: topLevel.shape.prEnvironments.unwrap(),
+        failover: topLevel.shape.failover.unwrap(),
     };
     const shapeKey = path.replace(/\[\d+\]/g, "");
     return Object.keys(shapes[shapeKey]?.shape ?? {}).map((k) => `${NAMESPACE}:${path ? `${path}.${k}` : k}`);

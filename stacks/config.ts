@@ -27,6 +27,14 @@ export type Role = (typeof ROLES)[number];
 /** Outside production, capacity sleeps outside these hours unless `paved:schedule` says otherwise. */
 export const DEFAULT_SCHEDULE: ScheduleArgs = { timeZone: "UTC", days: "Mon-Fri", start: "07:00", end: "20:00" };
 
+/** A warm standby's spot pools keep this many nodes unless `failover.warmFloor` says otherwise. */
+export const WARM_FLOOR = 1;
+
+/** A pool of a warm standby: at most `floor` nodes to start from and to keep; its maximum unchanged, so load can still grow it. */
+function warmPool<P extends { minSize?: number; nodes?: number }>(pool: P, floor: number): P {
+    return { ...pool, minSize: Math.min(pool.minSize ?? 0, floor), nodes: Math.min(pool.nodes ?? pool.minSize ?? 0, floor) };
+}
+
 /** A spot pool as the stack declares it. */
 export type StackNodePool = SpotPoolArgs & { readonly name: string };
 
@@ -52,6 +60,11 @@ interface StackConfigBase {
     readonly gitops?: GitSource & { readonly sso?: { readonly issuer: string; readonly clientId: string } };
     /** Apps released as canaries. */
     readonly canaries: readonly CanarySpec[];
+    /**
+     * The stack's part in multi-region failover. A standby that is not promoted runs warm: its spot
+     * pools at `warmFloor` nodes; promoted, it runs the capacity its file declares (the primary's).
+     */
+    readonly failover?: { readonly role: "primary" | "standby"; readonly promoted: boolean; readonly warmFloor: number };
     /** One Argo CD Application per open pull request. */
     readonly prEnvironments?: { readonly source: GitSource; readonly github: { readonly owner: string; readonly repo: string }; readonly managedZone: string };
 }
@@ -146,7 +159,11 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     const envSchedule = c.schedule === "none" ? undefined : (c.schedule as ScheduleArgs | undefined) ?? (production ? undefined : DEFAULT_SCHEDULE);
     if (c.schedule && c.schedule !== "none") problems.addAll(scheduleProblems(c.schedule as ScheduleArgs, "schedule").list, (p) => p);
 
-    const nodePools: StackNodePool[] = (c.nodePools ?? []).map((p, i) => {
+    const failover = c.failover && { role: c.failover.role, promoted: c.failover.promoted ?? false, warmFloor: c.failover.warmFloor ?? WARM_FLOOR };
+    if (failover?.role === "primary" && c.failover?.promoted !== undefined) problems.add("failover.promoted", `got ${show(c.failover.promoted)}: only a standby is promoted; remove it, or set failover.role: standby`);
+    const warm = failover?.role === "standby" && !failover.promoted;
+    const nodePools: StackNodePool[] = (c.nodePools ?? []).map((declared, i) => {
+        const p = warm ? warmPool(declared, failover.warmFloor) : declared;
         const own = p.schedule === "none" ? undefined : (p.schedule as ScheduleArgs | undefined);
         const pool: StackNodePool = { ...p, tags, critical: p.critical ?? production, schedule: p.schedule === "none" ? undefined : own ?? envSchedule };
         // The environment's schedule and tags are reported once, under their own keys.
@@ -209,7 +226,7 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     }
 
     let config: StackConfig;
-    const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, nodePools, scaleToZero, cost: c.cost ?? {}, vault: vaultConfig, observability, gitops, canaries, prEnvironments };
+    const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, nodePools, scaleToZero, failover, cost: c.cost ?? {}, vault: vaultConfig, observability, gitops, canaries, prEnvironments };
     if (c.cloud === "aws") {
         const args: EksClusterArgs = { ...(cluster.data as z.infer<typeof awsCluster>), tags, production };
         problems.addAll(eksClusterProblems(resolveEksClusterArgs(clusterNameOf(options.stack), args)).list, clusterConfigPath);

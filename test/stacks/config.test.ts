@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { StackConfigError, loadStackConfig } from "../../stacks/config";
 import { program } from "../../stacks/program";
-import { runFailing } from "../harness";
+import { readStackConfig } from "../../automation/offline/stack-file";
+import { REPO_ROOT, runFailing } from "../harness";
 
 /** A valid AWS stack, as Pulumi hands it to the program: flat strings, objects as JSON. */
 const awsConfig: Record<string, string> = {
@@ -260,5 +261,28 @@ describe("stack config", () => {
         expect(failure.cause).to.be.instanceOf(StackConfigError);
         expect((failure.cause as StackConfigError).problems.map((p) => p.propertyPath)).to.have.members(["paved:cloud", "paved:owner"]);
         expect(failure.resources.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
+    });
+});
+
+describe("failover roles: warm standby, promoted standby", () => {
+    const standby = readStackConfig(REPO_ROOT, "prod-us-west-2").config;
+    const primary = readStackConfig(REPO_ROOT, "prod-us-east-1").config;
+    const pools = (config: Record<string, string>, stack: string) => loadStackConfig(config, { stack }).nodePools.map((p) => [p.name, p.minSize, p.nodes, p.maxSize]);
+
+    it("runs the standby warm: spot pools at the floor, their maximum unchanged", () => {
+        expect(loadStackConfig(standby, { stack: "prod-us-west-2" }).failover).to.deep.equal({ role: "standby", promoted: false, warmFloor: 1 });
+        expect(pools(standby, "prod-us-west-2")).to.deep.equal([["apps", 1, 1, 12]]);
+    });
+
+    it("promoted, runs the standby at the capacity it declares — the primary's", () => {
+        const promoted = { ...standby, "paved:failover": JSON.stringify({ role: "standby", promoted: true }) };
+        expect(pools(promoted, "prod-us-west-2")).to.deep.equal(pools(primary, "prod-us-east-1"));
+        expect(pools(primary, "prod-us-east-1")).to.deep.equal([["apps", 2, 4, 12]]);
+    });
+
+    it("refuses a promoted primary or an unknown failover role, naming the key", () => {
+        const bad = (failover: unknown) => () => loadStackConfig({ ...primary, "paved:failover": JSON.stringify(failover) }, { stack: "prod-us-east-1" });
+        expect(bad({ role: "primary", promoted: true })).to.throw(StackConfigError, "paved:failover.promoted: got true: only a standby is promoted");
+        expect(bad({ role: "backup" })).to.throw(StackConfigError, 'paved:failover.role: got "backup"');
     });
 });
