@@ -7,3 +7,4 @@ export * from "./vault";
 export * from "./observability";
 export * from "./custom-resource";
 export * from "./delivery";
+export * from "./failover";

@@ -53,6 +53,11 @@ const EXAMPLES: Record<string, string> = {
     "vault.address": '"https://vault.example.com:8200"',
     gitops: '{ repoUrl: "https://github.com/acme/platform-apps.git", path: "clusters/dev" }',
     delivery: '{ canaries: [{ app: "web", namespace: "shop", image: "ghcr.io/acme/web:1.4.2", hostname: "shop.dev.example.com" }] }',
+    global: "{ primary: prod-us-east-1, standby: prod-us-west-2 }",
+    "global.drill": "false (true only while `paved drill` runs)",
+    "global.records": "[shop]",
+    "global.healthCheck": "{ intervalSeconds: 10, failureThreshold: 3 }",
+    "global.ttlSeconds": "30",
     failover: "{ role: standby, promoted: false, warmFloor: 1 }",
     "failover.role": "primary or standby",
     "failover.promoted": "true (the standby at primary capacity, during a failover)",
@@ -244,7 +249,16 @@ export const previewTopLevel = z.strictObject({
 export const globalTopLevel = z.strictObject({
     ...common,
     role: z.literal("global"),
-    global: z.strictObject({ primary: z.string(), standby: z.string() }),
+    global: z.strictObject({
+        primary: z.string(),
+        standby: z.string(),
+        drill: z.boolean().optional(),
+        records: z.array(z.string()).optional(),
+        healthCheck: z.strictObject({ intervalSeconds: z.number().optional(), failureThreshold: z.number().optional() }).optional(),
+        ttlSeconds: z.number().optional(),
+        managedZone: z.string().optional(),
+        sourceRegions: z.array(z.string()).optional(),
+    }),
 });
 
 /** The Kubernetes-level components on an existing cluster chosen by kubeconfig context (a laptop cluster). */

@@ -1,17 +1,42 @@
+import * as aws from "@pulumi/aws";
+import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { regionalHealthHost } from "../components/delivery/health-endpoint";
+import { CloudDnsFailover } from "../components/failover/cloud-dns-failover";
+import { FailoverArgs } from "../components/failover/failover-args";
+import { Route53Failover } from "../components/failover/route53-failover";
 import { GlobalConfig } from "./global-config";
 
 /**
- * The global role: the stack above the regions. It reads the primary's and the standby's Gateway
- * addresses through StackReferences; the failover records, health checks and the drill knob that
- * route between them are the disaster-recovery work's components and land here with it.
+ * The global role: the stack above the regions. It reads each region's Gateway address through a
+ * StackReference and routes the failover names to the primary while its health check passes, to
+ * the standby otherwise. `paved:global.drill` is the drill knob.
  */
 export function global(config: GlobalConfig): Record<string, unknown> {
-    const regions = Object.fromEntries(
-        (["primary", "standby"] as const).map((role) => {
-            const ref = new pulumi.StackReference(`${role}-${config[role]}`, { name: config[role] });
-            return [role, { stack: config[role], region: ref.requireOutput("region"), gateway: ref.requireOutput(config.cloud === "aws" ? "gatewayHostname" : "gatewayAddress") }];
-        }),
-    );
-    return { domain: config.domain, ...regions };
+    const gatewayOf = (stack: string) => {
+        const ref = new pulumi.StackReference(stack, { name: stack });
+        return ref.requireOutput(config.cloud === "aws" ? "gatewayHostname" : "gatewayAddress") as pulumi.Output<string>;
+    };
+    const args: FailoverArgs = {
+        domain: config.domain,
+        primary: { region: config.primary.region, gateway: gatewayOf(config.primary.stack) },
+        standby: { region: config.standby.region, gateway: gatewayOf(config.standby.stack) },
+        records: config.records,
+        healthCheck: config.healthCheck,
+        ttlSeconds: config.ttlSeconds,
+        drill: config.drill,
+        tags: config.tags,
+    };
+    const failover = config.cloud === "aws"
+        ? new Route53Failover("failover", args, { providers: [new aws.Provider("aws", { region: config.region as aws.Region })] })
+        : new CloudDnsFailover("failover", { ...args, managedZone: config.managedZone, sourceRegions: config.sourceRegions }, { providers: [new gcp.Provider("gcp", { project: config.gcpProject, region: config.region })] });
+    const region = (r: GlobalConfig["primary"]) => ({ ...r, healthEndpoint: `https://${regionalHealthHost(config.domain, r.region)}/healthz` });
+    return {
+        domain: config.domain,
+        globalEndpoint: failover.globalEndpoint,
+        primary: region(config.primary),
+        standby: region(config.standby),
+        drill: config.drill,
+        failoverBoundSeconds: failover.failoverBoundSeconds,
+    };
 }

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { readStackConfig } from "../automation/offline/stack-file";
 import { loadStackConfig } from "./config";
 import { global } from "./global";
 import { loadGlobalConfig } from "./global-config";
@@ -17,10 +18,19 @@ function isConfigSecret(key: string): boolean {
     return check ? check(key) : true;
 }
 
+/** The project folder: beside the sources, or (built into dist/) where Pulumi runs the program. */
+function projectRoot(): string {
+    return fs.existsSync(path.resolve(__dirname, "..", "Pulumi.yaml")) ? path.resolve(__dirname, "..") : process.cwd();
+}
+
 /** Stacks of this repository: those with a Pulumi.<stack>.yaml beside Pulumi.yaml. */
 function stackExists(stack: string): boolean {
-    const root = fs.existsSync(path.resolve(__dirname, "..", "Pulumi.yaml")) ? path.resolve(__dirname, "..") : process.cwd();
-    return fs.existsSync(path.join(root, `Pulumi.${stack}.yaml`));
+    return fs.existsSync(path.join(projectRoot(), `Pulumi.${stack}.yaml`));
+}
+
+/** Another stack's config as its file declares it, for the global role's checks of its regions. */
+function peerConfig(stack: string): Record<string, string> | undefined {
+    return stackExists(stack) ? readStackConfig(projectRoot(), stack).config : undefined;
 }
 
 /** The one stack program: reads and validates all config first, then builds the stack's role. */
@@ -28,7 +38,7 @@ export function program(): Promise<Record<string, unknown>> {
     const allConfig = pulumi.runtime.allConfig();
     const options = { stack: pulumi.getStack(), isSecret: isConfigSecret };
     if (allConfig["paved:role"] === "preview") return Promise.resolve(preview(loadPreviewConfig(allConfig, { ...options, stackExists })));
-    if (allConfig["paved:role"] === "global") return Promise.resolve(global(loadGlobalConfig(allConfig, { ...options, stackExists })));
+    if (allConfig["paved:role"] === "global") return Promise.resolve(global(loadGlobalConfig(allConfig, { ...options, peerConfig })));
     if (allConfig["paved:role"] === "local") return Promise.resolve(local(loadLocalConfig(allConfig, options)));
     return Promise.resolve(regional(loadStackConfig(allConfig, options)));
 }

@@ -1,7 +1,6 @@
 import { CostReport } from "../../components/nodepools/cost";
 import { PLATFORM_POLICIES } from "../../policy/policies";
-import { loadStackConfig } from "../../stacks/config";
-import { loadGlobalConfig } from "../../stacks/global-config";
+import { pavedConfig } from "../../stacks/config-problems";
 import { program } from "../../stacks/program";
 import { StackEvaluation, evaluateStack } from "../offline/evaluate";
 import { PolicyViolation, checkPolicies } from "../offline/policy-check";
@@ -23,24 +22,17 @@ export interface StackPlan {
     readonly evaluation: StackEvaluation;
 }
 
-/** Whether a stack is production: PR stacks never are; the others say so in their config. */
-function productionOf(config: Record<string, string>, stack: string, secretKeys: readonly string[]): boolean {
-    const isSecret = (k: string) => secretKeys.includes(k);
-    switch (config["paved:role"]) {
-        case "preview":
-        case "local":
-            return false;
-        case "global":
-            return loadGlobalConfig(config, { stack, isSecret, stackExists: () => true }).production;
-        default:
-            return loadStackConfig(config, { stack, isSecret }).production;
-    }
+/** Whether a stack is production: PR and laptop stacks never are; the others as their loaders decide it. */
+function productionOf(config: Record<string, string>): boolean {
+    const c = pavedConfig(config);
+    if (c.role === "preview" || c.role === "local") return false;
+    return typeof c.production === "boolean" ? c.production : c.environment === "prod";
 }
 
 /** Evaluates a stack offline, checks the platform policies and finds its critical path. */
 export async function planStack(projectDir: string, stack: string): Promise<StackPlan> {
     const file = readStackConfig(projectDir, stack);
-    const production = productionOf(file.config, stack, file.secretKeys);
+    const production = productionOf(file.config);
     const evaluation = await evaluateStack(projectDir, stack, program);
     const custom = evaluation.resources.filter((r) => r.custom);
     return {

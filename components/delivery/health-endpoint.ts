@@ -11,7 +11,11 @@ const PORT = 5678;
 
 export interface HealthEndpointArgs {
     readonly cluster: ClusterConnection;
-    /** The environment's domain; the endpoint is `https://health.<domain>/healthz`. */
+    /**
+     * The environment's domain. The endpoint answers on `health-<region>.<domain>` (this region
+     * alone: what its health checks and ring gates probe) and on `health.<domain>` (the name global
+     * failover routes to whichever region is primary).
+     */
     readonly domain: string;
     /** What each answer says, so a prober knows which region served it, e.g. "us-east-1". */
     readonly region: string;
@@ -22,14 +26,20 @@ export interface HealthEndpointArgs {
     readonly replicas?: number;
 }
 
-export async function healthRoute(domain: string): Promise<Record<string, unknown>> {
+/** The name that reaches this region only, e.g. `health-us-east-1.paved.example.com`. */
+export const regionalHealthHost = (domain: string, region: string) => `health-${region}.${domain}`;
+/** The name global failover routes to the serving region. */
+export const globalHealthHost = (domain: string) => `health.${domain}`;
+export const HEALTH_PATH = "/healthz";
+
+export async function healthRoute(domain: string, region: string): Promise<Record<string, unknown>> {
     const { HTTPRoute } = await import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute");
     return validatedManifest(new HTTPRoute({
         metadata: { name: "health", namespace: NAMESPACE },
         spec: {
             parentRefs: [{ name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE }],
-            hostnames: [`health.${domain}`],
-            rules: [{ matches: [{ path: { type: "Exact", value: "/healthz" } }], backendRefs: [{ name: "health", port: PORT }] }],
+            hostnames: [globalHealthHost(domain), regionalHealthHost(domain, region)],
+            rules: [{ matches: [{ path: { type: "Exact", value: HEALTH_PATH } }], backendRefs: [{ name: "health", port: PORT }] }],
         },
     }));
 }
@@ -74,8 +84,8 @@ export class HealthEndpoint extends pulumi.ComponentResource {
             metadata: { name: "health", namespace: NAMESPACE },
             spec: { selector: labels, ports: [{ name: "http", port: PORT, targetPort: "http" }] },
         }, inNs);
-        modelledCustomResource(`${name}-route`, { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute" }, healthRoute(args.domain), inNs);
-        this.url = `https://health.${args.domain}/healthz`;
+        modelledCustomResource(`${name}-route`, { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute" }, healthRoute(args.domain, args.region), inNs);
+        this.url = `https://${regionalHealthHost(args.domain, args.region)}${HEALTH_PATH}`;
         this.registerOutputs({ url: this.url });
     }
 }

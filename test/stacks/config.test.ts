@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { StackConfigError, loadStackConfig } from "../../stacks/config";
+import { loadGlobalConfig } from "../../stacks/global-config";
 import { program } from "../../stacks/program";
 import { readStackConfig } from "../../automation/offline/stack-file";
 import { REPO_ROOT, runFailing } from "../harness";
@@ -251,6 +252,21 @@ describe("stack config", () => {
             "paved:global.standby",
         ]);
         expect(failure.resources.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
+    });
+
+    it("refuses a global stack whose regions are not a regional primary and standby of its cloud and domain", () => {
+        const global = readStackConfig(REPO_ROOT, "prod-global").config;
+        const peers: Record<string, Record<string, string>> = {
+            "prod-us-east-1": readStackConfig(REPO_ROOT, "prod-us-east-1").config,
+            "prod-us-west-2": readStackConfig(REPO_ROOT, "prod-us-west-2").config,
+            "dev-gcp": readStackConfig(REPO_ROOT, "dev-gcp").config,
+            "staging": readStackConfig(REPO_ROOT, "staging").config,
+        };
+        const load = (pair: object) => () => loadGlobalConfig({ ...global, "paved:global": JSON.stringify(pair) }, { stack: "prod-global", peerConfig: (s) => peers[s] });
+        expect(load({ primary: "prod-us-west-2", standby: "prod-us-east-1" })).to.throw(StackConfigError, 'paved:global.primary: got "prod-us-west-2", whose paved:failover.role is "standby": set paved:failover: { role: primary } in Pulumi.prod-us-west-2.yaml');
+        expect(load({ primary: "prod-us-east-1", standby: "dev-gcp" })).to.throw(StackConfigError, 'paved:global.standby: got "dev-gcp", a "gcp" stack: failover between clouds is not supported; name a stack on aws');
+        expect(load({ primary: "prod-us-east-1", standby: "staging" })).to.throw(StackConfigError, 'paved:global.standby: got "staging", serving "staging.paved.example.com": both regions must serve "paved.example.com"');
+        expect(loadGlobalConfig(global, { stack: "prod-global", peerConfig: (s) => peers[s] })).to.deep.include({ primary: { stack: "prod-us-east-1", region: "us-east-1" }, drill: false });
     });
 
     it("stops the stack program before it registers any resource", async () => {

@@ -153,11 +153,22 @@ describe("shipped stacks", () => {
         expect(pr.outputs.url).to.equal("https://pr-1.dev.paved.example.com");
     });
 
-    it("prod-global: reads the primary's and the standby's Gateway addresses, and builds nothing else yet", () => {
-        expect(global.resources.filter((r) => r.custom)).to.be.empty;
-        expect(global.outputs.primary).to.deep.include({ stack: "prod-us-east-1", region: "us-east-1" });
-        expect(global.outputs.standby).to.deep.include({ stack: "prod-us-west-2", region: "us-west-2" });
-        expect((global.outputs.standby as { gateway: string }).gateway).to.match(/\.elb\.us-west-2\.amazonaws\.com$/);
+    it("prod-global: Route 53 failover from the primary to the standby, each region health-checked, the drill knob off", () => {
+        const checks = ofType(global.resources, "aws:route53/healthCheck:HealthCheck").map(inputsOf).sort((a, b) => String(a.fqdn).localeCompare(String(b.fqdn)));
+        expect(checks.map((c) => [c.fqdn, c.searchString, c.invertHealthcheck])).to.deep.equal([
+            ["health-us-east-1.paved.example.com", "us-east-1", false],
+            ["health-us-west-2.paved.example.com", "us-west-2", false],
+        ]);
+        const failover = ofType(global.resources, "aws:route53/record:Record").map(inputsOf).filter((r) => r.failoverRoutingPolicies)
+            .sort((a, b) => `${a.name}${a.setIdentifier}`.localeCompare(`${b.name}${b.setIdentifier}`));
+        expect(failover.map((r) => [r.name, r.failoverRoutingPolicies[0].type, r.ttl])).to.deep.equal([
+            ["health.paved.example.com", "PRIMARY", 30], ["health.paved.example.com", "SECONDARY", 30],
+            ["shop.paved.example.com", "PRIMARY", 30], ["shop.paved.example.com", "SECONDARY", 30],
+        ]);
+        expect(failover[0].records[0]).to.match(/\.elb\.us-east-1\.amazonaws\.com$/);
+        expect(failover[1].records[0]).to.match(/\.elb\.us-west-2\.amazonaws\.com$/);
+        expect(global.outputs).to.deep.include({ globalEndpoint: "https://health.paved.example.com/healthz", drill: false, failoverBoundSeconds: 60 });
+        expect(global.outputs.standby).to.deep.equal({ stack: "prod-us-west-2", region: "us-west-2", healthEndpoint: "https://health-us-west-2.paved.example.com/healthz" });
     });
 
     it("local: only Kubernetes-level components, onto the configured kubeconfig context, no cloud resource", () => {
@@ -174,17 +185,17 @@ describe("shipped stacks", () => {
         expect(components("prod-us-west-2")).to.deep.equal(components("prod-us-east-1"));
     });
 
-    it("exports a health endpoint that answers with the region's name, through the shared Gateway", async () => {
+    it("exports a health endpoint of its own region that answers with the region's name, through the shared Gateway", async () => {
         const { HTTPRoute } = await import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute");
         for (const [stack, run] of Object.entries(runs)) {
             const domain = inputsOf(one(run.resources, "kubernetes:gateway.networking.k8s.io/v1:Gateway")).spec.listeners[0].hostname.slice(2);
-            expect(run.outputs.healthEndpoint, stack).to.equal(`https://health.${domain}/healthz`);
-            const echo = inputsOf(one(run.resources, "kubernetes:apps/v1:Deployment", "health-echo"));
             const region = String(run.outputs.region);
+            expect(run.outputs.healthEndpoint, stack).to.equal(`https://health-${region}.${domain}/healthz`);
+            const echo = inputsOf(one(run.resources, "kubernetes:apps/v1:Deployment", "health-echo"));
             expect(echo.spec.template.spec.containers[0].args).to.deep.equal([`-text=${region}`, "-listen=:5678"]);
             const route = ofType(run.resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").map(inputsOf).find((r) => r.metadata.name === "health")!;
             new HTTPRoute(route as never).validate();
-            expect(route.spec.hostnames).to.deep.equal([`health.${domain}`]);
+            expect(route.spec.hostnames).to.deep.equal([`health.${domain}`, `health-${region}.${domain}`]);
         }
     });
 
