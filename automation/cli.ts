@@ -19,6 +19,7 @@ import { StackPlan, formatPlan, planJson, planStack } from "./plan/plan";
 import { EXIT } from "./exit-codes";
 import { deployRing } from "./runner/deploy-ring";
 import { DriftRequest, runDrift } from "./runner/drift-command";
+import { DrillRequest, drillCommand } from "./runner/drill-command";
 import { prDestroy, prSweep, prUp } from "./runner/pr-commands";
 import { RunnerUsageError } from "./runner/pr-stacks";
 import { RINGS_FILE, loadRing } from "./runner/rings";
@@ -164,6 +165,26 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .action(async (options: { ring: string | true; json?: boolean }) => {
             const ctx = context();
             result = await deployRing(loadRing(dir, options.ring === true ? "default" : options.ring, ctx.knownStacks), options, ctx);
+        });
+    cli.command("drill")
+        .description("The region-failover drill: promote the standby, fail DNS over, measure RTO, fail back; restores on any failure or Ctrl-C")
+        .option("--primary <stack>", "the primary regional stack (default: the global stack's)")
+        .option("--standby <stack>", "the standby regional stack (default: the global stack's)")
+        .option("--global <stack>", "the global stack whose failover records the drill turns (default: this repository's only one)")
+        .option("--objective <duration>", "the RTO objective", "120s")
+        .option("--consecutive <n>", "answers in a row from a region that make it serving", "3")
+        .option("--probe-interval <duration>", "how often the global endpoint is probed", "1s")
+        .option("--step-timeout <duration>", "the longest promotion, failover or failback may take before the drill restores", "10m")
+        .option("--prometheus <url>", "the standby's Prometheus, for its error ratio during the failover")
+        .option("--rpo-probe <url>", "a URL answering the standby's replication lag in seconds")
+        .option("--rpo-objective <duration>", "the most replication lag acceptable at injection")
+        .option("--resume", "restore a drill whose process died, from its journal, and report it")
+        .option("--simulate", "a rehearsal: the same drill against loopback services and a failover router, no cloud")
+        .option("--time-scale <n>", "how much faster a rehearsal runs than real time", "20")
+        .option("--out <dir>", "where journals and reports go (default: drills/, rehearsals under drills/rehearsals/)")
+        .option("--json", "machine-readable output")
+        .action(async (options: DrillRequest) => {
+            result = await drillCommand(options, dir, context());
         });
     cli.command("plan")
         .description("Evaluate stacks offline (no cloud, no credentials): resources, policy violations, cost and critical path")

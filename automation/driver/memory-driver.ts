@@ -5,11 +5,13 @@ export type ScriptedOutcome =
     | { readonly kind: "ok"; readonly changes?: Record<string, number> }
     | { readonly kind: "fail"; readonly message: string }
     | { readonly kind: "busy" }
+    /** Never answers, not even to cancellation: a process that died mid-call. */
+    | { readonly kind: "hang" }
     | { readonly kind: "drift"; readonly findings: DriftFinding[] };
 
 export interface MemoryCall {
     readonly stack: string;
-    readonly operation: Operation | "previewRefresh" | "createStack" | "removeStack";
+    readonly operation: Operation | "previewRefresh" | "createStack" | "removeStack" | "setConfig";
     readonly startedAt: number;
     readonly endedAt: number;
 }
@@ -31,6 +33,10 @@ export class MemoryDriver implements StackDriver {
     readonly createdFrom = new Map<string, string>();
     /** What `outputs` answers per stack, as the stack's program would export it. */
     readonly stackOutputs = new Map<string, Record<string, unknown>>();
+    /** Config per stack, by path key. */
+    readonly config = new Map<string, Record<string, string>>();
+    /** Called after every successful `up` with the stack's config: how a rehearsal's world reacts to an update. */
+    onUp?: (stack: string, config: Readonly<Record<string, string>>) => void;
 
     constructor(
         private readonly stacks: Set<string>,
@@ -57,6 +63,18 @@ export class MemoryDriver implements StackDriver {
         return Promise.resolve();
     }
 
+    getConfig(stack: string, key: string): Promise<string | undefined> {
+        if (!this.stacks.has(stack)) return Promise.reject(new StackMissingError(stack));
+        return Promise.resolve(this.config.get(stack)?.[key]);
+    }
+
+    setConfig(stack: string, key: string, value: string): Promise<void> {
+        if (!this.stacks.has(stack)) return Promise.reject(new StackMissingError(stack));
+        this.config.set(stack, { ...this.config.get(stack), [key]: value });
+        this.record(stack, "setConfig");
+        return Promise.resolve();
+    }
+
     outputs(stack: string): Promise<Record<string, unknown>> {
         if (!this.stacks.has(stack)) return Promise.reject(new StackMissingError(stack));
         return Promise.resolve({ ...this.stackOutputs.get(stack) });
@@ -66,6 +84,7 @@ export class MemoryDriver implements StackDriver {
         const outcome = await this.call(stack, operation, options);
         if (outcome.kind === "fail") throw new Error(`${stack}: ${operation} failed: ${outcome.message}`);
         if (operation === "destroy") this.tags.set(stack, {});
+        if (operation === "up") this.onUp?.(stack, { ...this.config.get(stack) });
         return { stack, operation, changes: outcome.kind === "ok" ? (outcome.changes ?? { same: 1 }) : { same: 1 } };
     }
 
@@ -108,18 +127,20 @@ export class MemoryDriver implements StackDriver {
         try {
             options.onEvent?.(`${stack}: ${operation} started`);
             await new Promise<void>((resolve, reject) => {
-                const timer = setTimeout(resolve, this.latencyMs);
-                options.signal?.addEventListener("abort", () => {
+                const cancel = () => {
                     clearTimeout(timer);
                     reject(new OperationCancelledError(stack));
-                }, { once: true });
-                if (options.signal?.aborted) {
-                    clearTimeout(timer);
-                    reject(new OperationCancelledError(stack));
-                }
+                };
+                const timer = setTimeout(() => {
+                    options.signal?.removeEventListener("abort", cancel);
+                    resolve();
+                }, this.latencyMs);
+                if (options.signal?.aborted) cancel();
+                else options.signal?.addEventListener("abort", cancel, { once: true });
             });
             const outcome = this.script.get(stack)?.shift() ?? { kind: "ok" };
             if (outcome.kind === "busy") throw new StackBusyError(stack);
+            if (outcome.kind === "hang") await new Promise<never>(() => undefined);
             return outcome;
         } finally {
             this.inFlight--;

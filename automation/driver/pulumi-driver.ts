@@ -164,6 +164,18 @@ export class PulumiDriver implements StackDriver {
         }
     }
 
+    async getConfig(stack: string, key: string): Promise<string | undefined> {
+        const s = await this.stack(stack);
+        // The CLI fails for a missing key; for the runner that is "unset".
+        return s.getConfig(key, true).then((c) => c.value, () => undefined);
+    }
+
+    /** Writes the stack's `Pulumi.<stack>.yaml`, as `pulumi config set --path` does. */
+    async setConfig(stack: string, key: string, value: string): Promise<void> {
+        const s = await this.stack(stack);
+        await s.setConfig(key, { value, secret: false }, true);
+    }
+
     async outputs(stack: string): Promise<Record<string, unknown>> {
         const s = await this.stack(stack);
         const outputs = await s.outputs();

@@ -1,0 +1,162 @@
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import { MemoryDriver } from "../driver/memory-driver";
+import { probeOnce } from "../health/probe";
+import { Clock } from "./clock";
+import { DRILL_KNOB, DrillTargets, PROMOTED } from "./drill";
+
+/**
+ * A drill rehearsal with no cloud: two regional services and a failover router on loopback, and the
+ * in-memory driver standing in for the stacks. The router imitates DNS failover as Route 53 does
+ * it: each region health-checked every interval, unhealthy after `failureThreshold` failures in a
+ * row (healthy again after as many successes), the primary's check inverted while the drill knob is
+ * on, all regions unhealthy → the primary (fail open), and an answer kept for the TTL by the
+ * client's resolver. Time runs on the drill clock, so a rehearsal takes seconds.
+ */
+
+function listen(handler: http.RequestListener): Promise<{ url: string; server: http.Server }> {
+    const server = http.createServer(handler);
+    return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
+}
+
+/** One region's health endpoint: answers its name while healthy; flapping, every other answer fails. */
+export class RegionalService {
+    healthy = true;
+    flapping = false;
+    capacity: "warm" | "primary" = "primary";
+    private answers = 0;
+
+    private constructor(readonly region: string, readonly url: string, readonly server: http.Server) {}
+
+    static async start(region: string): Promise<RegionalService> {
+        const ref: { service?: RegionalService } = {};
+        const { url, server } = await listen((_req, res) => {
+            const self = ref.service!;
+            const up = self.healthy && !(self.flapping && self.answers++ % 2 === 1);
+            res.writeHead(up ? 200 : 503, { "content-type": "text/plain" }).end(up ? `${self.region}\n` : "unavailable\n");
+        });
+        ref.service = new RegionalService(region, url, server);
+        return ref.service;
+    }
+
+    get healthEndpoint(): string {
+        return `${this.url}/healthz`;
+    }
+}
+
+export interface RouterSettings {
+    readonly intervalSeconds: number;
+    readonly failureThreshold: number;
+    readonly ttlSeconds: number;
+}
+
+export interface RouterEvent {
+    readonly t: number;
+    readonly what: string;
+}
+
+export class FailoverRouter {
+    /** The drill knob: the primary's health check inverted. */
+    invert = false;
+    readonly events: RouterEvent[] = [];
+    private readonly state = { primary: { healthy: true, streak: 0 }, standby: { healthy: true, streak: 0 } };
+    private cached?: { role: "primary" | "standby"; until: number };
+    private timer?: NodeJS.Timeout;
+
+    private constructor(readonly url: string, private readonly server: http.Server, private readonly regions: { primary: RegionalService; standby: RegionalService }, private readonly settings: RouterSettings, private readonly clock: Clock) {}
+
+    static async start(regions: { primary: RegionalService; standby: RegionalService }, settings: RouterSettings, clock: Clock): Promise<FailoverRouter> {
+        const ref: { router?: FailoverRouter } = {};
+        const { url, server } = await listen((_req, res) => void ref.router!.answer(res));
+        const router = new FailoverRouter(url, server, regions, settings, clock);
+        ref.router = router;
+        router.timer = setInterval(() => void router.check(), clock.ms(settings.intervalSeconds));
+        return router;
+    }
+
+    get globalEndpoint(): string {
+        return `${this.url}/healthz`;
+    }
+
+    /** The region a resolver would be given now (kept for the TTL once given). */
+    resolve(): "primary" | "standby" {
+        const now = this.clock.now();
+        if (this.cached && now < this.cached.until) return this.cached.role;
+        const role = this.state.primary.healthy || !this.state.standby.healthy ? "primary" : "standby";
+        if (this.cached?.role !== role) this.events.push({ t: now, what: `answer ${role}` });
+        this.cached = { role, until: now + this.settings.ttlSeconds };
+        return role;
+    }
+
+    private async answer(res: http.ServerResponse): Promise<void> {
+        const target = this.regions[this.resolve()];
+        const answer = await probeOnce(target.healthEndpoint, this.clock.ms(5));
+        res.writeHead(answer.ok ? 200 : (answer.status ?? 502), { "content-type": "text/plain" }).end(`${answer.body ?? answer.error ?? ""}\n`);
+    }
+
+    private async check(): Promise<void> {
+        for (const role of ["primary", "standby"] as const) {
+            const answer = await probeOnce(this.regions[role].healthEndpoint, this.clock.ms(Math.min(4, this.settings.intervalSeconds / 2)));
+            const ok = role === "primary" && this.invert ? !answer.ok : answer.ok;
+            const s = this.state[role];
+            s.streak = ok === s.healthy ? 0 : s.streak + 1;
+            if (s.streak >= this.settings.failureThreshold) {
+                s.healthy = ok;
+                s.streak = 0;
+                this.events.push({ t: this.clock.now(), what: `${role} ${ok ? "healthy" : "unhealthy"}` });
+            }
+        }
+    }
+
+    /** When the router first answered the standby after `since`: detection plus the TTL running out. */
+    switchedToStandbyAfter(since: number): number | undefined {
+        return this.events.find((e) => e.t >= since && e.what === "answer standby")?.t;
+    }
+
+    close(): Promise<void> {
+        clearInterval(this.timer);
+        return new Promise((resolve) => this.server.close(() => resolve()));
+    }
+}
+
+export interface Rehearsal {
+    readonly driver: MemoryDriver;
+    readonly router: FailoverRouter;
+    readonly primary: RegionalService;
+    readonly standby: RegionalService;
+    close(): Promise<void>;
+}
+
+/**
+ * The rehearsal's world for the given stacks and regions: outputs as the real stacks export them
+ * (loopback URLs), the knob and the promotion as config, and `up` applying them to the router and
+ * the standby. The standby starts warm, the knob off.
+ */
+export async function startRehearsal(targets: DrillTargets, regions: { primary: string; standby: string }, settings: RouterSettings, clock: Clock, upSeconds = 2): Promise<Rehearsal> {
+    const primary = await RegionalService.start(regions.primary);
+    const standby = await RegionalService.start(regions.standby);
+    standby.capacity = "warm";
+    const router = await FailoverRouter.start({ primary, standby }, settings, clock);
+    const driver = new MemoryDriver(new Set([targets.primary, targets.standby, targets.global]), new Map(), clock.ms(upSeconds));
+    const region = (stack: string, service: RegionalService) => ({ stack, region: service.region, healthEndpoint: service.healthEndpoint });
+    driver.stackOutputs.set(targets.global, { globalEndpoint: router.globalEndpoint, primary: region(targets.primary, primary), standby: region(targets.standby, standby), failoverBoundSeconds: settings.intervalSeconds * settings.failureThreshold + settings.ttlSeconds });
+    driver.stackOutputs.set(targets.primary, { region: primary.region, healthEndpoint: primary.healthEndpoint });
+    driver.stackOutputs.set(targets.standby, { region: standby.region, healthEndpoint: standby.healthEndpoint });
+    await driver.setConfig(targets.global, DRILL_KNOB, "false");
+    await driver.setConfig(targets.standby, PROMOTED, "false");
+    driver.calls.length = 0;
+    driver.onUp = (stack, config) => {
+        if (stack === targets.global) router.invert = config[DRILL_KNOB] === "true";
+        if (stack === targets.standby) standby.capacity = config[PROMOTED] === "true" ? "primary" : "warm";
+    };
+    return {
+        driver,
+        router,
+        primary,
+        standby,
+        close: async () => {
+            await router.close();
+            await Promise.all([primary, standby].map((s) => new Promise<void>((r) => s.server.close(() => r()))));
+        },
+    };
+}

@@ -1,0 +1,140 @@
+import * as path from "node:path";
+import { durationHours, isPrometheusDuration } from "../../components/validation";
+import { pavedConfig } from "../../stacks/config-problems";
+import { scaledClock } from "../drill/clock";
+import { DEFAULT_DRILL_SETTINGS, DrillContext, DrillPreflightError, DrillResult, DrillSettings, DrillTargets, reportDirOf, resumeDrill, runDrill } from "../drill/drill";
+import { startRehearsal } from "../drill/rehearsal";
+import { writeDrillReport } from "../drill/report";
+import { EXIT } from "../exit-codes";
+import { readStackConfig } from "../offline/stack-file";
+import { DEFAULT_ERROR_RATIO_QUERY } from "./rings";
+import { RunnerUsageError } from "./pr-stacks";
+import { RunnerContext, knownStack } from "./stack-commands";
+
+export interface DrillRequest {
+    readonly primary?: string;
+    readonly standby?: string;
+    readonly global?: string;
+    readonly objective: string;
+    readonly consecutive: string;
+    readonly probeInterval: string;
+    readonly stepTimeout: string;
+    readonly prometheus?: string;
+    readonly rpoProbe?: string;
+    readonly rpoObjective?: string;
+    readonly resume?: boolean;
+    readonly simulate?: boolean;
+    readonly timeScale: string;
+    readonly out?: string;
+    readonly json?: boolean;
+}
+
+const seconds = (flag: string, value: string, example: string): number => {
+    const given: string = value;
+    if (!isPrometheusDuration(value)) throw new RunnerUsageError(`got --${flag} "${given}": a duration, e.g. --${flag} ${example}`);
+    return durationHours(value) * 3600;
+};
+
+const positive = (flag: string, value: string, example: string): number => {
+    const n = Number(value);
+    if (!(n > 0) || !Number.isFinite(n)) throw new RunnerUsageError(`got --${flag} "${value}": a positive number, e.g. --${flag} ${example}`);
+    return n;
+};
+
+/** The settings from the flags; every bad one is a usage error naming flag, value and an example. */
+export function drillSettings(request: DrillRequest): DrillSettings {
+    const consecutive = positive("consecutive", request.consecutive, "3");
+    if (!Number.isInteger(consecutive)) throw new RunnerUsageError(`got --consecutive "${request.consecutive}": a whole number, e.g. --consecutive 3`);
+    if ((request.rpoProbe === undefined) !== (request.rpoObjective === undefined)) throw new RunnerUsageError("--rpo-probe and --rpo-objective go together, e.g. --rpo-probe https://db.internal/lag --rpo-objective 5m");
+    return {
+        ...DEFAULT_DRILL_SETTINGS,
+        objectiveSeconds: seconds("objective", request.objective, "120s"),
+        consecutive,
+        probeInterval: seconds("probe-interval", request.probeInterval, "1s"),
+        stepTimeout: seconds("step-timeout", request.stepTimeout, "10m"),
+        ...(request.prometheus ? { prometheus: { url: request.prometheus, errorRatioQuery: DEFAULT_ERROR_RATIO_QUERY } } : {}),
+        ...(request.rpoProbe ? { rpo: { probeUrl: request.rpoProbe, objectiveSeconds: seconds("rpo-objective", request.rpoObjective!, "5m") } } : {}),
+    };
+}
+
+/**
+ * Which stacks the drill runs on, checked against their files before anything is touched: three
+ * known stacks, a standby that is not the primary, one cloud, and a global stack whose records
+ * point at exactly these two regions. Without flags, the repository's only global stack decides.
+ */
+export function drillTargets(request: DrillRequest, projectDir: string, known: readonly string[]): { targets: DrillTargets; regions: { primary: string; standby: string }; global: Record<string, unknown> } {
+    const configOf = (stack: string) => pavedConfig(readStackConfig(projectDir, stack).config);
+    const globals = known.filter((s) => configOf(s).role === "global");
+    const globalStack = request.global ?? (globals.length === 1 ? globals[0] : undefined);
+    if (!globalStack) throw new RunnerUsageError(`name the global stack: --global <stack>${globals.length ? `, one of ${globals.join(", ")}` : ""}`);
+    const global = configOf(knownStack(globalStack, known));
+    if (global.role !== "global") throw new RunnerUsageError(`got --global ${globalStack}: a ${String(global.role)} stack; name the global-role stack, e.g. --global prod-global`);
+    const routes = global.global as { primary: string; standby: string };
+    const primary = knownStack(request.primary ?? routes.primary, known);
+    const standby = knownStack(request.standby ?? routes.standby, known);
+    if (primary === standby) throw new RunnerUsageError(`got --standby ${standby}, the same as --primary: the drill fails over to a second region, e.g. --standby ${routes.standby === primary ? "prod-us-west-2" : routes.standby}`);
+    const [p, s] = [configOf(primary), configOf(standby)];
+    if (p.cloud !== s.cloud) throw new RunnerUsageError(`got --primary ${primary} on ${String(p.cloud)} and --standby ${standby} on ${String(s.cloud)}: failover between clouds is not supported`);
+    if (routes.primary !== primary || routes.standby !== standby) {
+        throw new RunnerUsageError(`global stack ${globalStack} routes ${routes.primary} → ${routes.standby}, not ${primary} → ${standby}: drill the regions its records point at, e.g. --primary ${routes.primary} --standby ${routes.standby}`);
+    }
+    return { targets: { primary, standby, global: globalStack }, regions: { primary: String(p.region), standby: String(s.region) }, global: routes };
+}
+
+function summary(result: DrillResult): string {
+    const rto = result.rtoSeconds === undefined ? "RTO not measured" : `RTO ${result.rtoSeconds.toFixed(1)} s against ${result.settings.objectiveSeconds} s`;
+    return `drill ${result.outcome}${result.reason ? ` (${result.reason})` : ""}: ${rto}`;
+}
+
+/**
+ * `paved drill`: the region-failover drill against real stacks, `--simulate` for a rehearsal on
+ * loopback, `--resume` to restore a drill whose process died. Exit 0 pass, 3 objective missed,
+ * 1 rolled back or aborted at pre-flight, 2 bad input.
+ */
+export async function drillCommand(request: DrillRequest, projectDir: string, context: RunnerContext): Promise<number> {
+    const settings = drillSettings(request);
+    const scale = request.simulate ? positive("time-scale", request.timeScale, "20") : 1;
+    const drillsDir = path.resolve(request.out ?? path.join(projectDir, "drills", request.simulate ? "rehearsals" : ""));
+    const log = request.json ? () => undefined : context.log;
+    const clock = scaledClock(scale);
+
+    const chosen = request.resume && !request.primary && !request.standby && !request.global ? undefined : drillTargets(request, projectDir, context.knownStacks);
+    let driver = context.driver;
+    let close = () => Promise.resolve();
+    if (request.simulate) {
+        const targets = chosen ?? drillTargets({ ...request, primary: undefined, standby: undefined }, projectDir, context.knownStacks);
+        const routes = targets.global as { healthCheck?: { intervalSeconds?: number; failureThreshold?: number }; ttlSeconds?: number };
+        const world = await startRehearsal(targets.targets, targets.regions, {
+            intervalSeconds: routes.healthCheck?.intervalSeconds ?? 10,
+            failureThreshold: routes.healthCheck?.failureThreshold ?? 3,
+            ttlSeconds: routes.ttlSeconds ?? 30,
+        }, clock);
+        driver = world.driver;
+        close = () => world.close();
+        log(`rehearsal: ${targets.targets.primary} (${targets.regions.primary}) → ${targets.targets.standby} (${targets.regions.standby}) on loopback, time ×${scale}; no cloud is touched`);
+    } else if (chosen) {
+        driver.assertReady([chosen.targets.primary, chosen.targets.standby, chosen.targets.global]);
+    }
+    const ctx: DrillContext = { driver, clock, log, drillsDir, rehearsal: request.simulate === true, signal: context.signal };
+    try {
+        let result: DrillResult;
+        try {
+            result = request.resume ? await resumeDrill(ctx) : await runDrill(chosen!.targets, settings, ctx);
+        } catch (e) {
+            if (!(e instanceof DrillPreflightError)) throw e;
+            context.log(`drill aborted at pre-flight, nothing changed: ${e.message}`);
+            return EXIT.failure;
+        }
+        const files = writeDrillReport(result, reportDirOf(drillsDir, result.startedAt));
+        await driver.setTags(result.targets.global, {
+            "paved:last-drill": result.startedAt,
+            "paved:last-drill-rto": result.rtoSeconds === undefined ? "none" : `${result.rtoSeconds.toFixed(1)}s`,
+            "paved:last-drill-result": result.outcome,
+        });
+        if (request.json) context.log(JSON.stringify({ ...result, samples: result.samples.length, report: files }));
+        else log(`${summary(result)}; report: ${files.markdown}`);
+        return result.outcome === "pass" ? EXIT.ok : result.outcome === "objective missed" ? EXIT.findings : EXIT.failure;
+    } finally {
+        await close();
+    }
+}
