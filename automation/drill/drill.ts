@@ -56,6 +56,10 @@ export interface DrillResult {
     readonly regions: { readonly primary: string; readonly standby: string };
     readonly settings: DrillSettings;
     readonly rehearsal: boolean;
+    /** How much faster than real time the drill ran (1 for a real drill). */
+    readonly timeScale: number;
+    /** The global stack's worst case for a real failure: checks × interval + TTL, when it exports it. */
+    readonly failoverBoundSeconds?: number;
     readonly startedAt: string;
     readonly outcome: DrillOutcome;
     readonly reason?: string;
@@ -74,6 +78,7 @@ export class DrillPreflightError extends Error {}
 
 interface Endpoints {
     readonly global: string;
+    readonly failoverBoundSeconds?: number;
     readonly primary: { readonly region: string; readonly healthEndpoint: string };
     readonly standby: { readonly region: string; readonly healthEndpoint: string };
 }
@@ -87,7 +92,8 @@ async function endpointsOf(targets: DrillTargets, driver: StackDriver): Promise<
         }
     }
     if (typeof out.globalEndpoint !== "string") throw new RunnerUsageError(`global stack ${targets.global} exports no globalEndpoint: is it a global-role stack that has been deployed?`);
-    return { global: out.globalEndpoint, primary: region("primary") as Endpoints["primary"], standby: region("standby") as Endpoints["standby"] };
+    const bound = typeof out.failoverBoundSeconds === "number" ? out.failoverBoundSeconds : undefined;
+    return { global: out.globalEndpoint, failoverBoundSeconds: bound, primary: region("primary") as Endpoints["primary"], standby: region("standby") as Endpoints["standby"] };
 }
 
 /**
@@ -123,7 +129,7 @@ export async function runDrill(targets: DrillTargets, settings: DrillSettings, c
     const journal = Journal.start(ctx.drillsDir, { targets, regions: { primary: endpoints.primary.region, standby: endpoints.standby.region }, settings, rehearsal: ctx.rehearsal, startedAt });
     const marks: Mark[] = [];
     const samples: Sample[] = [];
-    const base = { targets, regions: { primary: endpoints.primary.region, standby: endpoints.standby.region }, settings, rehearsal: ctx.rehearsal, startedAt, marks, samples };
+    const base = { targets, regions: { primary: endpoints.primary.region, standby: endpoints.standby.region }, settings, rehearsal: ctx.rehearsal, timeScale: clock.scale, failoverBoundSeconds: endpoints.failoverBoundSeconds, startedAt, marks, samples };
     const fail = (message: string): never => {
         throw new Error(message);
     };
@@ -234,5 +240,5 @@ export async function resumeDrill(ctx: DrillContext): Promise<DrillResult> {
     const reason = `resumed: the drill's process ended after step "${journal.steps.at(-1)!.step}"`;
     ctx.log(`${reason}; restoring`);
     const kept = await restore(journal, started.targets, endpoints, started.settings, ctx, marks, samples, reason);
-    return { ...started, outcome: "rolled back", reason, marks, samples, journal: kept };
+    return { ...started, timeScale: ctx.clock.scale, failoverBoundSeconds: endpoints?.failoverBoundSeconds, outcome: "rolled back", reason, marks, samples, journal: kept };
 }

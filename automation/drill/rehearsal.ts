@@ -61,6 +61,8 @@ export class FailoverRouter {
     readonly events: RouterEvent[] = [];
     private readonly state = { primary: { healthy: true, streak: 0 }, standby: { healthy: true, streak: 0 } };
     private cached?: { role: "primary" | "standby"; until: number };
+    /** Every answer a resolver was given, with how long it may keep it. */
+    private readonly resolutions: { t: number; role: "primary" | "standby"; until: number }[] = [];
     private timer?: NodeJS.Timeout;
 
     private constructor(readonly url: string, private readonly server: http.Server, private readonly regions: { primary: RegionalService; standby: RegionalService }, private readonly settings: RouterSettings, private readonly clock: Clock) {}
@@ -85,6 +87,7 @@ export class FailoverRouter {
         const role = this.state.primary.healthy || !this.state.standby.healthy ? "primary" : "standby";
         if (this.cached?.role !== role) this.events.push({ t: now, what: `answer ${role}` });
         this.cached = { role, until: now + this.settings.ttlSeconds };
+        this.resolutions.push({ t: now, ...this.cached });
         return role;
     }
 
@@ -108,9 +111,16 @@ export class FailoverRouter {
         }
     }
 
-    /** When the router first answered the standby after `since`: detection plus the TTL running out. */
-    switchedToStandbyAfter(since: number): number | undefined {
-        return this.events.find((e) => e.t >= since && e.what === "answer standby")?.t;
+    /**
+     * The earliest a client could have been sent to the standby after `since`: when the primary was
+     * detected unhealthy, or when the answer cached then ran out, whichever came later. A prober's
+     * measured RTO can only be later than this, by up to one probe interval.
+     */
+    standbyReachableAfter(since: number): number | undefined {
+        const detected = this.events.find((e) => e.t >= since && e.what === "primary unhealthy")?.t;
+        if (detected === undefined) return undefined;
+        const cachedThen = this.resolutions.filter((r) => r.t <= detected).at(-1);
+        return Math.max(detected, cachedThen?.role === "primary" ? cachedThen.until : detected);
     }
 
     close(): Promise<void> {

@@ -12,10 +12,12 @@ export function drillMarkdown(result: DrillResult): string {
         ["started", result.startedAt],
         ["stacks", `primary ${result.targets.primary} (${result.regions.primary}), standby ${result.targets.standby} (${result.regions.standby}), global ${result.targets.global}`],
         ["RTO", result.rtoSeconds === undefined ? "not measured" : `${result.rtoSeconds.toFixed(1)} s (objective ${result.settings.objectiveSeconds} s: ${result.rtoSeconds <= result.settings.objectiveSeconds ? "met" : "missed"})`],
+        ["worst case for a real failure", result.failoverBoundSeconds === undefined ? "not exported by the global stack" : `${result.failoverBoundSeconds} s (failed checks × interval + TTL)`],
         ["failed probes during failover", pct(result.failedProbeShare)],
         ["standby error ratio", pct(result.standbyErrorRatio)],
         ["replication lag at injection (RPO)", result.replicationLagSeconds === undefined ? "not configured" : `${result.replicationLagSeconds} s (objective ${result.settings.rpo!.objectiveSeconds} s)`],
         ["probes", `${result.samples.length}, every ${result.settings.probeInterval} s; "serving" = ${result.settings.consecutive} answers in a row`],
+        ...(result.rehearsal ? [["time", `drill seconds, run ${result.timeScale}× faster than real time`] as [string, string]] : []),
     ];
     return [
         `# ${title}`,

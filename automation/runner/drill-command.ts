@@ -5,6 +5,7 @@ import { scaledClock } from "../drill/clock";
 import { DEFAULT_DRILL_SETTINGS, DrillContext, DrillPreflightError, DrillResult, DrillSettings, DrillTargets, reportDirOf, resumeDrill, runDrill } from "../drill/drill";
 import { startRehearsal } from "../drill/rehearsal";
 import { writeDrillReport } from "../drill/report";
+import { StackDriver } from "../driver/port";
 import { EXIT } from "../exit-codes";
 import { readStackConfig } from "../offline/stack-file";
 import { DEFAULT_ERROR_RATIO_QUERY } from "./rings";
@@ -81,6 +82,15 @@ export function drillTargets(request: DrillRequest, projectDir: string, known: r
     return { targets: { primary, standby, global: globalStack }, regions: { primary: String(p.region), standby: String(s.region) }, global: routes };
 }
 
+/** The last drill, as stack tags on the global stack: when, the RTO, and how it ended. */
+export function recordOnGlobalStack(driver: StackDriver, result: DrillResult): Promise<void> {
+    return driver.setTags(result.targets.global, {
+        "paved:last-drill": result.startedAt,
+        "paved:last-drill-rto": result.rtoSeconds === undefined ? "none" : `${result.rtoSeconds.toFixed(1)}s`,
+        "paved:last-drill-result": result.outcome,
+    });
+}
+
 function summary(result: DrillResult): string {
     const rto = result.rtoSeconds === undefined ? "RTO not measured" : `RTO ${result.rtoSeconds.toFixed(1)} s against ${result.settings.objectiveSeconds} s`;
     return `drill ${result.outcome}${result.reason ? ` (${result.reason})` : ""}: ${rto}`;
@@ -126,11 +136,7 @@ export async function drillCommand(request: DrillRequest, projectDir: string, co
             return EXIT.failure;
         }
         const files = writeDrillReport(result, reportDirOf(drillsDir, result.startedAt));
-        await driver.setTags(result.targets.global, {
-            "paved:last-drill": result.startedAt,
-            "paved:last-drill-rto": result.rtoSeconds === undefined ? "none" : `${result.rtoSeconds.toFixed(1)}s`,
-            "paved:last-drill-result": result.outcome,
-        });
+        await recordOnGlobalStack(driver, result);
         if (request.json) context.log(JSON.stringify({ ...result, samples: result.samples.length, report: files }));
         else log(`${summary(result)}; report: ${files.markdown}`);
         return result.outcome === "pass" ? EXIT.ok : result.outcome === "objective missed" ? EXIT.findings : EXIT.failure;

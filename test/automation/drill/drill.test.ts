@@ -8,6 +8,7 @@ import { DEFAULT_DRILL_SETTINGS, DRILL_KNOB, DrillPreflightError, DrillResult, D
 import { Journal } from "../../../automation/drill/journal";
 import { Rehearsal, startRehearsal } from "../../../automation/drill/rehearsal";
 import { probeOnce } from "../../../automation/health/probe";
+import { recordOnGlobalStack } from "../../../automation/runner/drill-command";
 
 /**
  * The drill in rehearsal: its own code, the in-memory driver for the stacks, loopback services and
@@ -60,16 +61,20 @@ describe("paved drill (rehearsal on loopback)", function () {
         expect((await probeOnce(world.router.globalEndpoint, 1000)).body).to.equal(REGIONS.primary);
     }
 
-    it("a clean drill passes; its RTO is within one probe interval of the router's detection + TTL", async () => {
+    it("a clean drill passes; its RTO is within one probe interval after the router's detection + TTL", async () => {
         const result = await drill();
         expect(result.outcome).to.equal("pass");
         const injected = result.marks.find((m) => m.name === "injected")!.t;
-        const switched = world.router.switchedToStandbyAfter(injected)!;
-        expect(Math.abs(result.rtoSeconds! - (switched - injected))).to.be.at.most(SETTINGS.probeInterval);
-        // Never beyond the bound: three failed checks, a check interval of phase, and a TTL.
-        expect(result.rtoSeconds!).to.be.at.most(ROUTER.intervalSeconds * (ROUTER.failureThreshold + 1) + ROUTER.ttlSeconds + SETTINGS.probeInterval);
+        const theoretical = world.router.standbyReachableAfter(injected)! - injected;
+        expect(result.rtoSeconds! - theoretical).to.be.within(-0.1, SETTINGS.probeInterval);
+        // Never beyond the bound (the third failed check at most 3 intervals after injection, then a
+        // TTL), give or take a probe interval and the timers' jitter.
+        expect(result.rtoSeconds!).to.be.at.most(ROUTER.intervalSeconds * ROUTER.failureThreshold + ROUTER.ttlSeconds + 2 * SETTINGS.probeInterval);
         expect(result.failedProbeShare).to.equal(0);
         expect(result.marks.map((m) => m.name)).to.deep.equal(["injected", "failed over", "failback", "restored"]);
+        expect(result).to.include({ rehearsal: true, timeScale: 50, failoverBoundSeconds: 60 });
+        await recordOnGlobalStack(world.driver, result);
+        expect(await world.driver.getTags(TARGETS.global)).to.deep.equal({ "paved:last-drill": result.startedAt, "paved:last-drill-rto": `${result.rtoSeconds!.toFixed(1)}s`, "paved:last-drill-result": "pass" });
         const steps = fs.readFileSync(result.journal, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { step: string }).step);
         expect(steps).to.deep.equal(["started", "promote", "inject", "failback", "warm", "closed"]);
         await expectRestored(result);
