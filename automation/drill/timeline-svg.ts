@@ -10,7 +10,7 @@ const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").rep
  */
 export function timelineSvg(result: DrillResult): string {
     const width = 960;
-    const left = 40;
+    const left = 60;
     const right = 30;
     const samples = result.samples;
     const end = Math.max(1, ...samples.map((s) => s.t), ...result.marks.map((m) => m.t)) * 1.02;

@@ -1,9 +1,10 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { MemoryDriver } from "../../../automation/driver/memory-driver";
+import { REPO_ROOT } from "../../harness";
 import { paved, repoStacks } from "../runner/paved";
 
 const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -42,6 +43,27 @@ describe("paved drill (command)", function () {
         const png = path.join(out, "timeline.png");
         chromium(["--window-size=960,290", `--screenshot=${png}`, `file://${summary.report.svg}`]);
         expect(fs.readFileSync(png).subarray(1, 4).toString()).to.equal("PNG");
+    });
+
+    it("a rehearsal killed with SIGKILL mid-drill leaves its journal; --resume restores, closes it and reports", async () => {
+        const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation/cli.ts"), "drill", "--simulate", "--time-scale", "20", "--out", out], { stdio: "ignore" });
+        const journal = path.join(out, "journal.jsonl");
+        const deadline = Date.now() + 30_000;
+        while (!(fs.existsSync(journal) && fs.readFileSync(journal, "utf8").includes('"step":"inject"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        child.kill("SIGKILL");
+        await new Promise((r) => child.once("exit", r));
+        const steps = fs.readFileSync(journal, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { step: string }).step);
+        expect(steps.slice(0, 3)).to.deep.equal(["started", "promote", "inject"]);
+        expect(steps).to.not.include("closed");
+
+        const resumed = await paved(["drill", "--simulate", "--time-scale", "50", "--resume", "--out", out], {});
+        expect(resumed.code, resumed.err.join("\n")).to.equal(1);
+        expect(resumed.out.at(-1)).to.match(new RegExp(`^drill rolled back \\(resumed: the drill's process ended after step "${steps.at(-1)}"\\): RTO not measured; report: `));
+        expect(fs.existsSync(journal)).to.equal(false);
+        const [folder] = fs.readdirSync(out).filter((f) => fs.statSync(path.join(out, f)).isDirectory());
+        const kept = fs.readFileSync(path.join(out, folder, "journal.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { step: string }).step);
+        expect(kept.slice(-2)).to.deep.equal(["restore", "closed"]);
+        expect(fs.readdirSync(path.join(out, folder)).sort()).to.deep.equal(["journal.jsonl", "report.json", "report.md", "timeline.svg"]);
     });
 
     const refusals: [string, string[], RegExp][] = [

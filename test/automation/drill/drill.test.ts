@@ -7,6 +7,7 @@ import { Clock, scaledClock } from "../../../automation/drill/clock";
 import { DEFAULT_DRILL_SETTINGS, DRILL_KNOB, DrillPreflightError, DrillResult, DrillSettings, PROMOTED, resumeDrill, runDrill } from "../../../automation/drill/drill";
 import { Journal } from "../../../automation/drill/journal";
 import { Rehearsal, startRehearsal } from "../../../automation/drill/rehearsal";
+import { writeDrillReport } from "../../../automation/drill/report";
 import { probeOnce } from "../../../automation/health/probe";
 import { recordOnGlobalStack } from "../../../automation/runner/drill-command";
 
@@ -91,6 +92,9 @@ describe("paved drill (rehearsal on loopback)", function () {
         }
         expect(world.driver.calls.map((c) => c.operation)).to.deep.equal(["previewRefresh", "previewRefresh", "previewRefresh"]);
         expect(fs.existsSync(Journal.pathIn(dir))).to.equal(false);
+        expect(await world.driver.getConfig(TARGETS.global, DRILL_KNOB)).to.equal("false");
+        expect(world.standby.capacity).to.equal("warm");
+        expect((await probeOnce(world.router.globalEndpoint, 1000)).body).to.equal(REGIONS.primary);
     });
 
     it("reverts on its own when the standby never takes over after injection", async () => {
@@ -140,6 +144,9 @@ describe("paved drill (rehearsal on loopback)", function () {
         expect(result.reason).to.equal('resumed: the drill\'s process ended after step "failback"');
         expect(result.targets).to.deep.equal(TARGETS);
         await expectRestored(result);
+        const report = writeDrillReport(result, path.dirname(result.journal));
+        expect(fs.readFileSync(report.markdown, "utf8")).to.include('| outcome | **rolled back** — resumed: the drill\'s process ended after step "failback" |');
+        expect(fs.readdirSync(path.dirname(result.journal)).sort()).to.deep.equal(["journal.jsonl", "report.json", "report.md", "timeline.svg"]);
     });
 
     it("does not call a flapping primary restored during failback", async () => {
