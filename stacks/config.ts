@@ -161,6 +161,7 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
 
     const failover = c.failover && { role: c.failover.role, promoted: c.failover.promoted ?? false, warmFloor: c.failover.warmFloor ?? WARM_FLOOR };
     if (failover?.role === "primary" && c.failover?.promoted !== undefined) problems.add("failover.promoted", `got ${show(c.failover.promoted)}: only a standby is promoted; remove it, or set failover.role: standby`);
+    if (failover && !(c.vault && c.gitops)) problems.add("failover", `needs paved:gitops and paved:vault: failover health checks probe the health endpoint over HTTPS, through the Gateway's certificate from Vault; e.g. ${exampleFor("gitops")}`);
     const warm = failover?.role === "standby" && !failover.promoted;
     const nodePools: StackNodePool[] = (c.nodePools ?? []).map((declared, i) => {
         const p = warm ? warmPool(declared, failover.warmFloor) : declared;

@@ -1,3 +1,4 @@
+import { GATEWAY_NAMESPACE } from "../components/delivery/rollout-manifests";
 import { VaultAppSpec } from "../components/vault/app-spec";
 
 /**
@@ -14,6 +15,9 @@ export const GRAFANA_ADMIN = { name: "grafana-admin", userKey: "admin-user", pas
 export const ARGOCD_SSO_SECRET = { secretName: "argocd-sso", key: "clientSecret" };
 /** Vault `<env>/argocd/github` (key token) -> Secret argocd-github, for the pull-request generator. */
 export const ARGOCD_GITHUB_SECRET = { secretName: "argocd-github", key: "token" };
+
+/** Vault `<env>/gateway/tls` (keys tls.crt, tls.key: a certificate for `*.<domain>`) -> Secret gateway-tls, the Gateway's HTTPS listener. */
+export const GATEWAY_TLS_SECRET = "gateway-tls";
 
 export function platformVaultApps(c: {
     readonly environment: string;
@@ -32,6 +36,14 @@ export function platformVaultApps(c: {
         });
     }
     if (c.gitops) {
+        // The shared Gateway (installed with GitOps) terminates TLS; Envoy Gateway reloads a renewed certificate itself.
+        apps.push({
+            name: "gateway",
+            namespace: GATEWAY_NAMESPACE,
+            mode: "operator",
+            reloadsSecrets: true,
+            secrets: [{ name: "tls", path: `${c.environment}/gateway/tls`, secretType: "kubernetes.io/tls" }],
+        });
         const argocd = { "app.kubernetes.io/part-of": "argocd" };
         apps.push({
             name: "argocd",

@@ -20,7 +20,7 @@ import { WorkloadSchedule } from "../components/nodepools/workload-schedule";
 import { VaultSecrets } from "../components/vault/vault-secrets";
 import { ObservabilityStack } from "../components/observability/observability-stack";
 import { StackConfig, clusterKeyOf, clusterNameOf, costInputs } from "./config";
-import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GRAFANA_ADMIN, OBSERVABILITY_NAMESPACE, platformVaultApps } from "./platform-apps";
+import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GATEWAY_TLS_SECRET, GRAFANA_ADMIN, OBSERVABILITY_NAMESPACE, platformVaultApps } from "./platform-apps";
 
 /**
  * The regional role: one cluster per region, with everything that runs on it — spot pools, Vault,
@@ -73,8 +73,10 @@ export function regional(config: StackConfig): Record<string, unknown> {
         prometheusAddress: telemetryEndpoints(OBSERVABILITY_NAMESPACE).prometheusQuery,
         production: config.production,
         canaries: config.canaries,
+        // HTTPS needs the certificate Vault syncs; a stack without Vault serves HTTP only.
+        tlsSecretName: config.vault ? GATEWAY_TLS_SECRET : undefined,
     });
-    const health = delivery && new HealthEndpoint("health", { cluster, domain: config.domain, region: config.region }, { dependsOn: [delivery] });
+    const health = delivery && new HealthEndpoint("health", { cluster, domain: config.domain, region: config.region, scheme: delivery.scheme }, { dependsOn: [delivery] });
     if (config.prEnvironments && delivery) {
         new PrEnvironments("pr-environments", {
             cluster,
@@ -98,7 +100,7 @@ export function regional(config: StackConfig): Record<string, unknown> {
         }, {
             providers: [provider],
             // The platform's Secrets go into namespaces those components create.
-            dependsOn: [observability?.namespaceResource, gitops?.namespaceResource].filter((r) => r !== undefined),
+            dependsOn: [observability?.namespaceResource, gitops?.namespaceResource, delivery?.gatewayNamespace].filter((r) => r !== undefined),
         });
     }
     if (config.schedule) {

@@ -20,6 +20,11 @@ export interface HealthEndpointArgs {
     /** What each answer says, so a prober knows which region served it, e.g. "us-east-1". */
     readonly region: string;
     /**
+     * How the shared Gateway serves it: https when it has a certificate (ProgressiveDelivery.scheme).
+     * @default "https"
+     */
+    readonly scheme?: "https" | "http";
+    /**
      * Replicas (spread so one node's loss does not fail the probe).
      * @default 2
      */
@@ -85,7 +90,7 @@ export class HealthEndpoint extends pulumi.ComponentResource {
             spec: { selector: labels, ports: [{ name: "http", port: PORT, targetPort: "http" }] },
         }, inNs);
         modelledCustomResource(`${name}-route`, { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute" }, healthRoute(args.domain, args.region), inNs);
-        this.url = `https://${regionalHealthHost(args.domain, args.region)}${HEALTH_PATH}`;
+        this.url = `${args.scheme ?? "https"}://${regionalHealthHost(args.domain, args.region)}${HEALTH_PATH}`;
         this.registerOutputs({ url: this.url });
     }
 }

@@ -26,12 +26,19 @@ export interface ProgressiveDeliveryArgs {
      * @default none
      */
     readonly canaries?: readonly CanarySpec[];
+    /**
+     * The Secret (type kubernetes.io/tls, in the Gateway's namespace) holding a certificate for
+     * `*.<domain>`: the Gateway then also serves HTTPS on 443. Without it, HTTP only.
+     * @default none
+     */
+    readonly tlsSecretName?: string;
 }
 
 export function progressiveDeliveryProblems(args: Omit<ProgressiveDeliveryArgs, "cluster">): Problems {
     const problems = new Problems();
     problems.check(isDnsName(args.domain), "domain", `got ${show(args.domain)}: a DNS name, e.g. "dev.example.com"`);
     (args.canaries ?? []).forEach((c, i) => problems.addAll("", canaryProblems(c, `canaries[${i}]`).list));
+    if (args.tlsSecretName !== undefined) problems.check(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(args.tlsSecretName), "tlsSecretName", `got ${show(args.tlsSecretName)}: a Secret name, e.g. "gateway-tls"`);
     return problems;
 }
 
@@ -56,6 +63,10 @@ const GATEWAY_API = "gateway.networking.k8s.io/v1";
 export class ProgressiveDelivery extends pulumi.ComponentResource {
     /** The shared Gateway, which publishes its load balancer address in `status.addresses`. */
     public readonly gateway: k8s.apiextensions.CustomResource;
+    /** The Gateway's namespace, where its certificate Secret goes. */
+    public readonly gatewayNamespace: k8s.core.v1.Namespace;
+    /** How the Gateway's routes are reached: https with a certificate, http without. */
+    public readonly scheme: "https" | "http";
 
     constructor(name: string, args: ProgressiveDeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:delivery:ProgressiveDelivery", name, {}, opts);
@@ -69,11 +80,13 @@ export class ProgressiveDelivery extends pulumi.ComponentResource {
         }, on);
         const envoy = pinnedRelease(`${name}-envoy-gateway`, ENVOY_GATEWAY_CHART, { namespace: "envoy-gateway-system", createNamespace: true, values: {} }, on);
         const gatewayNamespace = new k8s.core.v1.Namespace(`${name}-gateway-ns`, { metadata: { name: GATEWAY_NAMESPACE } }, on);
+        this.gatewayNamespace = gatewayNamespace;
+        this.scheme = args.tlsSecretName ? "https" : "http";
         const gatewayClass = modelledCustomResource(`${name}-gateway-class`, { apiVersion: GATEWAY_API, kind: "GatewayClass" }, envoyGatewayClass(), {
             ...on,
             dependsOn: [envoy],
         });
-        this.gateway = modelledCustomResource(`${name}-gateway`, { apiVersion: GATEWAY_API, kind: "Gateway" }, sharedGateway(args.domain), {
+        this.gateway = modelledCustomResource(`${name}-gateway`, { apiVersion: GATEWAY_API, kind: "Gateway" }, sharedGateway(args.domain, args.tlsSecretName), {
             ...on,
             dependsOn: [gatewayClass, gatewayNamespace],
         });

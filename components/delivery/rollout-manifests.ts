@@ -68,14 +68,24 @@ export async function httpRoute(spec: CanarySpec): Promise<Record<string, unknow
     return validatedManifest(route);
 }
 
-/** The shared Gateway every app and PR environment attaches its routes to. */
-export async function sharedGateway(domain: string): Promise<Record<string, unknown>> {
+/**
+ * The shared Gateway every app and PR environment attaches its routes to: HTTP on 80 and, given a
+ * certificate Secret for `*.<domain>` in the Gateway's namespace, HTTPS on 443 terminating TLS
+ * (routes without a sectionName attach to both).
+ */
+export async function sharedGateway(domain: string, tlsSecretName?: string): Promise<Record<string, unknown>> {
     const { Gateway } = await import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway");
+    const allowedRoutes = { namespaces: { from: "All" as const } };
     const gateway = new Gateway({
         metadata: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
         spec: {
             gatewayClassName: GATEWAY_CLASS,
-            listeners: [{ name: "http", protocol: "HTTP", port: 80, hostname: `*.${domain}`, allowedRoutes: { namespaces: { from: "All" } } }],
+            listeners: [
+                { name: "http", protocol: "HTTP", port: 80, hostname: `*.${domain}`, allowedRoutes },
+                ...(tlsSecretName
+                    ? [{ name: "https", protocol: "HTTPS", port: 443, hostname: `*.${domain}`, tls: { mode: "Terminate" as const, certificateRefs: [{ kind: "Secret", name: tlsSecretName }] }, allowedRoutes }]
+                    : []),
+            ],
         },
     });
     return validatedManifest(gateway);

@@ -20,6 +20,12 @@ export interface VaultSecretRef {
      * @default none
      */
     readonly secretLabels?: Readonly<Record<string, string>>;
+    /**
+     * Type of the Kubernetes Secret the operator syncs (operator mode), e.g. "kubernetes.io/tls" for
+     * a certificate whose Vault keys are `tls.crt` and `tls.key`.
+     * @default "Opaque"
+     */
+    readonly secretType?: "Opaque" | "kubernetes.io/tls";
 }
 
 export type WorkloadKind = "Deployment" | "StatefulSet" | "Job" | "CronJob" | "Rollout";
@@ -57,6 +63,12 @@ export interface VaultAppSpec {
      * @default a Deployment named like the app
      */
     readonly workload?: { readonly kind: WorkloadKind; readonly name: string };
+    /**
+     * The consumer reloads a changed Secret by itself (e.g. Envoy Gateway its TLS certificates), so
+     * the operator restarts nothing.
+     * @default false
+     */
+    readonly reloadsSecrets?: boolean;
 }
 
 export const DEFAULT_TOKEN_TTL = 3600;
@@ -74,8 +86,8 @@ function plaintextValues(node: unknown, at: string): string[] {
     });
 }
 
-const APP_KEYS = ["name", "namespace", "serviceAccount", "secrets", "tokenTtlSeconds", "tokenMaxTtlSeconds", "mode", "workload"];
-const SECRET_KEYS = ["name", "path", "capabilities", "secretLabels"];
+const APP_KEYS = ["name", "namespace", "serviceAccount", "secrets", "tokenTtlSeconds", "tokenMaxTtlSeconds", "mode", "workload", "reloadsSecrets"];
+const SECRET_KEYS = ["name", "path", "capabilities", "secretLabels", "secretType"];
 const WORKLOAD_KINDS: readonly WorkloadKind[] = ["Deployment", "StatefulSet", "Job", "CronJob", "Rollout"];
 
 /** Every problem with an app's secret spec, in the environment it runs in. */
@@ -137,7 +149,14 @@ export function vaultAppProblems(app: VaultAppSpec, environment: string, path = 
                 `got ${show(p)}: Vault globs allow "*" only at the end and "+" only as a whole segment, e.g. "${prefix}*"`,
             );
         }
-        for (const capability of secret?.capabilities ?? ["read"]) {
+        if (secret?.secretType !== undefined) {
+            problems.check(
+                (secret.secretType === "Opaque" || secret.secretType === "kubernetes.io/tls") && app.mode === "operator",
+                `${here}.secretType`,
+                `got ${show(secret.secretType)}${app.mode === "operator" ? "" : " without mode: operator"}: the operator syncs "Opaque" or "kubernetes.io/tls" Secrets, e.g. secretType: "kubernetes.io/tls" with mode: "operator"`,
+            );
+        }
+                for (const capability of secret?.capabilities ?? ["read"]) {
             problems.check(
                 CAPABILITIES.includes(capability),
                 `${here}.capabilities`,

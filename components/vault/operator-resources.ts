@@ -52,8 +52,13 @@ export function vaultStaticSecret(app: VaultAppSpec, secret: VaultSecretRef, arg
             path: secret.path,
             refreshAfter: args.refreshAfter ?? DEFAULT_REFRESH_AFTER,
             hmacSecretData: true,
-            destination: { name: `${app.name}-${secret.name}`, create: true, ...(secret.secretLabels ? { labels: { ...secret.secretLabels } } : {}) },
-            rolloutRestartTargets: restartTarget(workload.kind, workload.name),
+            destination: {
+                name: `${app.name}-${secret.name}`,
+                create: true,
+                ...(secret.secretType ? { type: secret.secretType } : {}),
+                ...(secret.secretLabels ? { labels: { ...secret.secretLabels } } : {}),
+            },
+            rolloutRestartTargets: app.reloadsSecrets ? [] : restartTarget(workload.kind, workload.name),
         },
     };
 }

@@ -296,6 +296,11 @@ describe("failover roles: warm standby, promoted standby", () => {
         expect(pools(primary, "prod-us-east-1")).to.deep.equal([["apps", 2, 4, 12]]);
     });
 
+    it("refuses failover without the HTTPS health endpoint it probes (Gateway certificate from Vault)", () => {
+        const noVault = Object.fromEntries(Object.entries(primary).filter(([k]) => k !== "paved:vault"));
+        expect(() => loadStackConfig(noVault, { stack: "prod-us-east-1" })).to.throw(StackConfigError, "paved:failover: needs paved:gitops and paved:vault");
+    });
+
     it("refuses a promoted primary or an unknown failover role, naming the key", () => {
         const bad = (failover: unknown) => () => loadStackConfig({ ...primary, "paved:failover": JSON.stringify(failover) }, { stack: "prod-us-east-1" });
         expect(bad({ role: "primary", promoted: true })).to.throw(StackConfigError, "paved:failover.promoted: got true: only a standby is promoted");

@@ -128,8 +128,16 @@ describe("shipped stacks", () => {
         for (const [stack, run] of Object.entries(runs)) {
             expect(ofType(run.resources, "paved:delivery:GitOps"), stack).to.have.length(1);
             expect(ofType(run.resources, "paved:delivery:ProgressiveDelivery"), stack).to.have.length(1);
-            const repo = ofType(run.resources, "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret").map(inputsOf).find((o) => o.metadata.name === "argocd-repo");
+            const synced = ofType(run.resources, "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret").map(inputsOf);
+            const repo = synced.find((o) => o.metadata.name === "argocd-repo");
             expect(repo?.spec.destination.labels, stack).to.deep.equal({ "argocd.argoproj.io/secret-type": "repo-creds" });
+            // The Gateway's certificate: synced from Vault as a TLS Secret that Envoy Gateway reloads by itself.
+            const tls = synced.find((o) => o.metadata.name === "gateway-tls")!;
+            expect(tls.metadata.namespace, stack).to.equal("gateway");
+            expect(tls.spec, stack).to.deep.include({ path: `${String(run.outputs.environment)}/gateway/tls`, rolloutRestartTargets: [] });
+            expect(tls.spec.destination, stack).to.deep.include({ name: "gateway-tls", type: "kubernetes.io/tls" });
+            const gateway = inputsOf(one(run.resources, "kubernetes:gateway.networking.k8s.io/v1:Gateway"));
+            expect(gateway.spec.listeners[1].tls.certificateRefs, stack).to.deep.equal([{ kind: "Secret", name: "gateway-tls" }]);
         }
         expect(ofType(runs.dev.resources, "paved:delivery:PrEnvironments")).to.have.length(1);
         expect(ofType(runs["prod-us-east-1"].resources, "paved:delivery:PrEnvironments")).to.be.empty;

@@ -12,7 +12,7 @@ import {
     canaryProblems,
     progressiveDeliveryProblems,
 } from "../../../components/delivery";
-import { StackEvaluation, inputsOf, ofType, one, runProgram } from "../../harness";
+import { StackEvaluation, inputsOf, ofType, one, runFailing, runProgram } from "../../harness";
 import { UPSTREAM_DIR, unknownValuePaths, upstreamChart } from "../../upstream";
 
 const web: CanarySpec = { app: "web", namespace: "shop", image: "ghcr.io/acme/web:1.4.2", hostname: "shop.dev.example.com" };
@@ -75,8 +75,28 @@ describe("ProgressiveDelivery (Argo Rollouts on Envoy Gateway)", () => {
         expect(route.spec.hostnames).to.deep.equal(["shop.dev.example.com"]);
         expect(route.spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight])).to.deep.equal([["web-stable", 100], ["web-canary", 0]]);
         const gateway = byKind("gateway.networking.k8s.io/v1:Gateway");
-        expect(gateway.spec.listeners[0]).to.deep.include({ hostname: "*.dev.example.com", port: 80 });
+        expect(gateway.spec.listeners.map((l: { name: string; port: number }) => [l.name, l.port])).to.deep.equal([["http", 80]]);
         expect(byKind("gateway.networking.k8s.io/v1:GatewayClass").spec.controllerName).to.equal("gateway.envoyproxy.io/gatewayclass-controller");
+    });
+
+    it("terminates TLS on 443 with the given certificate Secret, keeping HTTP on 80", async () => {
+        const { Gateway } = await import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway");
+        const tls = await runProgram(() => {
+            const cluster = new EksCluster("demo", { tags: { environment: "dev", owner: "o", costCenter: "c" }, kubernetesVersion: "1.33" });
+            new ProgressiveDelivery("delivery", { cluster, domain: "dev.example.com", prometheusAddress: prometheus, tlsSecretName: "gateway-tls" });
+        });
+        const gateway = inputsOf(one(tls.resources, "kubernetes:gateway.networking.k8s.io/v1:Gateway"));
+        new Gateway(gateway as never).validate();
+        expect(gateway.spec.listeners[1]).to.deep.equal({
+            name: "https", protocol: "HTTPS", port: 443, hostname: "*.dev.example.com",
+            tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "gateway-tls" }] },
+            allowedRoutes: { namespaces: { from: "All" } },
+        });
+        const failure = await runFailing(() => {
+            const cluster = new EksCluster("demo", { tags: { environment: "dev", owner: "o", costCenter: "c" }, kubernetesVersion: "1.33" });
+            new ProgressiveDelivery("delivery", { cluster, domain: "dev.example.com", prometheusAddress: prometheus, tlsSecretName: "Gateway TLS" });
+        });
+        expect(failure.message).to.include('tlsSecretName: got "Gateway TLS": a Secret name, e.g. "gateway-tls"');
     });
 
     it("sets only values the pinned charts have", () => {

@@ -222,6 +222,12 @@ describe("Vault secret injection", () => {
             expect(paths({ secrets: [{ name: "all", path: "dev/payments*" }] })).to.deep.equal(["secrets[0].path"]);
             expect(paths({ secrets: [{ name: "up", path: "dev/payments/../billing/db" }] })).to.deep.equal(["secrets[0].path"]);
         });
+        it("rejects a Secret type the operator does not sync, or one without operator mode", () => {
+            const tls = { name: "tls", path: "dev/payments/tls", secretType: "kubernetes.io/tls" as const };
+            expect(paths({ mode: "operator", secrets: [tls] })).to.deep.equal([]);
+            expect(paths({ secrets: [tls] })).to.deep.equal(["secrets[0].secretType"]);
+            expect(paths({ mode: "operator", secrets: [{ ...tls, secretType: "kubernetes.io/ssh-auth" as never }] })).to.deep.equal(["secrets[0].secretType"]);
+        });
         it("rejects a TTL above the max TTL", () => expect(paths({ tokenTtlSeconds: 20000, tokenMaxTtlSeconds: 14400 })).to.deep.equal(["tokenTtlSeconds"]));
         it("rejects an empty secret list", () => expect(paths({ secrets: [] })).to.deep.equal(["secrets"]));
         it("rejects invalid ServiceAccount and namespace names", () =>
