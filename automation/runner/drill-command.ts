@@ -12,6 +12,14 @@ import { DEFAULT_ERROR_RATIO_QUERY } from "./rings";
 import { RunnerUsageError } from "./pr-stacks";
 import { RunnerContext, knownStack } from "./stack-commands";
 
+/** What the global stack's file says of its failover (`paved:global`). */
+interface GlobalFailoverConfig {
+    readonly primary: string;
+    readonly standby: string;
+    readonly healthCheck: { readonly intervalSeconds: number; readonly failureThreshold: number };
+    readonly ttlSeconds: number;
+}
+
 export interface DrillRequest {
     readonly primary?: string;
     readonly standby?: string;
@@ -63,14 +71,14 @@ export function drillSettings(request: DrillRequest): DrillSettings {
  * known stacks, a standby that is not the primary, one cloud, and a global stack whose records
  * point at exactly these two regions. Without flags, the repository's only global stack decides.
  */
-export function drillTargets(request: DrillRequest, projectDir: string, known: readonly string[]): { targets: DrillTargets; regions: { primary: string; standby: string }; global: Record<string, unknown> } {
+export function drillTargets(request: DrillRequest, projectDir: string, known: readonly string[]): { targets: DrillTargets; regions: { primary: string; standby: string }; failover: GlobalFailoverConfig } {
     const configOf = (stack: string) => pavedConfig(readStackConfig(projectDir, stack).config);
     const globals = known.filter((s) => configOf(s).role === "global");
     const globalStack = request.global ?? (globals.length === 1 ? globals[0] : undefined);
     if (!globalStack) throw new RunnerUsageError(`name the global stack: --global <stack>${globals.length ? `, one of ${globals.join(", ")}` : ""}`);
     const global = configOf(knownStack(globalStack, known));
     if (global.role !== "global") throw new RunnerUsageError(`got --global ${globalStack}: a ${String(global.role)} stack; name the global-role stack, e.g. --global prod-global`);
-    const routes = global.global as { primary: string; standby: string };
+    const routes = global.global as Partial<GlobalFailoverConfig> & { primary: string; standby: string; healthCheck?: Partial<GlobalFailoverConfig["healthCheck"]> };
     const primary = knownStack(request.primary ?? routes.primary, known);
     const standby = knownStack(request.standby ?? routes.standby, known);
     if (primary === standby) throw new RunnerUsageError(`got --standby ${standby}, the same as --primary: the drill fails over to a second region, e.g. --standby ${routes.standby === primary ? "prod-us-west-2" : routes.standby}`);
@@ -79,7 +87,13 @@ export function drillTargets(request: DrillRequest, projectDir: string, known: r
     if (routes.primary !== primary || routes.standby !== standby) {
         throw new RunnerUsageError(`global stack ${globalStack} routes ${routes.primary} → ${routes.standby}, not ${primary} → ${standby}: drill the regions its records point at, e.g. --primary ${routes.primary} --standby ${routes.standby}`);
     }
-    return { targets: { primary, standby, global: globalStack }, regions: { primary: String(p.region), standby: String(s.region) }, global: routes };
+    // The failover components' defaults: Route 53 checks every 10 s, Cloud DNS every 30 s.
+    const failover = {
+        ...routes,
+        healthCheck: { intervalSeconds: routes.healthCheck?.intervalSeconds ?? (global.cloud === "gcp" ? 30 : 10), failureThreshold: routes.healthCheck?.failureThreshold ?? 3 },
+        ttlSeconds: routes.ttlSeconds ?? 30,
+    };
+    return { targets: { primary, standby, global: globalStack }, regions: { primary: String(p.region), standby: String(s.region) }, failover };
 }
 
 /** The last drill, as stack tags on the global stack: when, the RTO, and how it ended. */
@@ -113,12 +127,8 @@ export async function drillCommand(request: DrillRequest, projectDir: string, co
     let close = () => Promise.resolve();
     if (request.simulate) {
         const targets = chosen ?? drillTargets({ ...request, primary: undefined, standby: undefined }, projectDir, context.knownStacks);
-        const routes = targets.global as { healthCheck?: { intervalSeconds?: number; failureThreshold?: number }; ttlSeconds?: number };
-        const world = await startRehearsal(targets.targets, targets.regions, {
-            intervalSeconds: routes.healthCheck?.intervalSeconds ?? 10,
-            failureThreshold: routes.healthCheck?.failureThreshold ?? 3,
-            ttlSeconds: routes.ttlSeconds ?? 30,
-        }, clock);
+        const { failover } = targets;
+        const world = await startRehearsal(targets.targets, targets.regions, { ...failover.healthCheck, ttlSeconds: failover.ttlSeconds }, clock);
         driver = world.driver;
         close = () => world.close();
         log(`rehearsal: ${targets.targets.primary} (${targets.regions.primary}) → ${targets.targets.standby} (${targets.regions.standby}) on loopback, time ×${scale}; no cloud is touched`);
