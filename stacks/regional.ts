@@ -3,7 +3,8 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { GitOps } from "../components/delivery/gitops";
-import { HealthEndpoint } from "../components/delivery/health-endpoint";
+import { GatewayDns, gatewayRecord } from "../components/delivery/gateway-record";
+import { HealthEndpoint, regionalHealthLabel } from "../components/delivery/health-endpoint";
 import { PrEnvironments } from "../components/delivery/pr-environments";
 import { ProgressiveDelivery } from "../components/delivery/progressive-delivery";
 import { gatewayAddress } from "../components/delivery/gateway-address";
@@ -77,6 +78,14 @@ export function regional(config: StackConfig): Record<string, unknown> {
         tlsSecretName: config.vault ? GATEWAY_TLS_SECRET : undefined,
     });
     const health = delivery && new HealthEndpoint("health", { cluster, domain: config.domain, region: config.region, scheme: delivery.scheme }, { dependsOn: [delivery] });
+    // Records for the shared Gateway go into the domain's zone: Route 53 by name, Cloud DNS by managed zone.
+    const dns: GatewayDns = config.cloud === "aws"
+        ? { cloud: "aws" }
+        : { cloud: "gcp", project: config.gcpProject, managedZone: config.prEnvironments?.managedZone ?? config.domain.replace(/\./g, "-") };
+    if (delivery) {
+        // This region's own health name: what ring gates and failover health checks probe.
+        gatewayRecord("health-record", { label: regionalHealthLabel(config.region), domain: config.domain, gateway: delivery.gateway, dns }, { provider: cloudProviders[0] });
+    }
     if (config.prEnvironments && delivery) {
         new PrEnvironments("pr-environments", {
             cluster,
@@ -84,7 +93,7 @@ export function regional(config: StackConfig): Record<string, unknown> {
             github: { ...config.prEnvironments.github, tokenSecret: ARGOCD_GITHUB_SECRET },
             domain: config.domain,
             gateway: delivery.gateway,
-            dns: config.cloud === "aws" ? { cloud: "aws" } : { cloud: "gcp", project: config.gcpProject, managedZone: config.prEnvironments.managedZone },
+            dns,
         }, { providers: cloudProviders });
     }
     if (config.vault) {

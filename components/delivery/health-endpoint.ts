@@ -31,8 +31,10 @@ export interface HealthEndpointArgs {
     readonly replicas?: number;
 }
 
+/** The label of the name that reaches this region only, e.g. `health-us-east-1`. */
+export const regionalHealthLabel = (region: string) => `health-${region}`;
 /** The name that reaches this region only, e.g. `health-us-east-1.paved.example.com`. */
-export const regionalHealthHost = (domain: string, region: string) => `health-${region}.${domain}`;
+export const regionalHealthHost = (domain: string, region: string) => `${regionalHealthLabel(region)}.${domain}`;
 /** The name global failover routes to the serving region. */
 export const globalHealthHost = (domain: string) => `health.${domain}`;
 export const HEALTH_PATH = "/healthz";

@@ -9,3 +9,4 @@ export * from "./progressive-delivery";
 export * from "./rollout-manifests";
 export * from "./gateway-address";
 export * from "./health-endpoint";
+export * from "./gateway-record";

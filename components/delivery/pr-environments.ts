@@ -1,12 +1,10 @@
-import * as aws from "@pulumi/aws";
-import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConnection, onCluster } from "../cluster/kubernetes-cluster";
 import { modelledCustomResource, validatedManifest } from "../custom-resource";
 import { Problems, show } from "../validation";
 import { ARGOCD_NAMESPACE, IN_CLUSTER, PLATFORM_PROJECT, SYNC_POLICY } from "./argocd-manifests";
-import { gatewayAddress } from "./gateway-address";
+import { GatewayDns, gatewayRecord } from "./gateway-record";
 import { GitSource, gitSourceProblems, isDnsName } from "./gitops-spec";
 import { GATEWAY_NAME, GATEWAY_NAMESPACE } from "./rollout-manifests";
 
@@ -20,8 +18,8 @@ export interface PrEnvironmentsArgs {
     readonly domain: string;
     /** The shared Gateway the PR routes attach to; its load balancer address gets the wildcard record. */
     readonly gateway: k8s.apiextensions.CustomResource;
-    /** Where `*.<domain>` is published: a Route 53 hosted zone by name, or a Cloud DNS managed zone. */
-    readonly dns: { readonly cloud: "aws" } | { readonly cloud: "gcp"; readonly project: string; readonly managedZone: string };
+    /** Where `*.<domain>` is published. */
+    readonly dns: GatewayDns;
 }
 
 export function prEnvironmentsProblems(args: Omit<PrEnvironmentsArgs, "cluster" | "gateway">): Problems {
@@ -83,29 +81,7 @@ export class PrEnvironments extends pulumi.ComponentResource {
         const child = { parent: this };
         modelledCustomResource(`${name}-applicationset`, { apiVersion: "argoproj.io/v1alpha1", kind: "ApplicationSet" }, prApplicationSet(args), onCluster(args.cluster, this));
 
-        const address = (type: "Hostname" | "IPAddress") =>
-            gatewayAddress(args.gateway, type).apply((value) => {
-                if (!value) throw new Error(`PrEnvironments ${name}: the Gateway reports no ${type} address yet; its load balancer is not ready`);
-                return value;
-            });
-        if (args.dns.cloud === "aws") {
-            new aws.route53.Record(`${name}-wildcard`, {
-                zoneId: aws.route53.getZoneOutput({ name: args.domain, privateZone: false }, child).zoneId,
-                name: `*.${args.domain}`,
-                type: "CNAME",
-                ttl: 60,
-                records: [address("Hostname")],
-            }, child);
-        } else {
-            new gcp.dns.RecordSet(`${name}-wildcard`, {
-                project: args.dns.project,
-                managedZone: args.dns.managedZone,
-                name: `*.${args.domain}.`,
-                type: "A",
-                ttl: 60,
-                rrdatas: [address("IPAddress")],
-            }, child);
-        }
+        gatewayRecord(`${name}-wildcard`, { label: "*", domain: args.domain, gateway: args.gateway, dns: args.dns }, child);
         this.registerOutputs({});
     }
 }

@@ -5,8 +5,9 @@ import { awsTags } from "../tags";
 import { FailoverArgs, failoverBoundSeconds, resolveFailoverArgs } from "./failover-args";
 
 /**
- * Global failover on Route 53: per region a name of its own (`health-<region>.<domain>`) and an
- * HTTPS health check of its health endpoint that must find the region's name in the answer; per
+ * Global failover on Route 53: per region an HTTPS health check of its own health endpoint
+ * (`health-<region>.<domain>`, which the regional stack publishes) that must find the region's name
+ * in the answer; per
  * failover name a PRIMARY and a SECONDARY record with a low TTL. The drill knob inverts the
  * primary's health check (`invertHealthcheck`): Route 53 sees the primary as failed while its
  * workloads keep running untouched.
@@ -26,9 +27,8 @@ export class Route53Failover extends pulumi.ComponentResource {
         const zoneId = aws.route53.getZoneOutput({ name: args.domain, privateZone: false }, child).zoneId;
 
         const checks = Object.fromEntries((["primary", "standby"] as const).map((role) => {
-            const { region, gateway } = args[role];
+            const { region } = args[role];
             const host = regionalHealthHost(args.domain, region);
-            const record = new aws.route53.Record(`${name}-${role}-regional`, { zoneId, name: host, type: "CNAME", ttl: 60, records: [gateway] }, child);
             const check = new aws.route53.HealthCheck(`${name}-${role}`, {
                 type: "HTTPS_STR_MATCH",
                 fqdn: host,
@@ -40,7 +40,7 @@ export class Route53Failover extends pulumi.ComponentResource {
                 failureThreshold: resolved.failureThreshold,
                 invertHealthcheck: role === "primary" && resolved.drill,
                 tags: { ...awsTags(args.tags), Name: `${host}${HEALTH_PATH}` },
-            }, { ...child, dependsOn: [record] });
+            }, child);
             return [role, check];
         })) as Record<"primary" | "standby", aws.route53.HealthCheck>;
 

@@ -141,7 +141,7 @@ describe("shipped stacks", () => {
         }
         expect(ofType(runs.dev.resources, "paved:delivery:PrEnvironments")).to.have.length(1);
         expect(ofType(runs["prod-us-east-1"].resources, "paved:delivery:PrEnvironments")).to.be.empty;
-        expect(inputsOf(one(runs.dev.resources, "aws:route53/record:Record")).name).to.equal("*.dev.paved.example.com");
+        expect(inputsOf(one(runs.dev.resources, "aws:route53/record:Record", "pr-environments-wildcard")).name).to.equal("*.dev.paved.example.com");
         const prodArgo = ofType(runs["prod-us-east-1"].resources, "kubernetes:helm.sh/v3:Release").map(inputsOf).find((r) => r.chart === "argo-cd")!;
         expect(prodArgo.values.configs.cm["oidc.config"]).to.include("clientSecret: $argocd-sso:clientSecret");
         const rollout = inputsOf(one(runs["prod-us-east-1"].resources, "kubernetes:argoproj.io/v1alpha1:Rollout"));
@@ -204,6 +204,12 @@ describe("shipped stacks", () => {
             const route = ofType(run.resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").map(inputsOf).find((r) => r.metadata.name === "health")!;
             new HTTPRoute(route as never).validate();
             expect(route.spec.hostnames).to.deep.equal([`health.${domain}`, `health-${region}.${domain}`]);
+            // The region publishes its own health name, pointing at its Gateway's load balancer.
+            const records = ofType(run.resources, run.outputs.cloud === "aws" ? "aws:route53/record:Record" : "gcp:dns/recordSet:RecordSet").map(inputsOf);
+            const own = records.find((r) => String(r.name).startsWith(`health-${region}.`))!;
+            expect(own, stack).to.deep.include(run.outputs.cloud === "aws"
+                ? { name: `health-${region}.${domain}`, type: "CNAME", records: [run.outputs.gatewayHostname] }
+                : { name: `health-${region}.${domain}.`, type: "A", rrdatas: [run.outputs.gatewayAddress] });
         }
     });
 
