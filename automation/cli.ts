@@ -21,7 +21,7 @@ import { deployRing } from "./runner/deploy-ring";
 import { DriftRequest, runDrift } from "./runner/drift-command";
 import { DrillRequest, drillCommand } from "./runner/drill-command";
 import { prDestroy, prSweep, prUp } from "./runner/pr-commands";
-import { RunnerUsageError } from "./runner/pr-stacks";
+import { RunnerUsageError, isPrStack } from "./runner/pr-stacks";
 import { RINGS_FILE, loadRing } from "./runner/rings";
 import { OperationRequest, RunnerContext, knownStack, runOperation } from "./runner/stack-commands";
 
@@ -86,7 +86,7 @@ export interface MainDeps {
 
 /** What `--all` means: every stack but the PR template, its copies and the laptop's `local` stack. */
 function fleetOf(dir: string, stacks: readonly string[]): string[] {
-    return stacks.filter((s) => !/^pr-\d+$/.test(s) && !["preview", "local"].includes(readStackConfig(dir, s).config["paved:role"]));
+    return stacks.filter((s) => !isPrStack(s) && !["preview", "local"].includes(readStackConfig(dir, s).config["paved:role"]));
 }
 
 type Output = { json?: boolean };

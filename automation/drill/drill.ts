@@ -113,16 +113,17 @@ export async function runDrill(targets: DrillTargets, settings: DrillSettings, c
     const healthy = (url: string, timeout: number, signal?: AbortSignal) =>
         waitUntilHealthy(url, { probes: settings.consecutive, intervalMs: clock.ms(settings.probeInterval), timeoutMs: clock.ms(timeout), requestTimeoutMs: clock.ms(settings.requestTimeout), signal });
 
-    // 1. Pre-flight: read only.
+    // 1. Pre-flight: read only. Each wait gets five times what a healthy answer streak takes.
+    const preflightTimeout = settings.consecutive * settings.probeInterval * 5;
     log("pre-flight: knob off, no drift, standby healthy, traffic on the primary");
     if ((await driver.getConfig(targets.global, DRILL_KNOB)) === "true") throw new DrillPreflightError(`${DRILL_KNOB} is already true on ${targets.global}: a drill is running or was left half-done; revert it first`);
     for (const s of [targets.primary, targets.standby, targets.global]) {
         const drift = classifyDrift(s, await driver.previewRefresh(s, { signal: ctx.signal }));
         if (drift.unexpected.length > 0) throw new DrillPreflightError(`${s} has drifted from Git (${drift.unexpected.map((r) => r.name).join(", ")}): run paved drift --stack ${s} first`);
     }
-    const standbyHealth = await healthy(endpoints.standby.healthEndpoint, settings.consecutive * settings.probeInterval * 5, ctx.signal);
+    const standbyHealth = await healthy(endpoints.standby.healthEndpoint, preflightTimeout, ctx.signal);
     if (!standbyHealth.healthy) throw new DrillPreflightError(`standby ${targets.standby} is not healthy: ${standbyHealth.detail}`);
-    const onPrimary = await watchUntilServedBy(endpoints.global, endpoints.primary.region, { ...wait, timeout: settings.consecutive * settings.probeInterval * 5, signal: ctx.signal });
+    const onPrimary = await watchUntilServedBy(endpoints.global, endpoints.primary.region, { ...wait, timeout: preflightTimeout, signal: ctx.signal });
     if (onPrimary.reachedAt === undefined) throw new DrillPreflightError(`the global endpoint ${endpoints.global} is not served by the primary (${endpoints.primary.region}) now`);
     if (ctx.signal?.aborted) throw new DrillPreflightError("cancelled during pre-flight");
 

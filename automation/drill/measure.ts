@@ -1,4 +1,4 @@
-import { probeOnce } from "../health/probe";
+import { describeAnswer, probeOnce } from "../health/probe";
 import { Clock } from "./clock";
 
 /** One probe of the global endpoint: who served it (the region its body names), or why it failed. */
@@ -33,7 +33,7 @@ export async function watchUntilServedBy(
     while (!options.signal?.aborted && clock.now() <= deadline) {
         const t = clock.now();
         const answer = await probeOnce(url, clock.ms(options.requestTimeout));
-        const sample: Sample = answer.ok ? { t, region: answer.body?.trim() } : { t, error: answer.error ?? `HTTP ${answer.status}` };
+        const sample: Sample = answer.ok ? { t, region: answer.body?.trim() } : { t, error: describeAnswer(answer) };
         samples.push(sample);
         if (sample.region === region) {
             streakStart = streak === 0 ? t : streakStart;

@@ -1,13 +1,11 @@
 import { EXIT } from "../exit-codes";
-import { PrStackInfo, RunnerUsageError, prStackName, sweepSelection } from "./pr-stacks";
-import { RunnerContext, forEachStack } from "./stack-commands";
+import { PrStackInfo, RunnerUsageError, isPrStack, prStackName, sweepSelection } from "./pr-stacks";
+import { RunnerContext, forEachStack, formatChanges } from "./stack-commands";
 
 /** The stack file every PR stack's config is copied from. */
 export const PR_TEMPLATE = "pr";
 export const PR_TAG = "paved:pr";
 export const CREATED_AT_TAG = "paved:created-at";
-
-const summary = (changes: Readonly<Record<string, number>>) => Object.entries(changes).map(([k, n]) => `${k} ${n}`).join(", ") || "no changes";
 
 function assertTemplate(context: RunnerContext): void {
     if (!context.knownStacks.includes(PR_TEMPLATE)) throw new RunnerUsageError(`no Pulumi.${PR_TEMPLATE}.yaml: PR stacks are copies of that template; add it (role: preview)`);
@@ -33,7 +31,7 @@ export async function prUp(pr: string, request: { readonly json?: boolean }, con
     if (request.json) {
         context.log(JSON.stringify(outcome.ok ? { stack, ok: true, ...outcome.value } : { stack, ok: false, error: outcome.error.message }));
     } else {
-        log(outcome.ok ? `${stack}: up succeeded (${summary(outcome.value.changes)}) → ${String(outcome.value.url)}` : `${stack}: up FAILED — ${outcome.error.message}`);
+        log(outcome.ok ? `${stack}: up succeeded (${formatChanges(outcome.value.changes)}) → ${String(outcome.value.url)}` : `${stack}: up FAILED — ${outcome.error.message}`);
     }
     return outcome.ok ? EXIT.ok : EXIT.failure;
 }
@@ -51,7 +49,7 @@ async function destroyAndRemove(stacks: readonly string[], context: RunnerContex
 export async function prDestroy(pr: string, request: { readonly json?: boolean }, context: RunnerContext): Promise<number> {
     const stack = prStackName(pr);
     context.driver.assertReady([stack]);
-    const existing = (await context.driver.listStacks()).filter((s) => /^pr-\d+$/.test(s));
+    const existing = (await context.driver.listStacks()).filter(isPrStack);
     if (!existing.includes(stack)) throw new RunnerUsageError(`no stack ${stack}; PR stacks now: ${existing.join(", ") || "none"}`);
     const [outcome] = await destroyAndRemove([stack], context, request.json ? () => undefined : context.log);
     if (request.json) context.log(JSON.stringify(outcome.ok ? { stack, ok: true } : { stack, ok: false, error: outcome.error.message }));
@@ -74,7 +72,7 @@ export async function prSweep(request: { readonly ttl: string; readonly open?: s
     sweepSelection([], { ttl: request.ttl, now }); // a bad TTL fails here, before the backend is read
     context.driver.assertReady([]);
     const log = request.json ? () => undefined : context.log;
-    const prStacks = (await context.driver.listStacks()).filter((s) => /^pr-\d+$/.test(s));
+    const prStacks = (await context.driver.listStacks()).filter(isPrStack);
     const info: PrStackInfo[] = await Promise.all(prStacks.map(async (stack) => ({ stack, createdAt: (await context.driver.getTags(stack))[CREATED_AT_TAG] })));
     const selected = sweepSelection(info, { ttl: request.ttl, now, open });
     for (const i of info.filter((i) => !i.createdAt && !selected.includes(i.stack))) log(`${i.stack}: no ${CREATED_AT_TAG} tag, age unknown: kept`);

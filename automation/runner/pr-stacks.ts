@@ -5,6 +5,9 @@ export class RunnerUsageError extends Error {}
 
 const PR_STACK = /^pr-([1-9]\d*)$/;
 
+/** Whether a stack is a PR stack, `pr-<n>` for a positive whole n: the only stacks PR commands and sweeps touch. */
+export const isPrStack = (stack: string): boolean => PR_STACK.test(stack);
+
 /** `pr-<n>` for a positive whole PR number, or a usage error naming the value. */
 export function prStackName(pr: string): string {
     if (!/^[1-9]\d*$/.test(pr)) throw new RunnerUsageError(`got PR number "${pr}": a positive whole number, e.g. paved pr up 123`);
@@ -16,7 +19,7 @@ export function prStackName(pr: string): string {
  * confirmation flag (`--yes-destroy-<stack>`): production is never one keystroke away.
  */
 export function assertDestroyAllowed(stack: string, confirmations: readonly string[]): void {
-    if (PR_STACK.test(stack)) return;
+    if (isPrStack(stack)) return;
     if (!confirmations.includes(`--yes-destroy-${stack}`)) {
         throw new RunnerUsageError(`refusing to destroy ${stack}: it is not a PR stack; to destroy it anyway pass --yes-destroy-${stack}`);
     }
@@ -37,7 +40,7 @@ export function sweepSelection(stacks: readonly PrStackInfo[], options: { readon
     if (!isPrometheusDuration(options.ttl)) throw new RunnerUsageError(`got TTL "${ttl}": a duration, e.g. 72h or 3d`);
     const maxAgeMs = durationHours(options.ttl) * 3_600_000;
     return stacks
-        .filter((s) => PR_STACK.test(s.stack))
+        .filter((s) => isPrStack(s.stack))
         .filter((s) => {
             const pr = Number(PR_STACK.exec(s.stack)![1]);
             const created = s.createdAt ? Date.parse(s.createdAt) : Number.NaN;

@@ -31,6 +31,9 @@ export interface OperationRequest {
     readonly confirmations?: readonly string[];
 }
 
+/** A result's resource changes for one line, e.g. "create 3, same 40". */
+export const formatChanges = (changes: Readonly<Record<string, number>>): string => Object.entries(changes).map(([k, n]) => `${k} ${n}`).join(", ") || "no changes";
+
 /** Which stacks a request names: one known stack, or the fleet; anything else is a usage error. */
 export function targetStacks(request: OperationRequest, context: Pick<RunnerContext, "knownStacks" | "fleet">): string[] {
     if (request.all === true && request.stack !== undefined) throw new RunnerUsageError("give --stack <name> or --all, not both");
@@ -64,7 +67,7 @@ export async function runOperation(operation: Operation, request: OperationReque
         for (const o of outcomes) {
             context.log(
                 o.ok
-                    ? `${o.stack}: ${operation} succeeded (${Object.entries(o.value.changes).map(([k, n]) => `${k} ${n}`).join(", ") || "no changes"})`
+                    ? `${o.stack}: ${operation} succeeded (${formatChanges(o.value.changes)})`
                     : `${o.stack}: ${operation} FAILED — ${o.error.message}`,
             );
         }
