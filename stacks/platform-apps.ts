@@ -1,4 +1,5 @@
 import { GATEWAY_NAMESPACE } from "../components/delivery/rollout-manifests";
+import { ScheduledWorkload } from "../components/nodepools/scaled-object";
 import { VaultAppSpec } from "../components/vault/app-spec";
 
 /**
@@ -59,4 +60,37 @@ export function platformVaultApps(c: {
         });
     }
     return apps;
+}
+
+/**
+ * The night schedule's workloads as the stack really deploys them: an app released as a canary
+ * exists as an Argo Rollout (ProgressiveDelivery declares no Deployment for it), so KEDA must scale
+ * the Rollout. Anything else keeps the kind its config names.
+ */
+export function scheduledWorkloads(
+    scaleToZero: readonly ScheduledWorkload[],
+    canaries: readonly { readonly app: string; readonly namespace: string }[],
+): ScheduledWorkload[] {
+    return scaleToZero.map((w) => (canaries.some((c) => c.app === w.name && c.namespace === w.namespace) ? { ...w, kind: "Rollout" as const } : w));
+}
+
+/**
+ * Namespaces the platform puts objects into that no platform component creates: those of Vault
+ * apps (e.g. `payments`) and of scheduled workloads outside the canary namespaces. The regional
+ * stack creates them, so a fresh cluster needs nothing applied by hand first.
+ */
+export function appNamespaces(c: {
+    readonly observability?: unknown;
+    readonly gitops?: unknown;
+    readonly canaries: readonly { readonly namespace: string }[];
+    readonly vault?: { readonly apps: readonly { readonly namespace: string }[] };
+    readonly scaleToZero: readonly { readonly namespace: string }[];
+}): string[] {
+    const created = new Set<string>([
+        ...(c.observability ? [OBSERVABILITY_NAMESPACE] : []),
+        // GitOps installs Argo CD; ProgressiveDelivery (on with GitOps) creates the Gateway's and every canary's namespace.
+        ...(c.gitops ? [GITOPS_NAMESPACE, GATEWAY_NAMESPACE, ...c.canaries.map((k) => k.namespace)] : []),
+    ]);
+    const used = [...(c.vault?.apps ?? []).map((a) => a.namespace), ...c.scaleToZero.map((w) => w.namespace)];
+    return [...new Set(used)].filter((ns) => !created.has(ns)).sort();
 }

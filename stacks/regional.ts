@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { GitOps } from "../components/delivery/gitops";
@@ -21,7 +22,7 @@ import { WorkloadSchedule } from "../components/nodepools/workload-schedule";
 import { VaultSecrets } from "../components/vault/vault-secrets";
 import { ObservabilityStack } from "../components/observability/observability-stack";
 import { StackConfig, clusterKeyOf, clusterNameOf, costInputs } from "./config";
-import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GATEWAY_TLS_SECRET, GRAFANA_ADMIN, OBSERVABILITY_NAMESPACE, platformVaultApps } from "./platform-apps";
+import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GATEWAY_TLS_SECRET, GRAFANA_ADMIN, OBSERVABILITY_NAMESPACE, appNamespaces, platformVaultApps, scheduledWorkloads } from "./platform-apps";
 
 /**
  * The regional role: one cluster per region, with everything that runs on it — spot pools, Vault,
@@ -96,6 +97,10 @@ export function regional(config: StackConfig): Record<string, unknown> {
             dns,
         }, { providers: cloudProviders });
     }
+    // Namespaces of apps that no component creates (Vault apps such as payments): created here, before anything goes into them.
+    const namespaces = appNamespaces(config).map((ns) => new k8s.core.v1.Namespace(`namespace-${ns}`, {
+        metadata: { name: ns, labels: { "app.kubernetes.io/managed-by": "paved-road" } },
+    }, { provider: cluster.provider }));
     if (config.vault) {
         // The address comes from config; the token from the caller's environment (VAULT_TOKEN or a CI login), never from here.
         const provider = new vault.Provider("vault", { address: config.vault.address });
@@ -109,11 +114,17 @@ export function regional(config: StackConfig): Record<string, unknown> {
         }, {
             providers: [provider],
             // The platform's Secrets go into namespaces those components create.
-            dependsOn: [observability?.namespaceResource, gitops?.namespaceResource, delivery?.gatewayNamespace].filter((r) => r !== undefined),
+            dependsOn: [observability?.namespaceResource, gitops?.namespaceResource, delivery?.gatewayNamespace, ...namespaces].filter((r) => r !== undefined),
         });
     }
     if (config.schedule) {
-        new WorkloadSchedule("on-hours", { cluster, schedule: config.schedule, workloads: config.scaleToZero });
+        new WorkloadSchedule("on-hours", {
+            cluster,
+            schedule: config.schedule,
+            // Kind and API version from what the stack deploys: a canary app is a Rollout.
+            workloads: scheduledWorkloads(config.scaleToZero, config.canaries),
+            workloadsFrom: [...(delivery ? [delivery] : []), ...namespaces],
+        });
     }
     return {
         cloud: config.cloud,

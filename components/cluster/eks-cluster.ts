@@ -37,6 +37,11 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     public readonly oidcIssuerUrl: pulumi.Output<string>;
     public readonly kmsKeyArn: pulumi.Output<string>;
     public readonly nodeRoleArn: pulumi.Output<string>;
+    /**
+     * The node role's policy attachments. Every node group depends on them, as the provider docs
+     * recommend, so that on destroy the policies outlive the nodes that are still draining.
+     */
+    public readonly nodeRolePolicies: readonly pulumi.Resource[];
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
     public readonly region: pulumi.Output<string>;
     public readonly kubernetesVersion: string;
@@ -239,6 +244,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         this.oidcIssuerUrl = oidcIssuerUrl;
         this.kmsKeyArn = secretsKey.arn;
         this.nodeRoleArn = nodeRole.arn;
+        this.nodeRolePolicies = nodeRolePolicies;
         this.region = region;
         this.kubernetesVersion = a.kubernetesVersion;
         this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId.apply((id) => id ?? "");

@@ -57,6 +57,8 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
                 tags,
             }, {
                 ...child,
+                // As the system group: the node role's policies are attached before nodes join and detached after they drain.
+                dependsOn: [...cluster.nodeRolePolicies],
                 // The autoscaler and the schedule own the node count; never report it as drift.
                 ignoreChanges: ["scalingConfig.desiredSize"],
             });

@@ -1,6 +1,18 @@
 import { ResolvedSchedule } from "./schedule";
 import { validatedManifest } from "../custom-resource";
 
+/**
+ * The kinds of workload a night schedule can scale, with their API groups. KEDA scales anything
+ * with a `/scale` subresource; an Argo Rollout has one, so an app released as a canary is scaled
+ * through its Rollout (the Deployment does not exist).
+ */
+export const SCALABLE_KINDS = {
+    Deployment: "apps/v1",
+    StatefulSet: "apps/v1",
+    Rollout: "argoproj.io/v1alpha1",
+} as const;
+export type ScalableKind = keyof typeof SCALABLE_KINDS;
+
 /** A workload that scales to zero outside on-hours. */
 export interface ScheduledWorkload {
     readonly namespace: string;
@@ -9,9 +21,15 @@ export interface ScheduledWorkload {
      * What to scale.
      * @default "Deployment"
      */
-    readonly kind?: "Deployment" | "StatefulSet";
+    readonly kind?: ScalableKind;
     /** Replicas during on-hours. */
     readonly replicas: number;
+}
+
+/** The ScaledObject's `scaleTargetRef`: kind and API version of what the workload really is. */
+export function scaleTargetRef(workload: ScheduledWorkload): { apiVersion: string; kind: ScalableKind; name: string } {
+    const kind = workload.kind ?? "Deployment";
+    return { apiVersion: SCALABLE_KINDS[kind], kind, name: workload.name };
 }
 
 /**
@@ -28,7 +46,7 @@ export async function cronScaledObject(workload: ScheduledWorkload, schedule: Re
             labels: { "app.kubernetes.io/managed-by": "paved-road" },
         },
         spec: {
-            scaleTargetRef: { apiVersion: "apps/v1", kind: workload.kind ?? "Deployment", name: workload.name },
+            scaleTargetRef: scaleTargetRef(workload),
             minReplicaCount: 0,
             maxReplicaCount: workload.replicas,
             cooldownPeriod: 300,

@@ -4,7 +4,7 @@ import { modelledCustomResource } from "../custom-resource";
 import { pinnedRelease } from "../helm";
 import { Problems, checkIntegerIn, show } from "../validation";
 import { KEDA_CHART, KEDA_NAMESPACE, kedaValues } from "./keda-values";
-import { ScheduledWorkload, cronScaledObject } from "./scaled-object";
+import { SCALABLE_KINDS, ScheduledWorkload, cronScaledObject } from "./scaled-object";
 import { ScheduleArgs, resolveSchedule, scheduleProblems } from "./schedule";
 
 export interface WorkloadScheduleArgs {
@@ -17,12 +17,18 @@ export interface WorkloadScheduleArgs {
      * @default none: KEDA is installed and nothing is scaled
      */
     readonly workloads?: readonly ScheduledWorkload[];
+    /**
+     * What declares the workloads (e.g. the delivery component that owns their Rollouts and
+     * namespaces): each ScaledObject waits for them.
+     * @default nothing: the workloads come from outside this stack
+     */
+    readonly workloadsFrom?: readonly pulumi.Resource[];
 }
 
 const SCALED_OBJECT = { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject" };
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-export function workloadScheduleProblems(args: Omit<WorkloadScheduleArgs, "cluster">): Problems {
+export function workloadScheduleProblems(args: Omit<WorkloadScheduleArgs, "cluster" | "workloadsFrom">): Problems {
     const problems = new Problems();
     problems.addAll("", scheduleProblems(args.schedule, "schedule").list);
     (args.workloads ?? []).forEach((w, i) => {
@@ -31,9 +37,9 @@ export function workloadScheduleProblems(args: Omit<WorkloadScheduleArgs, "clust
         }
         checkIntegerIn(problems, `workloads[${i}].replicas`, w?.replicas, 1, 1000, 2);
         problems.check(
-            w?.kind === undefined || w.kind === "Deployment" || w.kind === "StatefulSet",
+            w?.kind === undefined || Object.hasOwn(SCALABLE_KINDS, w.kind),
             `workloads[${i}].kind`,
-            `got ${show(w?.kind)}: use "Deployment" or "StatefulSet"`,
+            `got ${show(w?.kind)}: use one of ${Object.keys(SCALABLE_KINDS).map((k) => `"${k}"`).join(", ")}`,
         );
     });
     return problems;
@@ -54,7 +60,7 @@ export class WorkloadSchedule extends pulumi.ComponentResource {
         for (const workload of args.workloads ?? []) {
             modelledCustomResource(`${name}-${workload.namespace}-${workload.name}`, SCALED_OBJECT, cronScaledObject(workload, schedule), {
                 ...on,
-                dependsOn: [keda],
+                dependsOn: [keda, ...(args.workloadsFrom ?? [])],
             });
         }
         this.registerOutputs({});

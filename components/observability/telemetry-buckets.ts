@@ -22,7 +22,7 @@ export interface TelemetryBucketsArgs {
     readonly production?: boolean;
 }
 
-type Store = "loki" | "tempo";
+export type Store = "loki" | "tempo";
 const STORES: readonly Store[] = ["loki", "tempo"];
 
 /** Days an object lives: the retention, plus one day for compaction to finish with it. */
@@ -30,14 +30,41 @@ export function lifecycleDays(retention: string): number {
     return Math.ceil(durationHours(retention) / 24) + 1;
 }
 
-/** The S3 rights Loki and Tempo need on their own bucket, and nothing else. */
-export function bucketAccessPolicy(bucketArn: string): string {
+/**
+ * The S3 rights a store needs on its own bucket, and nothing else. Tempo also tags objects: its
+ * "Amazon S3 permissions" page (grafana.com/docs/tempo/latest/configuration/hosted-storage/s3/)
+ * lists s3:GetObjectTagging and s3:PutObjectTagging in the minimal policy.
+ */
+export function bucketAccessPolicy(bucketArn: string, store: Store = "loki"): string {
+    const objectActions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", ...(store === "tempo" ? ["s3:GetObjectTagging", "s3:PutObjectTagging"] : [])];
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [
             { Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucketArn },
-            { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/*` },
+            { Effect: "Allow", Action: objectActions, Resource: `${bucketArn}/*` },
         ],
+    });
+}
+
+/** Days server access logs are kept: a year in production (audits look back), a month elsewhere. */
+export const accessLogDays = (production: boolean): number => (production ? 365 : 30);
+
+/**
+ * The log bucket's policy: only S3's log delivery service may write, only server access logs of
+ * the given source buckets of this account (S3 User Guide, "Enabling Amazon S3 server access
+ * logging": grant logging.s3.amazonaws.com s3:PutObject with aws:SourceArn and aws:SourceAccount).
+ */
+export function accessLogBucketPolicy(logBucketArn: string, sourceBucketArns: readonly string[], accountId: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "S3ServerAccessLogsPolicy",
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `${logBucketArn}/*`,
+            Condition: { ArnLike: { "aws:SourceArn": [...sourceBucketArns] }, StringEquals: { "aws:SourceAccount": accountId } },
+        }],
     });
 }
 
@@ -58,38 +85,39 @@ export class TelemetryBuckets extends pulumi.ComponentResource {
     private onAws(name: string, args: TelemetryBucketsArgs, cluster: EksCluster): pulumi.Output<TelemetryStorage> {
         const child = { parent: this };
         const tags = awsTags(args.tags);
+        // Server access logs of both stores go to their own bucket, private, encrypted and expiring on its own schedule.
+        const logs = this.awsBucket(`${name}-access-logs`, {
+            production: args.production ?? false,
+            tags,
+            // SSE-S3: log delivery cannot use the AWS-managed aws/s3 KMS key (S3 User Guide, "Enabling Amazon S3 server access logging").
+            sseAlgorithm: "AES256",
+            expireDays: accessLogDays(args.production ?? false),
+        });
         const made = STORES.map((store) => {
-            const bucket = new aws.s3.Bucket(`${name}-${store}`, { forceDestroy: !args.production, tags }, child);
-            new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-${store}`, {
+            const bucket = this.awsBucket(`${name}-${store}`, {
+                production: args.production ?? false,
+                tags,
+                sseAlgorithm: "aws:kms",
+                expireDays: lifecycleDays(args.retention[store]),
+            });
+            new aws.s3.BucketLogging(`${name}-${store}`, {
                 bucket: bucket.id,
-                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
-            }, child);
-            new aws.s3.BucketPublicAccessBlock(`${name}-${store}`, {
-                bucket: bucket.id,
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            }, child);
-            new aws.s3.BucketOwnershipControls(`${name}-${store}`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-            new aws.s3.BucketLifecycleConfiguration(`${name}-${store}`, {
-                bucket: bucket.id,
-                rules: [{
-                    id: "expire-after-retention",
-                    status: "Enabled",
-                    filter: {},
-                    expiration: { days: lifecycleDays(args.retention[store]) },
-                    abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-                }],
+                targetBucket: logs.id,
+                targetPrefix: `${store}/`,
             }, child);
             const role = new aws.iam.Role(`${name}-${store}`, {
                 assumeRolePolicy: pulumi.all([cluster.oidcProviderArn, cluster.oidcIssuerUrl]).apply(([arn, issuer]) => irsaTrustPolicy(arn, issuer, args.namespace, store)),
                 tags,
             }, child);
-            new aws.iam.RolePolicy(`${name}-${store}`, { role: role.name, policy: bucket.arn.apply(bucketAccessPolicy) }, child);
+            new aws.iam.RolePolicy(`${name}-${store}`, { role: role.name, policy: bucket.arn.apply((arn) => bucketAccessPolicy(arn, store)) }, child);
             return { bucket, role };
         });
         const [loki, tempo] = made;
+        const accountId = aws.getCallerIdentityOutput({}, child).accountId;
+        new aws.s3.BucketPolicy(`${name}-access-logs`, {
+            bucket: logs.id,
+            policy: pulumi.all([logs.arn, loki.bucket.arn, tempo.bucket.arn, accountId]).apply(([arn, l, t, account]) => accessLogBucketPolicy(arn, [l, t], account)),
+        }, child);
         return pulumi.all([cluster.region, loki.bucket.bucket, tempo.bucket.bucket, loki.role.arn, tempo.role.arn]).apply(
             ([region, lokiBucket, tempoBucket, lokiRole, tempoRole]): TelemetryStorage => ({
                 cloud: "aws" as const,
@@ -100,6 +128,35 @@ export class TelemetryBuckets extends pulumi.ComponentResource {
                 tempoServiceAccountAnnotations: { "eks.amazonaws.com/role-arn": tempoRole },
             }),
         );
+    }
+
+    /** A private bucket: encryption by default, public access blocked, owner-enforced objects, and objects expiring. */
+    private awsBucket(name: string, a: { production: boolean; tags: Record<string, string>; sseAlgorithm: "aws:kms" | "AES256"; expireDays: number }): aws.s3.Bucket {
+        const child = { parent: this };
+        const bucket = new aws.s3.Bucket(name, { forceDestroy: !a.production, tags: a.tags }, child);
+        new aws.s3.BucketServerSideEncryptionConfiguration(name, {
+            bucket: bucket.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: a.sseAlgorithm }, bucketKeyEnabled: a.sseAlgorithm === "aws:kms" }],
+        }, child);
+        new aws.s3.BucketPublicAccessBlock(name, {
+            bucket: bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        }, child);
+        new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+        new aws.s3.BucketLifecycleConfiguration(name, {
+            bucket: bucket.id,
+            rules: [{
+                id: "expire-after-retention",
+                status: "Enabled",
+                filter: {},
+                expiration: { days: a.expireDays },
+                abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+            }],
+        }, child);
+        return bucket;
     }
 
     private onGcp(name: string, args: TelemetryBucketsArgs, cluster: GkeCluster): pulumi.Output<TelemetryStorage> {

@@ -73,14 +73,15 @@ describe("ObservabilityStack", () => {
 
     it("keeps logs and traces in encrypted, private S3 buckets that expire with the retention, each reachable by its own IRSA role", () => {
         const encryption = ofType(dev.resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").map(inputsOf);
-        expect(encryption.map((e) => e.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm)).to.deep.equal(["aws:kms", "aws:kms"]);
+        // The access-log bucket first (SSE-S3, as log delivery requires), then loki and tempo.
+        expect(encryption.map((e) => e.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm)).to.deep.equal(["AES256", "aws:kms", "aws:kms"]);
         for (const block of ofType(dev.resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").map(inputsOf)) {
             expect(block).to.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
         }
         const days = (run: StackEvaluation) =>
             ofType(run.resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").map((r) => inputsOf(r).rules[0].expiration.days);
-        expect(days(dev)).to.deep.equal([8, 4]); // loki 7d, tempo 3d, plus a day
-        expect(days(prod)).to.deep.equal([31, 15]);
+        expect(days(dev)).to.deep.equal([30, 8, 4]); // access logs 30d; loki 7d, tempo 3d, plus a day
+        expect(days(prod)).to.deep.equal([365, 31, 15]);
         const trust = JSON.parse(inputsOf(one(dev.resources, "aws:iam/role:Role", "obs-storage-loki")).assumeRolePolicy);
         expect(trust.Statement[0].Action).to.equal("sts:AssumeRoleWithWebIdentity");
         expect(Object.values(trust.Statement[0].Condition.StringEquals)).to.include("system:serviceaccount:monitoring:loki");
