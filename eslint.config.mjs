@@ -4,7 +4,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["dist/", "node_modules/", "eslint.config.mjs", "test/reporter.cjs"] },
+    { ignores: ["dist/", "node_modules/", "vendor/", "eslint.config.mjs", "test/reporter.cjs"] },
     ...tseslint.configs.recommendedTypeChecked,
     {
         languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -17,6 +17,12 @@ export default tseslint.config(
             // Pulumi resources are often created for their side effect alone.
             "no-new": "off",
         },
+    },
+    {
+        // Plain Node scripts (npm run setup): not part of the TypeScript program, so linted without types.
+        files: ["scripts/**/*.mjs"],
+        ...tseslint.configs.disableTypeChecked,
+        rules: { ...tseslint.configs.disableTypeChecked.rules, "pulumi/no-output-in-template-literal": "off", "pulumi/no-output-instance-in-template-literal": "off" },
     },
     {
         // Policies read the raw properties of any resource type: untyped by nature.

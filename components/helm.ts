@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-/** A Helm chart pinned to one version, checked against the upstream copy in ../shared/upstream/helm. */
+/** A Helm chart pinned to one version, checked against the upstream copy in vendor/upstream/helm. */
 export interface HelmChartPin {
     readonly chart: string;
     readonly version: string;

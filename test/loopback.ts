@@ -9,6 +9,7 @@ import { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { toolPath } from "./tools";
 
 export interface Loopback {
     readonly url: string;
@@ -61,7 +62,7 @@ export async function startPrometheus(targets: readonly string[], ready: (url: s
     }));
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const prometheus: ChildProcess = spawn("prometheus", [
+    const prometheus: ChildProcess = spawn(toolPath("prometheus"), [
         `--config.file=${path.join(dir, "prometheus.yml")}`,
         `--storage.tsdb.path=${path.join(dir, "data")}`,
         `--web.listen-address=127.0.0.1:${port}`,
@@ -76,7 +77,7 @@ export async function startPrometheus(targets: readonly string[], ready: (url: s
     for (;;) {
         if (prometheus.exitCode !== null || !prometheus.pid) {
             await close();
-            throw new Error("prometheus did not start: install Debian's prometheus package (apt-get install -y prometheus)");
+            throw new Error(`prometheus did not start (exit code ${prometheus.exitCode}): check it with \`prometheus --version\`, or run \`npm run setup\``);
         }
         if (await ready(url).catch(() => false)) return { url, close };
         if (Date.now() > deadline) {

@@ -1,8 +1,10 @@
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { teamCluster } from "./fixtures/consumer";
 import { REPO_ROOT, one, runProgram } from "./harness";
+import { UPSTREAM_DIR } from "./upstream";
 
 describe("the paved-road package", () => {
     it("resolves by name to the built entry and exports every component and the config loader", () => {
@@ -28,5 +30,32 @@ describe("the paved-road package", () => {
     it("ships declarations next to the code, so a consumer type-checks against it", () => {
         expect(require.resolve(path.join(REPO_ROOT, "dist", "index.d.ts"))).to.be.a("string");
         expect(require.resolve(path.join(REPO_ROOT, "dist", "components", "cluster", "eks-cluster.d.ts"))).to.be.a("string");
+    });
+
+    it("is self-contained: no tracked file outside *.md reads a folder beside the clone", () => {
+        // Written so that this file does not match itself: "..", a slash, "shared"; the old override variable.
+        const outside = new RegExp(String.raw`\.\.[/\\]shared\b|PAVED_UPSTREAM_` + "DIR");
+        const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: REPO_ROOT, encoding: "utf8" }).split("\0").filter((f) => f && !f.endsWith(".md"));
+        expect(tracked).to.include.members(["test/upstream.ts", ".ci/run", "package.json"]);
+        const readers = tracked.filter((f) => fs.existsSync(path.join(REPO_ROOT, f)) && outside.test(fs.readFileSync(path.join(REPO_ROOT, f), "utf8")));
+        expect(readers).to.deep.equal([]);
+        expect(path.relative(REPO_ROOT, UPSTREAM_DIR)).to.equal(path.join("vendor", "upstream"));
+    });
+
+    it("vendors a licence for every upstream repository its chart and CRD copies come from", () => {
+        const sources = fs.readFileSync(path.join(UPSTREAM_DIR, "SOURCES.md"), "utf8");
+        // The "Source repo" column of every table above the licences' own section.
+        const repos = new Set<string>();
+        let column = -1;
+        for (const line of sources.slice(0, sources.indexOf("## Licences")).split("\n")) {
+            const cells = line.split("|").map((c) => c.trim());
+            if (!line.startsWith("|")) column = -1;
+            else if (cells.includes("Source repo")) column = cells.indexOf("Source repo");
+            else if (column > 0 && !cells[column].startsWith("---")) repos.add(cells[column]);
+        }
+        expect(repos).to.include("prometheus-community/helm-charts").and.include("hashicorp/vault-secrets-operator");
+        expect(repos.size).to.equal(14);
+        const missing = [...repos].filter((repo) => !/License|LICENSE|Licence/.test(fs.readFileSync(path.join(UPSTREAM_DIR, "licenses", `${repo}.txt`), { encoding: "utf8", flag: "r" }).slice(0, 4000)));
+        expect(missing).to.deep.equal([]);
     });
 });

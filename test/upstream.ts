@@ -1,4 +1,4 @@
-/** Checks generated Helm values against the upstream chart copies in ../shared/upstream/helm. */
+/** Checks generated Helm values against the vendored upstream chart copies in vendor/upstream/helm. */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
@@ -6,13 +6,11 @@ import { parse } from "yaml";
 import { HelmChartPin } from "../components/helm";
 import { REPO_ROOT } from "./harness";
 
-/** The upstream copies live in shared/ beside the repo (as CI lays it out), or where PAVED_UPSTREAM_DIR says. */
-export const UPSTREAM_DIR = process.env.PAVED_UPSTREAM_DIR ?? path.join(REPO_ROOT, "..", "shared", "upstream");
+/** The upstream chart and CRD copies, vendored byte-for-byte (see vendor/upstream/SOURCES.md). */
+export const UPSTREAM_DIR = path.join(REPO_ROOT, "vendor", "upstream");
 
 function readYaml(file: string): unknown {
-    if (!fs.existsSync(file)) {
-        throw new Error(`${file} not found: the upstream chart copies are expected in ../shared/upstream beside the repo; set PAVED_UPSTREAM_DIR to their folder`);
-    }
+    if (!fs.existsSync(file)) throw new Error(`${file} not found: vendor/upstream has no copy of it; add it from the chart's upstream tag (see vendor/upstream/SOURCES.md)`);
     return parse(fs.readFileSync(file, "utf8"));
 }
 
@@ -46,7 +44,7 @@ export function unknownValuePaths(values: Record<string, unknown>, pin: HelmChar
     return unknown;
 }
 
-/** A validator for one CustomResourceDefinition in ../shared/upstream/crds, using its served version's schema. */
+/** A validator for one CustomResourceDefinition in vendor/upstream/crds, using its served version's schema. */
 export function crdValidator(operator: string, file: string): (object: unknown) => string[] {
     const crd = readYaml(path.join(UPSTREAM_DIR, "crds", operator, file)) as {
         spec: { versions: { name: string; served: boolean; schema: { openAPIV3Schema: object } }[] };

@@ -1,6 +1,6 @@
 import { HelmChartPin } from "../helm";
 
-/** Delivery charts, pinned; their upstream copies are in ../shared/upstream/helm. */
+/** Delivery charts, pinned; their upstream copies are in vendor/upstream/helm. */
 export const ARGO_CD_CHART: HelmChartPin = {
     chart: "argo-cd",
     version: "10.1.1",

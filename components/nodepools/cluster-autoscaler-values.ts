@@ -1,7 +1,7 @@
 import { HelmChartPin } from "../helm";
 import { discoveryOwnerTag } from "./eks-autoscaler-tags";
 
-/** cluster-autoscaler chart, pinned; its upstream copy is ../shared/upstream/helm/cluster-autoscaler. */
+/** cluster-autoscaler chart, pinned; its upstream copy is vendor/upstream/helm/cluster-autoscaler. */
 export const CLUSTER_AUTOSCALER_CHART: HelmChartPin = {
     chart: "cluster-autoscaler",
     version: "9.59.0",

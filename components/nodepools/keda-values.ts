@@ -1,6 +1,6 @@
 import { HelmChartPin } from "../helm";
 
-/** KEDA chart, pinned; its upstream copy is ../shared/upstream/helm/keda. */
+/** KEDA chart, pinned; its upstream copy is vendor/upstream/helm/keda. */
 export const KEDA_CHART: HelmChartPin = {
     chart: "keda",
     version: "2.20.2",

@@ -1,6 +1,6 @@
 import { HelmChartPin } from "../helm";
 
-/** The observability charts, pinned; their upstream copies are in ../shared/upstream/helm. */
+/** The observability charts, pinned; their upstream copies are in vendor/upstream/helm. */
 export const KUBE_PROMETHEUS_STACK_CHART: HelmChartPin = {
     chart: "kube-prometheus-stack",
     version: "88.5.3",

@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { stringify } from "yaml";
 import { RuleGroup, SloSpec, sloProblems, sloPrometheusRule, sloRuleGroups } from "../../../components/observability/slo";
+import { runTool } from "../../tools";
 
 /** The documented example SLO: 99.9 % of API requests succeed, 99 % finish within 300 ms. */
 export const apiSlo: SloSpec = {
@@ -15,14 +15,8 @@ export const apiSlo: SloSpec = {
     latency: { metric: "http_request_duration_seconds", matchers: 'service="api"', thresholdSeconds: 0.3, objective: 99 },
 };
 
-/** Runs Debian's promtool (the prometheus package); its absence is an error, never a skip. */
-function promtool(args: string[], cwd: string): { status: number; output: string } {
-    const result = spawnSync("promtool", args, { cwd, encoding: "utf8" });
-    if (result.error) {
-        throw new Error(`promtool could not run (${result.error.message}): install Debian's prometheus package: apt-get install -y prometheus`);
-    }
-    return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
-}
+/** Runs promtool in `cwd`; its absence is an error naming `npm run setup`, never a skip. */
+const promtool = (args: string[], cwd: string) => runTool("promtool", args, { cwd });
 
 function workdir(groups: RuleGroup[]): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-slo-"));
