@@ -4,6 +4,7 @@
  * them directly. Each message says how to fix what it found.
  */
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { TAGGABLE_TYPES } from "./taggable-types";
 
 type Props = Record<string, any>;
 
@@ -25,8 +26,29 @@ function policy(
     };
 }
 
+/** All protocols: AWS and GCE then ignore any port range, so 22 is open whatever the ports say. */
+const ALL_PROTOCOLS = new Set(["-1", "all"]);
+const TCP = new Set(["tcp", "6"]);
+
 const portRangeHas22 = (from: unknown, to: unknown, protocol: unknown) =>
-    (protocol === "-1" || protocol === "tcp" || protocol === "6" || protocol === "all") && Number(from ?? 0) <= 22 && Number(to ?? 65535) >= 22;
+    ALL_PROTOCOLS.has(String(protocol).toLowerCase()) || (TCP.has(String(protocol).toLowerCase()) && Number(from ?? 0) <= 22 && Number(to ?? 65535) >= 22);
+
+/** A GCE firewall `allow` that opens 22: all protocols, TCP without ports (every port), or a port or range that includes it. */
+const gceAllowHas22 = (allow: Props) => {
+    const protocol = String(allow.protocol).toLowerCase();
+    if (ALL_PROTOCOLS.has(protocol)) return true;
+    if (!TCP.has(protocol)) return false;
+    const ports = (allow.ports ?? []) as string[];
+    return ports.length === 0 || ports.some((r) => { const [a, b = a] = String(r).split("-").map(Number); return a <= 22 && b >= 22; });
+};
+
+/** Resources that launch EC2 instances and can carry a key pair (`keyName`). */
+const KEY_PAIR_TYPES = new Set([
+    "aws:ec2/launchTemplate:LaunchTemplate",
+    "aws:ec2/instance:Instance",
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+    "aws:ec2/launchConfiguration:LaunchConfiguration",
+]);
 
 const GCE_SSH_BLOCKED = (metadata: Props | undefined) => metadata?.["enable-oslogin"] === "true" && metadata?.["block-project-ssh-keys"] === "true";
 
@@ -35,10 +57,11 @@ export const noSshIntoNodes = policy(
     "Nodes have no SSH path: no port 22 ingress, no key pairs, no node-group remote access, OS Login with project SSH keys blocked on GCE.",
     (type, p, report) => {
         const fix = "remove it; debug nodes with `kubectl debug node/...` instead";
+        if (KEY_PAIR_TYPES.has(type) && p.keyName) report(`${type.split(":").pop()} sets keyName "${p.keyName}": ${fix}`);
         switch (type) {
             case "aws:ec2/securityGroup:SecurityGroup":
                 for (const rule of (p.ingress ?? []) as Props[]) {
-                    if (portRangeHas22(rule.fromPort, rule.toPort, rule.protocol)) report(`security group ingress allows port 22 (${rule.fromPort}-${rule.toPort}): ${fix}`);
+                    if (portRangeHas22(rule.fromPort, rule.toPort, rule.protocol)) report(`security group ingress allows port 22 (${rule.protocol} ${rule.fromPort}-${rule.toPort}): ${fix}`);
                 }
                 break;
             case "aws:ec2/securityGroupRule:SecurityGroupRule":
@@ -53,16 +76,11 @@ export const noSshIntoNodes = policy(
             case "aws:eks/nodeGroup:NodeGroup":
                 if (p.remoteAccess) report(`node group remoteAccess enables SSH: ${fix}`);
                 break;
-            case "aws:ec2/launchTemplate:LaunchTemplate":
-                if (p.keyName) report(`launch template sets keyName "${p.keyName}": ${fix}`);
-                break;
             case "gcp:compute/firewall:Firewall":
+                // Egress rules do not reach the nodes; ingress is the default direction.
+                if (String(p.direction ?? "INGRESS").toUpperCase() !== "INGRESS") break;
                 for (const allow of (p.allows ?? []) as Props[]) {
-                    const ports = (allow.ports ?? []) as string[];
-                    const all = ports.length === 0 && (allow.protocol === "tcp" || allow.protocol === "all");
-                    if (all || ports.some((r) => { const [a, b = a] = r.split("-").map(Number); return a <= 22 && b >= 22; })) {
-                        report(`firewall allows port 22: ${fix}`);
-                    }
+                    if (gceAllowHas22(allow)) report(`firewall allows port 22 (${allow.protocol}${allow.ports ? ` ${(allow.ports as string[]).join(",")}` : ", every port"}): ${fix}`);
                 }
                 break;
             case "gcp:container/nodePool:NodePool":
@@ -125,7 +143,12 @@ export const requiredCostTags = policy(
     "Every tagged cloud resource carries environment, owner and cost-center tags (labels on GCP).",
     (type, p, report) => {
         const tags: Props | undefined = type.startsWith("aws:") ? p.tags : type.startsWith("gcp:") ? (p.labels ?? p.resourceLabels) : undefined;
-        if (tags === undefined) return;
+        if (tags === undefined) {
+            // No tags at all on a type that takes them (per the provider SDK's declarations) is the worst case, not a pass.
+            const arg = TAGGABLE_TYPES[type];
+            if (arg) report(`no ${arg} at all: pass CostTags to the component so ${arg} carries ${AWS_COST_TAGS.join(", ")}`);
+            return;
+        }
         const missing = AWS_COST_TAGS.filter((t) => !tags?.[t]);
         if (missing.length > 0) report(`missing cost tags ${missing.join(", ")}: pass CostTags to the component (paved:environment, paved:owner, paved:costCenter)`);
     },

@@ -1,10 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { tagArgumentsIn } from "../policy/taggable-scan";
 
 /**
  * The tag-like arguments a resource type accepts, read from its provider SDK's declarations
  * (e.g. `VpcArgs.tags`), so "every taggable resource is tagged" is checked against the real
- * provider surface rather than a hand-kept list.
+ * provider surface rather than a hand-kept list. The same reading generates the policy pack's
+ * TAGGABLE_TYPES (policy/taggable-scan.ts).
  */
 export function tagArgumentsOf(type: string, candidates: readonly string[]): string[] {
     const [pkg, moduleAndFile, className] = type.split(":");
@@ -14,10 +16,7 @@ export function tagArgumentsOf(type: string, candidates: readonly string[]): str
     // Tokens do not always match file names' case (gcp:projects/iAMMember -> iammember.d.ts).
     const fileName = fs.readdirSync(dir).find((f) => f.toLowerCase() === `${file.toLowerCase()}.d.ts`);
     if (!fileName) throw new Error(`no declarations for ${type} in ${dir}`);
-    const declFile = path.join(dir, fileName);
-    const text = fs.readFileSync(declFile, "utf8");
-    const start = text.indexOf(`export interface ${className}Args {`);
-    if (start < 0) throw new Error(`no ${className}Args in ${declFile}`);
-    const body = text.slice(start, text.indexOf("\n}", start));
-    return candidates.filter((arg) => new RegExp(`^\\s+${arg}\\?:`, "m").test(body));
+    const text = fs.readFileSync(path.join(dir, fileName), "utf8");
+    if (!text.includes(`export interface ${className}Args {`)) throw new Error(`no ${className}Args in ${path.join(dir, fileName)}`);
+    return tagArgumentsIn(text, className, candidates);
 }
