@@ -27,7 +27,8 @@ const shipped = new Map<string, StackEvaluation>();
  * Evaluation is deterministic, so each shipped stack is evaluated once per test run and shared.
  */
 export async function runStack(stack: string, projectDir = REPO_ROOT): Promise<StackEvaluation> {
-    if (projectDir !== REPO_ROOT) return evaluateStack(projectDir, stack, program);
+    // Under StrykerJS every mutant must run the (mutated) program again, not reuse an earlier evaluation.
+    if (projectDir !== REPO_ROOT || "__stryker__" in globalThis) return evaluateStack(projectDir, stack, program);
     const cached = shipped.get(stack);
     if (cached) return cached;
     const run = await evaluateStack(projectDir, stack, program);

@@ -24,12 +24,6 @@ export function analysisConditions(maxErrorRatio: number): { successCondition: s
     };
 }
 
-/** What Argo Rollouts concludes from one measurement: the conditions above, evaluated. */
-export function analysisVerdict(result: readonly number[], maxErrorRatio: number): "Successful" | "Failed" | "Inconclusive" {
-    if (result.length === 0 || Number.isNaN(result[0])) return "Inconclusive";
-    return result[0] <= maxErrorRatio ? "Successful" : "Failed";
-}
-
 /** The AnalysisTemplate on the Prometheus provider, built with @kubernetes-models/argo-rollouts and validated. */
 export async function errorRateTemplate(namespace: string, prometheusAddress: string, analysis: CanaryAnalysis = {}): Promise<Record<string, unknown>> {
     const { AnalysisTemplate } = await import("@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate");

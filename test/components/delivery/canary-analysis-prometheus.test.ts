@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,6 +7,7 @@ import { errorRateTemplate } from "../../../components/delivery/analysis";
 import { CanaryAnalysis } from "../../../components/delivery/canary-spec";
 import { ArgoResult, evaluateResult, queryResult } from "../../argo-expr";
 import { Loopback, requestCounterExporter, serve, startPrometheus } from "../../loopback";
+import { runTool } from "../../tools";
 
 /**
  * The canary analysis as Argo Rollouts runs it: the AnalysisTemplate the component emits, its query
@@ -113,8 +113,8 @@ describe("canary analysis against a real Prometheus on loopback, judged by the t
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-promtool-"));
         try {
             fs.writeFileSync(path.join(dir, "analysis.yml"), stringify({ groups: [{ name: "canary-analysis", rules: [{ record: "canary:error_ratio:rate2m", expr: queryFor(metric, "web-canary") }] }] }));
-            const result = spawnSync("promtool", ["check", "rules", path.join(dir, "analysis.yml")], { encoding: "utf8" });
-            expect(result.status, `${result.stdout}${result.stderr}`).to.equal(0);
+            const result = runTool("promtool", ["check", "rules", path.join(dir, "analysis.yml")]);
+            expect(result.status, result.output).to.equal(0);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -7,7 +7,6 @@ import {
     CanarySpec,
     ENVOY_GATEWAY_CHART,
     ProgressiveDelivery,
-    analysisConditions,
     argoRolloutsValues,
     canaryProblems,
     progressiveDeliveryProblems,
@@ -62,9 +61,15 @@ describe("ProgressiveDelivery (Argo Rollouts on Envoy Gateway)", () => {
         const template = byKind("argoproj.io/v1alpha1:AnalysisTemplate");
         new AnalysisTemplate(template as never).validate();
         const [metric] = template.spec.metrics;
-        expect(metric).to.deep.include({ interval: "1m", count: 5, failureLimit: 1, inconclusiveLimit: 1, ...analysisConditions(0.01) });
+        expect(metric).to.deep.include({
+            interval: "1m", count: 5, failureLimit: 1, inconclusiveLimit: 1,
+            successCondition: "len(result) > 0 && !isNaN(result[0]) && result[0] <= 0.01",
+            failureCondition: "len(result) > 0 && !isNaN(result[0]) && result[0] > 0.01",
+        });
         expect(metric.provider.prometheus.address).to.equal(prometheus);
-        expect(metric.provider.prometheus.query).to.include('code=~"5.."').and.include("{{args.service}}");
+        expect(metric.provider.prometheus.query).to.equal(
+            'sum(rate(http_requests_total{service="{{args.service}}",code=~"5.."}[2m])) / sum(rate(http_requests_total{service="{{args.service}}"}[2m]))',
+        );
     });
 
     it("routes the app's host through the shared Gateway, all traffic on stable until the rollout moves it", async () => {

@@ -51,10 +51,12 @@ describe("ObservabilityStack", () => {
     let dev: StackEvaluation;
     let prod: StackEvaluation;
     let gke: StackEvaluation;
+    let gkeProd: StackEvaluation;
     before(async () => {
         dev = await onEks({ grafanaAdmin, slos: [apiSlo] });
         prod = await onEks({ grafanaAdmin, production: true });
         gke = await onGke({ grafanaAdmin });
+        gkeProd = await onGke({ grafanaAdmin, production: true });
     });
 
     it("installs the five pinned charts into one namespace", () => {
@@ -75,9 +77,6 @@ describe("ObservabilityStack", () => {
         const encryption = ofType(dev.resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").map(inputsOf);
         // The access-log bucket first (SSE-S3, as log delivery requires), then loki and tempo.
         expect(encryption.map((e) => e.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm)).to.deep.equal(["AES256", "aws:kms", "aws:kms"]);
-        for (const block of ofType(dev.resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").map(inputsOf)) {
-            expect(block).to.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-        }
         const days = (run: StackEvaluation) =>
             ofType(run.resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").map((r) => inputsOf(r).rules[0].expiration.days);
         expect(days(dev)).to.deep.equal([30, 8, 4]); // access logs 30d; loki 7d, tempo 3d, plus a day
@@ -88,6 +87,28 @@ describe("ObservabilityStack", () => {
         const loki = release(dev, "loki").values;
         expect(loki.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).to.match(/^arn:aws:iam::\d+:role\/obs-storage-loki/);
         expect(loki.loki.storage).to.deep.include({ type: "s3", s3: { region: "eu-central-1" } });
+    });
+
+    it("blocks every kind of public access on each bucket, production and not", () => {
+        const blocked = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+        const blocks = (run: StackEvaluation) => Object.fromEntries(ofType(run.resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").map((r) => {
+            const { blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets } = inputsOf(r);
+            expect(r.dependencies, r.name).to.include(one(run.resources, "aws:s3/bucket:Bucket", r.name).urn);
+            return [r.name, { blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets }];
+        }));
+        const everyBucket = { "obs-storage-access-logs": blocked, "obs-storage-loki": blocked, "obs-storage-tempo": blocked };
+        expect(blocks(prod)).to.deep.equal(everyBucket);
+        expect(blocks(dev)).to.deep.equal(everyBucket);
+    });
+
+    it("never empties a production bucket on destroy; other environments' buckets are emptied so the stack can go", () => {
+        const forceDestroy = (run: StackEvaluation, type: string) => Object.fromEntries(ofType(run.resources, type).map((r) => [r.name, inputsOf(r).forceDestroy]));
+        const s3 = "aws:s3/bucket:Bucket";
+        expect(forceDestroy(prod, s3)).to.deep.equal({ "obs-storage-access-logs": false, "obs-storage-loki": false, "obs-storage-tempo": false });
+        expect(forceDestroy(dev, s3)).to.deep.equal({ "obs-storage-access-logs": true, "obs-storage-loki": true, "obs-storage-tempo": true });
+        const gcs = "gcp:storage/bucket:Bucket";
+        expect(forceDestroy(gkeProd, gcs)).to.deep.equal({ "obs-storage-loki": false, "obs-storage-tempo": false });
+        expect(forceDestroy(gke, gcs)).to.deep.equal({ "obs-storage-loki": true, "obs-storage-tempo": true });
     });
 
     it("keeps them in GCS on GKE, with public access prevented and a Workload Identity binding", () => {
