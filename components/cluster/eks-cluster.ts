@@ -15,6 +15,7 @@ import {
 } from "./eks-iam";
 import { launchTemplateRef, nodeLaunchTemplate } from "./eks-launch-template";
 import { eksKubeconfig } from "./kubeconfig";
+import { platformSecurityGroups } from "./security-groups";
 import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
 import { subnetLayout } from "./subnets";
 
@@ -43,6 +44,10 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
      */
     public readonly nodeRolePolicies: readonly pulumi.Resource[];
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
+    /** The platform's node security group, which every node group's launch template uses. */
+    public readonly nodeSecurityGroupId: pulumi.Output<string>;
+    /** The security groups the platform owns (control plane, nodes): what `paved drift` checks for unmanaged rules. */
+    public readonly platformSecurityGroupIds: pulumi.Output<string>[];
     public readonly region: pulumi.Output<string>;
     public readonly kubernetesVersion: string;
 
@@ -121,6 +126,9 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         });
         const privateSubnetIds = privateSubnets.map((s) => s.id);
 
+        // --- Firewalls the platform owns: every rule inline, so console edits are drift (security-groups.ts).
+        const securityGroups = platformSecurityGroups(name, { vpcId: vpc.id, vpcCidr: a.vpcCidr, tags }, child);
+
         // --- Control plane.
         const clusterRole = new aws.iam.Role(`${name}-cluster`, { assumeRolePolicy: CLUSTER_TRUST, tags }, child);
         const clusterRolePolicies = CLUSTER_POLICIES.map(
@@ -145,6 +153,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             roleArn: clusterRole.arn,
             vpcConfig: {
                 subnetIds: privateSubnetIds,
+                securityGroupIds: [securityGroups.cluster.id],
                 endpointPrivateAccess: true,
                 endpointPublicAccess: a.publicEndpoint,
                 publicAccessCidrs: a.publicEndpoint ? [...a.publicAccessCidrs] : undefined,
@@ -205,6 +214,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             description: `System node group of ${a.clusterName}: IMDSv2 only, encrypted gp3 root, no key pair`,
             diskSizeGiB: a.systemPool.diskSizeGiB,
             tags,
+            securityGroupIds: [securityGroups.nodes.id],
         }, child);
         const systemNodes = new aws.eks.NodeGroup(`${name}-system`, {
             clusterName: cluster.name,
@@ -245,6 +255,8 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         this.kmsKeyArn = secretsKey.arn;
         this.nodeRoleArn = nodeRole.arn;
         this.nodeRolePolicies = nodeRolePolicies;
+        this.nodeSecurityGroupId = securityGroups.nodes.id;
+        this.platformSecurityGroupIds = [securityGroups.cluster.id, securityGroups.nodes.id];
         this.region = region;
         this.kubernetesVersion = a.kubernetesVersion;
         this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId.apply((id) => id ?? "");

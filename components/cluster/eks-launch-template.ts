@@ -4,15 +4,24 @@ import * as pulumi from "@pulumi/pulumi";
 /**
  * The launch template every EKS node group of the platform uses: IMDSv2 only with one hop (pods
  * cannot reach the node's credentials; add-ons use Pod Identity), an encrypted gp3 root volume, no
- * key pair and no security groups of its own (EKS applies the cluster security group).
+ * key pair, and the platform's node security group. A managed node group whose launch template
+ * names security groups gets exactly those (EKS adds its cluster security group only when the
+ * template names none), so the nodes' firewall is the one the platform declares.
  */
 export function nodeLaunchTemplate(
     name: string,
-    args: { readonly description: string; readonly diskSizeGiB: number; readonly tags: Record<string, string> },
+    args: {
+        readonly description: string;
+        readonly diskSizeGiB: number;
+        readonly tags: Record<string, string>;
+        /** The platform's node security group (components/cluster/security-groups.ts). */
+        readonly securityGroupIds: pulumi.Input<string>[];
+    },
     opts: pulumi.CustomResourceOptions,
 ): aws.ec2.LaunchTemplate {
     return new aws.ec2.LaunchTemplate(name, {
         description: args.description,
+        vpcSecurityGroupIds: args.securityGroupIds,
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         blockDeviceMappings: [{
             deviceName: "/dev/xvda",

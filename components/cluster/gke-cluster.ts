@@ -6,6 +6,7 @@ import { GkeClusterArgs, gkeClusterProblems, resolveGkeClusterArgs } from "./gke
 import { secureNodeConfig } from "./gke-node-config";
 import { gkeKubeconfig } from "./kubeconfig";
 import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
+import { gkeFirewallSpecs } from "./security-groups";
 
 /** Roles of the node service account: Google's minimal node role, plus pulling images. */
 export const GKE_NODE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"];
@@ -38,6 +39,10 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
     public readonly networkId: pulumi.Output<string>;
+    /** The VPC network's name: the scope of `paved drift`'s check for firewall rules outside Git. */
+    public readonly networkName: pulumi.Output<string>;
+    /** The names of the firewall rules the platform declares on its network. */
+    public readonly firewallNames: pulumi.Output<string>[];
     public readonly subnetworkId: pulumi.Output<string>;
     public readonly nodeServiceAccountEmail: pulumi.Output<string>;
     public readonly workloadPool: string;
@@ -82,6 +87,21 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
             sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
             logConfig: { enable: true, filter: "ERRORS_ONLY" },
         }, child);
+
+        // --- The network's firewall, every rule declared with its priority, and a deny-all baseline (security-groups.ts).
+        const firewalls = gkeFirewallSpecs(a).map((spec) => new gcp.compute.Firewall(`${name}-${spec.suffix}`, {
+            project,
+            name: `${name}-${spec.suffix}`,
+            network: network.id,
+            description: spec.description,
+            priority: spec.priority,
+            direction: spec.direction,
+            sourceRanges: spec.sourceRanges,
+            destinationRanges: spec.destinationRanges,
+            allows: spec.allows,
+            denies: spec.denies,
+            logConfig: { metadata: "INCLUDE_ALL_METADATA" },
+        }, child));
 
         // --- Identity: a dedicated node service account instead of the broad Compute default.
         const nodeAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
@@ -186,6 +206,8 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         this.project = project;
         this.region = a.region;
         this.networkId = network.id;
+        this.networkName = network.name;
+        this.firewallNames = firewalls.map((f) => f.name);
         this.subnetworkId = subnet.id;
         this.nodeServiceAccountEmail = nodeAccount.email;
 

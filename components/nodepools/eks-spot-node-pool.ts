@@ -35,6 +35,7 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
             description: `Node pool ${name}: IMDSv2 only, encrypted gp3 root, no key pair`,
             diskSizeGiB: a.diskSizeGiB,
             tags,
+            securityGroupIds: [cluster.nodeSecurityGroupId],
         }, child);
 
         const nodeGroup = (capacity: Capacity) => {

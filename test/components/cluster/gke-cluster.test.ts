@@ -88,10 +88,12 @@ describe("GkeCluster", () => {
             expect(roles).to.not.include.members(["roles/editor", "roles/owner"]);
         });
 
-        it("blocks project SSH keys, requires OS Login, and opens no firewall port", () => {
+        it("blocks project SSH keys, requires OS Login, and no firewall rule of the platform allows port 22", () => {
             const metadata = inputsOf(one(dev.resources, "gcp:container/nodePool:NodePool")).nodeConfig.metadata;
             expect(metadata).to.deep.equal({ "block-project-ssh-keys": "true", "enable-oslogin": "true", "disable-legacy-endpoints": "true" });
-            expect(ofType(dev.resources, "gcp:compute/firewall:Firewall")).to.be.empty;
+            const allowed = ofType(dev.resources, "gcp:compute/firewall:Firewall").flatMap((f) => (inputsOf(f).allows ?? []) as { protocol: string; ports?: string[] }[]);
+            expect(allowed).to.not.be.empty;
+            for (const a of allowed) expect(a.protocol === "all" || (a.protocol === "tcp" && (a.ports ?? []).some((p) => p === "22" || p === "0-65535")), JSON.stringify(a)).to.be.false;
         });
 
         it("uses shielded instances, the GKE metadata server, autoscaling, auto-repair and auto-upgrade", () => {

@@ -70,7 +70,8 @@ describe("EksSpotNodePool", () => {
         for (const g of groups(run)) expect(inputsOf(g)).to.not.have.property("remoteAccess");
         const template = inputsOf(one(run.resources, "aws:ec2/launchTemplate:LaunchTemplate", "apps-nodes"));
         expect(template).to.not.have.property("keyName");
-        expect(template).to.not.have.property("vpcSecurityGroupIds");
+        // The platform's node security group only (every rule declared, none for 22): components/cluster/security-groups.ts.
+        expect(template.vpcSecurityGroupIds).to.have.length(1);
         expect(template.metadataOptions).to.deep.equal({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
         expect(template.blockDeviceMappings[0].ebs).to.include({ volumeType: "gp3", encrypted: "true" });
         expect(ofType(run.resources, "aws:ec2/keyPair:KeyPair")).to.be.empty;
