@@ -18,6 +18,8 @@ describe("shipped stacks", () => {
             else if (stack === "local") local = run;
             else runs[stack] = run;
         }
+        // Every per-stack loop below runs over exactly these: none of them can pass by running zero times.
+        expect(Object.keys(runs).sort()).to.deep.equal(["dev", "dev-gcp", "prod-us-east-1", "prod-us-west-2", "staging"]);
     });
 
     it("ships an AWS and a GCP regional stack", () => {

@@ -10,7 +10,7 @@ describe("runner orchestration (in-memory driver)", () => {
     it("never runs more stacks at once than the concurrency bound", async () => {
         const driver = new MemoryDriver(new Set(stacks(20)), new Map(), 15);
         const outcomes = await orchestrate(stacks(20), (s) => driver.run(s, "preview"), { concurrency: 4 });
-        expect(outcomes.every((o) => o.ok)).to.be.true;
+        expect(outcomes.map((o) => o.ok)).to.deep.equal(Array<boolean>(20).fill(true));
         expect(driver.maxInFlight).to.equal(4);
     });
 
@@ -42,7 +42,8 @@ describe("runner orchestration (in-memory driver)", () => {
         const controller = new AbortController();
         setTimeout(() => controller.abort(), 50);
         const outcomes = await orchestrate(stacks(6), (s, signal) => driver.run(s, "up", { signal }), { concurrency: 2, signal: controller.signal });
-        expect(outcomes.every((o) => !o.ok && o.error instanceof OperationCancelledError)).to.be.true;
+        expect(outcomes).to.have.length(6);
+        expect(outcomes.filter((o) => !o.ok && o.error instanceof OperationCancelledError)).to.have.length(6);
         expect(driver.calls).to.have.length(2);
     });
 

@@ -92,7 +92,9 @@ describe("CloudDnsFailover", () => {
     });
 
     it("the drill knob (no inverted checks on Cloud DNS) sends every answer to the backup: trickleRatio 1", () => {
-        for (const r of ofType(drill.resources, "gcp:dns/recordSet:RecordSet")) expect(inputsOf(r).routingPolicy.primaryBackup.trickleRatio, r.name).to.equal(1);
+        const trickle = (run: StackEvaluation) => Object.fromEntries(ofType(run.resources, "gcp:dns/recordSet:RecordSet").map((r) => [r.name, inputsOf(r).routingPolicy.primaryBackup.trickleRatio]));
+        expect(trickle(drill)).to.deep.equal({ "failover-health": 1, "failover-shop": 1 });
+        expect(trickle(normal)).to.deep.equal({ "failover-health": 0, "failover-shop": 0 });
     });
 
     it("refuses an interval below Cloud DNS's minimum and a wrong number of source regions", async () => {

@@ -36,6 +36,7 @@ describe("GkeSpotNodePool", () => {
     });
 
     it("autoscales every pool from a total of zero with location policy ANY", () => {
+        expect(pools()).to.have.length(4);
         for (const p of pools()) {
             expect(inputsOf(p).autoscaling).to.deep.equal({ totalMinNodeCount: 0, totalMaxNodeCount: 9, locationPolicy: "ANY" });
             expect(p.ignoreChanges).to.deep.equal(["initialNodeCount"]);
@@ -51,6 +52,7 @@ describe("GkeSpotNodePool", () => {
     });
 
     it("has no SSH path: OS Login only, project keys blocked, no firewall rule of its own", () => {
+        expect(pools()).to.have.length(4);
         for (const p of pools()) {
             expect(inputsOf(p).nodeConfig.metadata).to.deep.equal({ "block-project-ssh-keys": "true", "enable-oslogin": "true", "disable-legacy-endpoints": "true" });
         }
@@ -60,6 +62,7 @@ describe("GkeSpotNodePool", () => {
 
     it("runs on the cluster's least-privilege node service account", () => {
         const account = inputsOf(one(run.resources, "gcp:serviceaccount/account:Account"));
+        expect(pools()).to.have.length(4);
         for (const p of pools()) expect(inputsOf(p).nodeConfig.serviceAccount).to.equal(`${account.accountId}@acme-platform-dev.iam.gserviceaccount.com`);
     });
 
