@@ -131,6 +131,8 @@ export function regional(config: StackConfig): Record<string, unknown> {
         region: config.region,
         environment: config.environment,
         clusterName: cluster.clusterName,
+        // The platform's firewalls as deployed: the scope `paved drift` checks for rules outside Git.
+        firewalls: cluster.firewalls,
         endpoint: cluster.endpoint,
         kubeconfig: cluster.kubeconfig,
         costReport: costReport(config.environment, costInputs(config), config.cost),

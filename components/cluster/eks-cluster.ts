@@ -15,7 +15,7 @@ import {
 } from "./eks-iam";
 import { launchTemplateRef, nodeLaunchTemplate } from "./eks-launch-template";
 import { eksKubeconfig } from "./kubeconfig";
-import { platformSecurityGroups } from "./security-groups";
+import { PlatformFirewalls, platformSecurityGroups } from "./security-groups";
 import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
 import { subnetLayout } from "./subnets";
 
@@ -48,6 +48,8 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     public readonly nodeSecurityGroupId: pulumi.Output<string>;
     /** The security groups the platform owns (control plane, nodes): what `paved drift` checks for unmanaged rules. */
     public readonly platformSecurityGroupIds: pulumi.Output<string>[];
+    /** The platform's security groups and their rules as deployed: what `paved drift` lists unmanaged rules against. */
+    public readonly firewalls: pulumi.Output<PlatformFirewalls>;
     public readonly region: pulumi.Output<string>;
     public readonly kubernetesVersion: string;
 
@@ -257,6 +259,9 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         this.nodeRolePolicies = nodeRolePolicies;
         this.nodeSecurityGroupId = securityGroups.nodes.id;
         this.platformSecurityGroupIds = [securityGroups.cluster.id, securityGroups.nodes.id];
+        const groupScope = (g: aws.ec2.SecurityGroup) => pulumi.all([g.id, g.name, g.ingress, g.egress]).apply(([id, groupName, ingress, egress]) => ({ id, name: groupName, ingress, egress }));
+        this.firewalls = pulumi.all([region, groupScope(securityGroups.cluster), groupScope(securityGroups.nodes)])
+            .apply(([r, ...groups]): PlatformFirewalls => ({ cloud: "aws", region: r, groups }));
         this.region = region;
         this.kubernetesVersion = a.kubernetesVersion;
         this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId.apply((id) => id ?? "");

@@ -6,7 +6,7 @@ import { GkeClusterArgs, gkeClusterProblems, resolveGkeClusterArgs } from "./gke
 import { secureNodeConfig } from "./gke-node-config";
 import { gkeKubeconfig } from "./kubeconfig";
 import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
-import { gkeFirewallSpecs } from "./security-groups";
+import { PlatformFirewalls, gkeFirewallSpecs, gkeOwnedFirewallPrefixes } from "./security-groups";
 
 /** Roles of the node service account: Google's minimal node role, plus pulling images. */
 export const GKE_NODE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"];
@@ -43,6 +43,8 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
     public readonly networkName: pulumi.Output<string>;
     /** The names of the firewall rules the platform declares on its network. */
     public readonly firewallNames: pulumi.Output<string>[];
+    /** The network and its declared rules: what `paved drift` lists unmanaged firewalls against. */
+    public readonly firewalls: pulumi.Output<PlatformFirewalls>;
     public readonly subnetworkId: pulumi.Output<string>;
     public readonly nodeServiceAccountEmail: pulumi.Output<string>;
     public readonly workloadPool: string;
@@ -208,6 +210,13 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         this.networkId = network.id;
         this.networkName = network.name;
         this.firewallNames = firewalls.map((f) => f.name);
+        this.firewalls = pulumi.all([network.name, cluster.name, ...this.firewallNames]).apply(([networkName, clusterName, ...names]): PlatformFirewalls => ({
+            cloud: "gcp",
+            project,
+            network: networkName,
+            firewalls: names,
+            ownedBy: gkeOwnedFirewallPrefixes(clusterName),
+        }));
         this.subnetworkId = subnet.id;
         this.nodeServiceAccountEmail = nodeAccount.email;
 

@@ -128,3 +128,42 @@ export function gkeFirewallSpecs(ranges: { readonly nodeCidr: string; readonly p
         { suffix: "deny-all-ingress", description: "Baseline: deny every ingress not allowed above", priority: GCE_BASELINE_PRIORITY, direction: "INGRESS", sourceRanges: ["0.0.0.0/0"], denies: [{ protocol: "all" }] },
     ];
 }
+
+/** An inline security group rule as the provider reads it back (the SecurityGroup's `ingress`/`egress` outputs). */
+export interface InlineRule {
+    readonly protocol: string;
+    readonly fromPort: number;
+    readonly toPort: number;
+    readonly cidrBlocks?: readonly string[];
+    readonly ipv6CidrBlocks?: readonly string[];
+    readonly prefixListIds?: readonly string[];
+    readonly securityGroups?: readonly string[];
+    readonly self?: boolean;
+    readonly description?: string;
+}
+
+/**
+ * The firewalls a regional stack owns, exported as its `firewalls` output: the scope in which
+ * `paved drift` lists rules that are in no stack's state. AWS: the platform's security groups
+ * with their rules as last deployed. GCP: the network and the names of the declared rules, plus
+ * the name prefixes of rules GKE itself keeps there (never drift, never removed).
+ */
+export type PlatformFirewalls =
+    | {
+        readonly cloud: "aws";
+        readonly region: string;
+        readonly groups: readonly { readonly id: string; readonly name: string; readonly ingress: readonly InlineRule[]; readonly egress: readonly InlineRule[] }[];
+    }
+    | {
+        readonly cloud: "gcp";
+        readonly project: string;
+        readonly network: string;
+        readonly firewalls: readonly string[];
+        readonly ownedBy: readonly { readonly prefix: string; readonly owner: string }[];
+    };
+
+/** Rules GKE creates on the cluster's network (gke-<cluster>-<hash>-...) and those its load balancer controller adds (k8s-...). */
+export const gkeOwnedFirewallPrefixes = (clusterName: string): { prefix: string; owner: string }[] => [
+    { prefix: `gke-${clusterName}-`, owner: "GKE (cluster firewall rules)" },
+    { prefix: "k8s-", owner: "GKE's load balancer controller" },
+];
