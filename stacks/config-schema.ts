@@ -63,6 +63,7 @@ const EXAMPLES: Record<string, string> = {
     "failover.promoted": "true (the standby at primary capacity, during a failover)",
     "failover.warmFloor": "1",
     prEnvironments: '{ repoUrl: "https://github.com/acme/shop.git", path: "deploy/chart", github: { owner: "acme", repo: "shop" } }',
+    "observability.traceSampling": "0.1 (keep one trace in ten; default 1 outside production, 0.1 in production)",
     observability: '{ sizing: { prometheusRetention: "15d" }, slos: [{ service: "api", objective: 99.9, totalSelector: "...", errorSelector: "..." }] }',
 };
 
@@ -127,6 +128,7 @@ export const topLevel = z.strictObject({
     observability: z.strictObject({
         sizing: z.record(z.string(), z.unknown()).optional(),
         slos: z.array(z.record(z.string(), z.unknown())).optional(),
+        traceSampling: z.number().optional(),
     }).optional(),
     gitops: z.strictObject({
         repoUrl: z.string(),

@@ -9,6 +9,7 @@ import { workloadScheduleProblems } from "../components/nodepools/workload-sched
 import { ObservabilitySizing } from "../components/observability/sizing";
 import { SloSpec } from "../components/observability/slo";
 import { observabilityProblems } from "../components/observability/observability-stack";
+import { defaultTraceSampling } from "../components/observability/instrumentation";
 import { CanarySpec, canaryProblems } from "../components/delivery/canary-spec";
 import { GitSource } from "../components/delivery/gitops-spec";
 import { gitOpsProblems } from "../components/delivery/gitops";
@@ -55,7 +56,12 @@ interface StackConfigBase {
     /** Vault wiring, when the environment uses it. */
     readonly vault?: StackVault;
     /** The observability stack, when the environment has one (it needs Vault for Grafana's login). */
-    readonly observability?: { readonly sizing: Partial<ObservabilitySizing>; readonly slos: readonly SloSpec[] };
+    readonly observability?: {
+        readonly sizing: Partial<ObservabilitySizing>;
+        readonly slos: readonly SloSpec[];
+        /** Share of traces the environment keeps: every one outside production, one in ten in production, unless set. */
+        readonly traceSampling: number;
+    };
     /** Argo CD's root app of apps (and with it Argo Rollouts and Envoy Gateway). */
     readonly gitops?: GitSource & { readonly sso?: { readonly issuer: string; readonly clientId: string } };
     /** Apps released as canaries. */
@@ -197,7 +203,11 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
 
     let observability: StackConfigBase["observability"];
     if (c.observability) {
-        observability = { sizing: (c.observability.sizing ?? {}), slos: (c.observability.slos ?? []) as unknown as SloSpec[] };
+        observability = {
+            sizing: (c.observability.sizing ?? {}),
+            slos: (c.observability.slos ?? []) as unknown as SloSpec[],
+            traceSampling: c.observability.traceSampling ?? defaultTraceSampling(production),
+        };
         problems.addAll(observabilityProblems({ tags, production, grafanaAdmin: GRAFANA_ADMIN, ...observability }).list, (path) => `observability.${path}`);
         if (!vaultConfig) problems.add("observability", `needs paved:vault: Grafana's admin login is synced from Vault, never set in config; add paved:vault, e.g. ${exampleFor("vault")}`);
     }

@@ -10,6 +10,7 @@ import { PrEnvironments } from "../components/delivery/pr-environments";
 import { ProgressiveDelivery } from "../components/delivery/progressive-delivery";
 import { gatewayAddress } from "../components/delivery/gateway-address";
 import { telemetryEndpoints } from "../components/observability/endpoints";
+import { telemetryUrls } from "../components/observability/otel-operator-values";
 import { EksCluster } from "../components/cluster/eks-cluster";
 import { GkeCluster } from "../components/cluster/gke-cluster";
 import { ClusterAutoscaler } from "../components/nodepools/cluster-autoscaler";
@@ -56,6 +57,7 @@ export function regional(config: StackConfig): Record<string, unknown> {
         production: config.production,
         sizing: config.observability.sizing,
         slos: config.observability.slos,
+        traceSampling: config.observability.traceSampling,
         grafanaAdmin: GRAFANA_ADMIN,
         // The platform's own controllers, where this stack runs them.
         scrapeTargets: [
@@ -137,6 +139,8 @@ export function regional(config: StackConfig): Record<string, unknown> {
         kubeconfig: cluster.kubeconfig,
         costReport: costReport(config.environment, costInputs(config), config.cost),
         ...(health ? { healthEndpoint: health.url } : {}),
+        // Where `paved trace` asks (in-cluster addresses: reach them through a port-forward, or pass --prometheus/--tempo/--grafana).
+        ...(observability ? telemetryUrls(OBSERVABILITY_NAMESPACE) : {}),
         // What preview stacks point their records at: the shared Gateway's load balancer.
         ...(delivery ? { gatewayHostname: gatewayAddress(delivery.gateway, "Hostname"), gatewayAddress: gatewayAddress(delivery.gateway, "IPAddress") } : {}),
     };

@@ -106,8 +106,13 @@ export function tempoValues(args: { readonly sizing: ObservabilitySizing; readon
         tempo: {
             retention: sizing.tempoRetention,
             storage: { trace },
-            // Span metrics feed Grafana's trace-to-metrics links and service map.
-            metricsGenerator: { enabled: true, remoteWriteUrl: args.endpoints.prometheusRemoteWrite },
+            // Span metrics (RED per service and span) feed Grafana's trace-to-metrics links and service map;
+            // their exemplars carry trace ids, so a latency panel opens the very traces behind a bucket.
+            metricsGenerator: {
+                enabled: true,
+                storage: { path: "/var/tempo/metrics", remote_write: [{ url: args.endpoints.prometheusRemoteWrite, send_exemplars: true }] },
+            },
+            overrides: { defaults: { metrics_generator: { processors: ["service-graphs", "span-metrics"] } } },
         },
         serviceAccount: { name: "tempo", annotations: storage.tempoServiceAccountAnnotations },
         persistence: { enabled: true, size: "10Gi" },

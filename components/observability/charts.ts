@@ -40,3 +40,12 @@ export const OTEL_COLLECTOR_CHART: HelmChartPin = {
     // The collector's own configuration, merged over the chart's defaults.
     freeFormValues: ["config"],
 };
+
+/** The OpenTelemetry Operator: injects auto-instrumentation into pods that ask for it by annotation. */
+export const OTEL_OPERATOR_CHART: HelmChartPin = {
+    chart: "opentelemetry-operator",
+    version: "0.122.0",
+    repo: "https://open-telemetry.github.io/opentelemetry-helm-charts",
+    // A plain node selector map; the platform's pool label is not among the chart's example keys.
+    freeFormValues: ["nodeSelector"],
+};

@@ -8,8 +8,10 @@ import { pinnedRelease } from "../helm";
 import { CostTags } from "../tags";
 import { Problems } from "../validation";
 import { GrafanaAdminSecret, alloyValues, kubePrometheusStackValues, lokiValues, otelCollectorValues, tempoValues } from "./chart-values";
-import { ALLOY_CHART, KUBE_PROMETHEUS_STACK_CHART, LOKI_CHART, OTEL_COLLECTOR_CHART, TEMPO_CHART } from "./charts";
+import { ALLOY_CHART, KUBE_PROMETHEUS_STACK_CHART, LOKI_CHART, OTEL_COLLECTOR_CHART, OTEL_OPERATOR_CHART, TEMPO_CHART } from "./charts";
 import { telemetryEndpoints } from "./endpoints";
+import { INSTRUMENTATION_API, defaultTraceSampling, instrumentationManifest, traceSamplingProblems } from "./instrumentation";
+import { otelOperatorValues } from "./otel-operator-values";
 import { ScrapeTarget, serviceMonitor } from "./service-monitor";
 import { ObservabilitySizing, defaultSizing, sizingProblems } from "./sizing";
 import { SloSpec, sloProblems, sloPrometheusRule } from "./slo";
@@ -48,6 +50,16 @@ export interface ObservabilityStackArgs {
      * @default "monitoring"
      */
     readonly namespace?: string;
+    /**
+     * Share of new traces the auto-instrumented apps keep, from 0 to 1 (parent-based: a trace is kept or dropped whole).
+     * @default every trace outside production, one in ten in production (`defaultTraceSampling`)
+     */
+    readonly traceSampling?: number;
+    /**
+     * Grafana's address as people open it, for the links in alerts.
+     * @default relative links (`/explore?...`), which Grafana's own alert views resolve
+     */
+    readonly grafanaUrl?: string;
 }
 
 export function observabilityProblems(args: Omit<ObservabilityStackArgs, "cluster">): Problems {
@@ -55,6 +67,7 @@ export function observabilityProblems(args: Omit<ObservabilityStackArgs, "cluste
     const problems = new Problems();
     problems.addAll("", sizingProblems({ ...defaultSizing(production), ...args.sizing }, production).list);
     (args.slos ?? []).forEach((slo, i) => problems.addAll("", sloProblems(slo, `slos[${i}]`).list));
+    if (args.traceSampling !== undefined) problems.addAll("", traceSamplingProblems(args.traceSampling, "traceSampling").list);
     return problems;
 }
 
@@ -100,11 +113,25 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         }, inNamespace);
         pinnedRelease(`${name}-alloy`, ALLOY_CHART, { namespace: namespaceName, values: alloyValues(endpoints) }, inNamespace);
         pinnedRelease(`${name}-otel`, OTEL_COLLECTOR_CHART, { namespace: namespaceName, values: otelCollectorValues({ sizing, endpoints }) }, inNamespace);
+        const otelOperator = pinnedRelease(`${name}-otel-operator`, OTEL_OPERATOR_CHART, { namespace: namespaceName, values: otelOperatorValues({ production }) }, inNamespace);
+        // The Instrumentation exists once the operator's chart has installed its CRD and webhook.
+        const instrumentation = instrumentationManifest({
+            namespace: namespaceName,
+            // The gateway's Service is its release name, the chart's name (as in endpoints.ts); OTLP/HTTP on 4318.
+            collectorOtlpHttp: `http://opentelemetry-collector.${namespaceName}.svc.cluster.local:4318`,
+            sampling: args.traceSampling ?? defaultTraceSampling(production),
+            environment: args.tags.environment,
+        });
+        new k8s.apiextensions.CustomResource(`${name}-instrumentation`, {
+            ...INSTRUMENTATION_API,
+            metadata: instrumentation.metadata as k8s.types.input.meta.v1.ObjectMeta,
+            spec: instrumentation.spec,
+        }, { ...on, dependsOn: [otelOperator] });
 
         // Custom resources of the Prometheus operator exist once its chart has installed their CRDs.
         const afterOperator = { ...on, dependsOn: [prometheus] };
         for (const slo of args.slos ?? []) {
-            modelledCustomResource(`${name}-slo-${slo.service}`, PROMETHEUS_RULE, sloPrometheusRule(slo, namespaceName), afterOperator);
+            modelledCustomResource(`${name}-slo-${slo.service}`, PROMETHEUS_RULE, sloPrometheusRule(slo, namespaceName, { grafanaUrl: args.grafanaUrl }), afterOperator);
         }
         const collector: ScrapeTarget = {
             name: "otel-collector",

@@ -1,5 +1,6 @@
 import { Problems, show } from "../validation";
 import { validatedManifest } from "../custom-resource";
+import { DATASOURCE_UID } from "./endpoints";
 
 /** A service's objectives, from which recording rules and burn-rate alerts are generated. */
 export interface SloSpec {
@@ -89,8 +90,53 @@ export function sloProblems(slo: SloSpec, path = "slo"): Problems {
 const pascal = (s: string) => s.replace(/(^|[-_])([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 const errorBudget = (objectivePercent: number) => Number((1 - objectivePercent / 100).toPrecision(6));
 
+/** Where the alerts' links point. */
+export interface SloLinks {
+    /**
+     * Grafana's address as people open it.
+     * @default relative links (`/explore?...`)
+     */
+    readonly grafanaUrl?: string;
+}
+
+/** The TraceQL that finds a service's server spans slower than a threshold (its latency objective). */
+export function slowSpansTraceQl(service: string, thresholdSeconds: number): string {
+    return `{ resource.service.name = "${service}" && kind = server && duration > ${Math.round(thresholdSeconds * 1000)}ms }`;
+}
+
+/** The TraceQL that finds a service's failed server spans. */
+export function failedSpansTraceQl(service: string): string {
+    return `{ resource.service.name = "${service}" && kind = server && status = error }`;
+}
+
+/** A Prometheus template for the evaluation time minus `offsetSeconds`, in Unix milliseconds. */
+const evalTimeMs = (offsetSeconds: number) =>
+    `{{ with query "time() * 1000${offsetSeconds ? ` - ${offsetSeconds * 1000}` : ""}" }}{{ . | first | value | printf "%.0f" }}{{ end }}`;
+
+/**
+ * A Grafana Explore link, as an alert annotation template: Tempo's TraceQL search over the alert's
+ * window, ending when the rule fired (Prometheus renders the times from `time()` at evaluation, so
+ * the link stays right when opened later). Spans are listed, so Grafana sorts them by duration.
+ */
+export function traceSearchLink(traceQl: string, windowSeconds: number, links: SloLinks = {}): string {
+    const pane = (from: string, to: string) =>
+        JSON.stringify({
+            traces: {
+                datasource: DATASOURCE_UID.tempo,
+                queries: [{ refId: "A", datasource: { type: "tempo", uid: DATASOURCE_UID.tempo }, queryType: "traceql", query: traceQl, limit: 20, tableType: "spans" }],
+                range: { from, to },
+            },
+        });
+    // Placeholders survive JSON and URL encoding unchanged; the times are digits, which need no encoding.
+    const encoded = encodeURIComponent(pane("FROM_MS", "TO_MS")).replace("FROM_MS", evalTimeMs(windowSeconds)).replace("TO_MS", evalTimeMs(0));
+    return `${(links.grafanaUrl ?? "").replace(/\/$/, "")}/explore?schemaVersion=1&orgId=1&panes=${encoded}`;
+}
+
+/** How far back an alert's trace link searches: the long window of its fastest burn rate. */
+const LINK_WINDOW_SECONDS = { Fast: 3600, Slow: 6 * 3600, latency: 3600 } as const;
+
 /** Recording rules per window, then the burn-rate alerts and the latency alert, as Prometheus rule groups. */
-export function sloRuleGroups(slo: SloSpec): RuleGroup[] {
+export function sloRuleGroups(slo: SloSpec, links: SloLinks = {}): RuleGroup[] {
     sloProblems(slo).throwIfAny("SLO");
     const labels = { service: slo.service, slo: "availability" };
     const sel = `{service="${slo.service}",slo="availability"}`;
@@ -112,6 +158,7 @@ export function sloRuleGroups(slo: SloSpec): RuleGroup[] {
             annotations: {
                 summary: `${slo.service} is burning its ${slo.objective}% availability error budget ${speed === "Fast" ? "fast" : "steadily"}`,
                 runbook: "Check the service's error rate in Grafana, then its traces: exemplars link each slow or failed request to its trace.",
+                traces: traceSearchLink(failedSpansTraceQl(slo.service), LINK_WINDOW_SECONDS[speed], links),
             },
         };
     });
@@ -119,11 +166,11 @@ export function sloRuleGroups(slo: SloSpec): RuleGroup[] {
         { name: `slo-${slo.service}-recording`, interval: "30s", rules: recording },
         { name: `slo-${slo.service}-alerts`, rules: alerts },
     ];
-    if (slo.latency) groups.push(latencyGroup(slo.service, slo.latency));
+    if (slo.latency) groups.push(latencyGroup(slo.service, slo.latency, links));
     return groups;
 }
 
-function latencyGroup(service: string, l: NonNullable<SloSpec["latency"]>): RuleGroup {
+function latencyGroup(service: string, l: NonNullable<SloSpec["latency"]>, links: SloLinks): RuleGroup {
     const labels = { service, slo: "latency" };
     const sel = `{service="${service}",slo="latency"}`;
     const ratio = (w: string) =>
@@ -139,7 +186,10 @@ function latencyGroup(service: string, l: NonNullable<SloSpec["latency"]>): Rule
                 expr: `slo:sli_latency:ratio_rate1h${sel} > (14.4 * ${budget}) and slo:sli_latency:ratio_rate5m${sel} > (14.4 * ${budget})`,
                 for: "2m",
                 labels: { severity: "page" },
-                annotations: { summary: `${service}: more than ${(100 - l.objective).toPrecision(3)}% of requests are slower than ${l.thresholdSeconds}s` },
+                annotations: {
+                    summary: `${service}: more than ${(100 - l.objective).toPrecision(3)}% of requests are slower than ${l.thresholdSeconds}s`,
+                    traces: traceSearchLink(slowSpansTraceQl(service, l.thresholdSeconds), LINK_WINDOW_SECONDS.latency, links),
+                },
             },
         ],
     };
@@ -149,11 +199,11 @@ function latencyGroup(service: string, l: NonNullable<SloSpec["latency"]>): Rule
  * The SLO as a PrometheusRule custom resource, built with @kubernetes-models/prometheus-operator and
  * validated before Pulumi sees it (the package is ESM-only, hence the dynamic import).
  */
-export async function sloPrometheusRule(slo: SloSpec, namespace: string): Promise<Record<string, unknown>> {
+export async function sloPrometheusRule(slo: SloSpec, namespace: string, links: SloLinks = {}): Promise<Record<string, unknown>> {
     const { PrometheusRule } = await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule");
     const rule = new PrometheusRule({
         metadata: { name: `slo-${slo.service}`, namespace, labels: { "app.kubernetes.io/managed-by": "paved-road" } },
-        spec: { groups: sloRuleGroups(slo).map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r })) })) },
+        spec: { groups: sloRuleGroups(slo, links).map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r })) })) },
     });
     return validatedManifest(rule);
 }

@@ -59,7 +59,7 @@ describe("ObservabilityStack", () => {
         gkeProd = await onGke({ grafanaAdmin, production: true });
     });
 
-    it("installs the five pinned charts into one namespace", () => {
+    it("installs the six pinned charts into one namespace", () => {
         const releases = ofType(dev.resources, "kubernetes:helm.sh/v3:Release").map(inputsOf);
         expect(releases.map((r) => [r.chart, r.version, r.namespace])).to.have.deep.members([
             ["kube-prometheus-stack", "88.5.3", "monitoring"],
@@ -67,6 +67,7 @@ describe("ObservabilityStack", () => {
             ["tempo", "2.2.4", "monitoring"],
             ["alloy", "1.11.1", "monitoring"],
             ["opentelemetry-collector", "0.170.0", "monitoring"],
+            ["opentelemetry-operator", "0.122.0", "monitoring"],
         ]);
         for (const pin of [KUBE_PROMETHEUS_STACK_CHART, LOKI_CHART, TEMPO_CHART, ALLOY_CHART, OTEL_COLLECTOR_CHART]) {
             expect(pin.version, pin.chart).to.equal(upstreamChart(pin.chart).version);
@@ -139,6 +140,18 @@ describe("ObservabilityStack", () => {
         expect(tempo.jsonData.serviceMap.datasourceUid).to.equal("prometheus");
         expect(values.grafana.sidecar.datasources.exemplarTraceIdDestinations).to.deep.equal({ datasourceUid: "tempo", traceIdLabelName: "trace_id" });
         expect(values.prometheus.prometheusSpec.enableFeatures).to.include("exemplar-storage");
+    });
+
+    it("generates span metrics (RED per service) in Tempo and remote-writes them with their exemplars, so a latency bucket opens its traces", () => {
+        const tempo = release(dev, "tempo").values.tempo;
+        expect(tempo.overrides.defaults.metrics_generator.processors).to.deep.equal(["service-graphs", "span-metrics"]);
+        expect(tempo.metricsGenerator.storage.remote_write).to.deep.equal([
+            { url: "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090/api/v1/write", send_exemplars: true },
+        ]);
+        // Prometheus accepts the remote write and keeps the exemplars it carries.
+        const prometheus = release(dev, "kube-prometheus-stack").values.prometheus.prometheusSpec;
+        expect(prometheus).to.include({ enableRemoteWriteReceiver: true });
+        expect(prometheus.enableFeatures).to.deep.equal(["exemplar-storage"]);
     });
 
     it("sizes each environment: small and single-binary in dev, HA and scalable in production", () => {
