@@ -67,7 +67,7 @@ export function canaryProblems(spec: CanarySpec, path = "canary"): Problems {
     const at = (f: string) => `${path}.${f}`;
     problems.check(DNS_LABEL.test(spec.app ?? ""), at("app"), `got ${show(spec.app)}: a Kubernetes name, e.g. "web"`);
     problems.check(DNS_LABEL.test(spec.namespace ?? ""), at("namespace"), `got ${show(spec.namespace)}: a Kubernetes namespace, e.g. "shop"`);
-    problems.check(/^[^\s:]+(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/.test(spec.image ?? "") && !/:latest$/.test(spec.image ?? ""), at("image"), `got ${show(spec.image)}: pin a tag or digest (not latest), e.g. "ghcr.io/acme/web:1.4.2"`);
+    problems.check(/^[^\s:@]+(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/.test(spec.image ?? "") && !/:latest$/.test(spec.image ?? ""), at("image"), `got ${show(spec.image)}: pin a tag or digest (not latest), e.g. "ghcr.io/acme/web:1.4.2"`);
     problems.check(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(spec.hostname ?? ""), at("hostname"), `got ${show(spec.hostname)}: a DNS name, e.g. "shop.example.com"`);
     const steps = spec.steps ?? DEFAULT_STEPS;
     const weights = steps.filter((s): s is number => typeof s === "number");

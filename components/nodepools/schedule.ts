@@ -116,6 +116,8 @@ export function scheduleProblems(s: ScheduleArgs, path = "schedule"): Problems {
     if (!crons) return problems;
     for (const field of ["startCron", "endCron"] as const) {
         try {
+            // The parser reads a missing expression as "every minute": refuse it here instead.
+            if (typeof crons[field] !== "string") throw new Error("a cron expression is a string");
             CronExpressionParser.parse(crons[field], { strict: false });
         } catch (e) {
             const where = isCronWindow(s) ? `${path}.${field}` : path;

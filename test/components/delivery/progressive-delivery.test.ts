@@ -60,9 +60,12 @@ describe("ProgressiveDelivery (Argo Rollouts on Envoy Gateway)", () => {
         const { AnalysisTemplate } = await import("@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate");
         const template = byKind("argoproj.io/v1alpha1:AnalysisTemplate");
         new AnalysisTemplate(template as never).validate();
+        expect(template.metadata).to.deep.equal({ name: "error-rate", namespace: "shop" });
+        expect(template.spec.args).to.deep.equal([{ name: "service" }]);
+        expect(template.spec.metrics).to.have.length(1);
         const [metric] = template.spec.metrics;
         expect(metric).to.deep.include({
-            interval: "1m", count: 5, failureLimit: 1, inconclusiveLimit: 1,
+            name: "error-ratio", interval: "1m", count: 5, failureLimit: 1, inconclusiveLimit: 1,
             successCondition: "len(result) > 0 && !isNaN(result[0]) && result[0] <= 0.01",
             failureCondition: "len(result) > 0 && !isNaN(result[0]) && result[0] > 0.01",
         });

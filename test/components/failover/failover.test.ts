@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { CloudDnsFailover, FailoverArgs, Route53Failover } from "../../../components/failover";
-import { StackEvaluation, inputsOf, ofType, one, runFailing, runProgram } from "../../harness";
+import { StackEvaluation, inputsOf, ofType, one, runFailing, runProgram, valueOf } from "../../harness";
 
 const tags = { environment: "prod", owner: "platform-team", costCenter: "cc-1000" };
 const aws: FailoverArgs = {
@@ -64,6 +64,34 @@ describe("Route53Failover", () => {
         expect(failure.message).to.include('records[1]: got "Shop!"');
         expect(failure.resources.filter((r) => r.custom)).to.be.empty;
     });
+
+    it("hands out the global health URL, both checks' ids and the failover bound (10 s × 3 + 30 s TTL)", async () => {
+        let failover!: Route53Failover;
+        const run = await runProgram(() => void (failover = new Route53Failover("failover", aws)));
+        expect(failover.globalEndpoint).to.equal("https://health.paved.example.com/healthz");
+        expect(failover.failoverBoundSeconds).to.equal(60);
+        const ids = { primary: await valueOf(failover.healthCheckIds.primary), standby: await valueOf(failover.healthCheckIds.standby) };
+        const records = (role: string) => ofType(run.resources, "aws:route53/record:Record").filter((r) => r.name.endsWith(`-${role}`)).map((r) => inputsOf(r).healthCheckId);
+        expect(records("primary")).to.deep.equal([ids.primary, ids.primary]);
+        expect(records("standby")).to.deep.equal([ids.standby, ids.standby]);
+        expect(ids.primary).to.not.equal(ids.standby);
+    });
+
+    it("names each check after what it probes, and parents everything under the component", () => {
+        expect(checksOf(normal)["failover-primary"].tags.Name).to.equal("health-us-east-1.paved.example.com/healthz");
+        const component = one(normal.resources, "paved:failover:Route53Failover");
+        const children = normal.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers"));
+        expect(children).to.have.length(6);
+        expect(children.filter((r) => r.parent !== component.urn).map((r) => r.name)).to.deep.equal([]);
+    });
+
+    it("accepts Route 53's other interval, 30 s, and says which component refused what", async () => {
+        let failover!: Route53Failover;
+        await runProgram(() => void (failover = new Route53Failover("failover", { ...aws, healthCheck: { intervalSeconds: 30, failureThreshold: 2 }, ttlSeconds: 60 })));
+        expect(failover.failoverBoundSeconds).to.equal(120);
+        const failure = await runFailing(() => void new Route53Failover("failover", { ...aws, ttlSeconds: -1 }));
+        expect(failure.message).to.match(/^Route53Failover has 1 invalid argument\(s\):\n {2}- ttlSeconds: got -1/);
+    });
 });
 
 describe("CloudDnsFailover", () => {
@@ -101,6 +129,36 @@ describe("CloudDnsFailover", () => {
         const failure = await runFailing(() => void new CloudDnsFailover("failover", { ...gcp, healthCheck: { intervalSeconds: 10 }, sourceRegions: ["us-east4"] }));
         expect(failure.message).to.include("healthCheck.intervalSeconds: got 10: Cloud DNS external health checks run every 30 to 300 seconds, e.g. 30");
         expect(failure.message).to.include('sourceRegions: got ["us-east4"]: exactly three different regions');
+    });
+
+    it("describes the check, parents everything under the component and hands out the global URL and bound (30 s × 3 + 30 s)", async () => {
+        expect(inputsOf(one(normal.resources, "gcp:compute/healthCheck:HealthCheck")).description).to.equal("Failover health of health.paved.example.com");
+        const component = one(normal.resources, "paved:failover:CloudDnsFailover");
+        const children = normal.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers"));
+        expect(children).to.have.length(3);
+        expect(children.filter((r) => r.parent !== component.urn).map((r) => r.name)).to.deep.equal([]);
+        let failover!: CloudDnsFailover;
+        await runProgram(() => void (failover = new CloudDnsFailover("failover", gcp)));
+        expect(failover.globalEndpoint).to.equal("https://health.paved.example.com/healthz");
+        expect(failover.failoverBoundSeconds).to.equal(120);
+        expect(await valueOf(failover.healthCheckId)).to.equal(inputsOf(one(normal.resources, "gcp:dns/recordSet:RecordSet", "failover-health")).routingPolicy.healthCheck);
+    });
+
+    it("accepts Cloud DNS's longest interval, 300 s, and refuses 301", async () => {
+        await runProgram(() => void new CloudDnsFailover("failover", { ...gcp, healthCheck: { intervalSeconds: 300 } }));
+        const failure = await runFailing(() => void new CloudDnsFailover("failover", { ...gcp, healthCheck: { intervalSeconds: 301 } }));
+        expect(failure.message).to.match(/^CloudDnsFailover has 1 invalid argument\(s\):\n {2}- healthCheck\.intervalSeconds: got 301/);
+    });
+
+    it("refuses a missing managed zone, and source regions that are not three different ones", async () => {
+        const zone = await runFailing(() => void new CloudDnsFailover("failover", { ...gcp, managedZone: "" }));
+        expect(zone.message).to.include('managedZone: got "": the zone\'s name, e.g. "paved-example-com"');
+        const missing = await runFailing(() => void new CloudDnsFailover("failover", { ...gcp, managedZone: undefined as unknown as string }));
+        expect(missing.message).to.include("managedZone: got nothing");
+        const same = await runFailing(() => void new CloudDnsFailover("failover", { ...gcp, sourceRegions: ["us-east4", "us-east4", "europe-west1"] }));
+        expect(same.message).to.include('sourceRegions: got ["us-east4","us-east4","europe-west1"]: exactly three different regions, e.g. ["us-east4", "europe-west1", "asia-southeast1"]');
+        const four = await runFailing(() => void new CloudDnsFailover("failover", { ...gcp, sourceRegions: ["us-east4", "europe-west1", "asia-southeast1", "us-west1"] }));
+        expect(four.message).to.include("sourceRegions: got");
     });
 });
 

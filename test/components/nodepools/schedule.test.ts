@@ -35,7 +35,61 @@ describe("schedule", () => {
         expect(cronDays("Funday")).to.equal(undefined);
     });
 
+    it("runs past midnight by the clock, not by the hour alone: 06:20–06:10 wraps, 06:10–06:20 does not", () => {
+        expect(resolveSchedule({ timeZone: "UTC", days: "Mon", start: "06:10", end: "06:20" })).to.deep.equal({ timeZone: "UTC", startCron: "10 6 * * 1", endCron: "20 6 * * 1", onHoursPerWeek: 0.17 });
+        expect(resolveSchedule({ timeZone: "UTC", days: "Mon", start: "06:20", end: "06:10" })).to.include({ startCron: "20 6 * * 1", endCron: "10 6 * * 2", onHoursPerWeek: 23.83 });
+    });
+
+    it("counts a window whose starts outnumber its ends from the first start after the last end", () => {
+        // Up every day at 07:00, down only on Mondays at 20:00: Mon 00:00–20:00, then Tue 07:00 to the week's end.
+        expect(resolveSchedule({ timeZone: "UTC", startCron: "0 7 * * *", endCron: "0 20 * * 1" }).onHoursPerWeek).to.equal(157);
+    });
+
+    it("throws from resolveSchedule what scheduleProblems reports, naming the component", () => {
+        expect(() => resolveSchedule({ ...berlin, start: "25:00" })).to.throw(/^schedule has 1 invalid argument\(s\):\n {2}- schedule\.start: got "25:00"/);
+    });
+
     describe("rejects", () => {
+        it("a time zone that is missing or not a string", () => {
+            expect(paths({ ...berlin, timeZone: undefined as unknown as string })).to.deep.equal(["schedule.timeZone"]);
+            expect(paths({ ...berlin, timeZone: "" })).to.deep.equal(["schedule.timeZone"]);
+            expect(paths({ ...berlin, timeZone: 1 as unknown as string })).to.deep.equal(["schedule.timeZone"]);
+        });
+        it("a day range of three ends, or with one end that is not a day", () => {
+            expect(cronDays("Mon-Wed-Fri")).to.equal(undefined);
+            expect(cronDays("Mon-Funday")).to.equal(undefined);
+            expect(scheduleProblems({ ...berlin, days: "Mon-Wed-Fri" }).list).to.deep.equal([
+                { propertyPath: "schedule.days", reason: 'got "Mon-Wed-Fri": name days or ranges of days, e.g. "Mon-Fri" or "Mon,Wed,Fri"' },
+            ]);
+        });
+        it("missing days, start and end, each by name, without throwing", () => {
+            expect(scheduleProblems({ timeZone: "UTC" } as ScheduleArgs).list).to.deep.equal([
+                { propertyPath: "schedule.days", reason: 'got nothing: name days or ranges of days, e.g. "Mon-Fri" or "Mon,Wed,Fri"' },
+                { propertyPath: "schedule.start", reason: 'got nothing: expected a 24-hour time "HH:MM", e.g. "07:00"' },
+                { propertyPath: "schedule.end", reason: 'got nothing: expected a 24-hour time "HH:MM", e.g. "20:00"' },
+            ]);
+            expect(paths({ ...berlin, days: 5 as unknown as string })).to.deep.equal(["schedule.days"]);
+        });
+        it("clock times with anything before or after HH:MM, or past 23:59", () => {
+            expect(paths({ ...berlin, start: "x07:00" })).to.deep.equal(["schedule.start"]);
+            expect(paths({ ...berlin, end: "20:00x" })).to.deep.equal(["schedule.end"]);
+            expect(paths({ ...berlin, end: "24:00" })).to.deep.equal(["schedule.end"]);
+            expect(paths({ ...berlin, start: "7:00" })).to.deep.equal(["schedule.start"]);
+        });
+        it("a cron window with only one of its two crons, naming the missing one", () => {
+            expect(paths({ timeZone: "UTC", startCron: "0 7 * * *" } as ScheduleArgs)).to.deep.equal(["schedule.endCron"]);
+            expect(paths({ timeZone: "UTC", endCron: "0 20 * * *" } as ScheduleArgs)).to.deep.equal(["schedule.startCron"]);
+        });
+        it("a start equal to the end, saying so", () => {
+            expect(scheduleProblems({ ...berlin, end: "07:00" }).list).to.deep.equal([{
+                propertyPath: "schedule",
+                reason: 'got start "07:00" = end "07:00": the window never has capacity up; give it on-hours, e.g. { days: "Mon-Fri", start: "07:00", end: "20:00" }',
+            }]);
+        });
+        it("a bad cron with the parser's reason and an example", () => {
+            const [problem] = scheduleProblems({ timeZone: "UTC", startCron: "0 7 * * *", endCron: "every evening" }).list;
+            expect(problem.reason).to.match(/^got "every evening": not a valid cron expression \(.+\); e\.g\. "0 7 \* \* 1-5"$/);
+        });
         it("an unknown time zone", () => expect(paths({ ...berlin, timeZone: "Europe/Atlantis" })).to.deep.equal(["schedule.timeZone"]));
         it("an invalid start cron", () =>
             expect(paths({ timeZone: "UTC", startCron: "0 25 * * *", endCron: "0 20 * * *" })).to.deep.equal(["schedule.startCron"]));

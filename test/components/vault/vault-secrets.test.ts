@@ -75,6 +75,18 @@ describe("Vault secret injection", () => {
             );
         });
 
+        it("grants list alone where only list is asked: no read on that secret's data", () => {
+            const hcl = appPolicyHcl({ ...payments, secrets: [{ name: "index", path: "dev/payments/index", capabilities: ["list"] }] }, "dev", "kv");
+            expect(hcl).to.equal([
+                "# paved-road: dev/payments may read its own secrets and nothing else.",
+                "",
+                'path "kv/metadata/dev/payments/index" {',
+                '  capabilities = ["list"]',
+                "}",
+                "",
+            ].join("\n"));
+        });
+
         it("grants nothing outside the app's prefix, and nothing but read and list", () => {
             const hcl = appPolicyHcl({ ...payments, secrets: [...payments.secrets, { name: "all", path: "dev/payments/*" }] }, "dev", "secret");
             const paths = [...hcl.matchAll(/path "([^"]+)"/g)].map((m) => m[1]);
