@@ -4,10 +4,12 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["dist/", "node_modules/", "vendor/", "eslint.config.mjs", "test/reporter.cjs"] },
+    // What git ignores (builds, mutation sandboxes, reports) and vendored upstream data are not ours to lint.
+    { ignores: ["dist/", "node_modules/", "vendor/", ".stryker-tmp/", "reports/", "drills/", "eslint.config.mjs", "test/reporter.cjs"] },
     ...tseslint.configs.recommendedTypeChecked,
     {
-        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        // One program from tsconfig.json (everything ours) for all files: about two-thirds of the project service's CPU time.
+        languageOptions: { parserOptions: { project: ["./tsconfig.json"], tsconfigRootDir: import.meta.dirname } },
         plugins: { pulumi },
         rules: {
             "pulumi/no-output-in-template-literal": "error",

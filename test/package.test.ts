@@ -32,6 +32,13 @@ describe("the paved-road package", () => {
         expect(require.resolve(path.join(REPO_ROOT, "dist", "components", "cluster", "eks-cluster.d.ts"))).to.be.a("string");
     });
 
+    it("packs the built library and its declarations, without the compiler's build state", () => {
+        const [pack] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT, encoding: "utf8" })) as { files: { path: string }[] }[];
+        const files = pack.files.map((f) => f.path);
+        expect(files).to.include.members(["package.json", "dist/index.js", "dist/index.d.ts", "dist/automation/cli.js"]);
+        expect(files.filter((f) => f.endsWith(".tsbuildinfo") || f.startsWith("test/") || f.startsWith("dist/test/"))).to.deep.equal([]);
+    });
+
     it("is self-contained: no tracked file outside *.md reads a folder beside the clone", () => {
         // Written so that this file does not match itself: "..", a slash, "shared"; the old override variable.
         const outside = new RegExp(String.raw`\.\.[/\\]shared\b|PAVED_UPSTREAM_` + "DIR");
