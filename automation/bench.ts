@@ -8,9 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { scaledClock } from "./drill/clock";
-import { DEFAULT_DRILL_SETTINGS, runDrill } from "./drill/drill";
-import { startRehearsal } from "./drill/rehearsal";
+import { benchDrill } from "./drill/bench-drill";
 import { MemoryDriver } from "./driver/memory-driver";
 import { listStacks } from "./offline/stack-file";
 import { runDrift } from "./runner/drift-command";
@@ -66,26 +64,8 @@ async function main(): Promise<void> {
     }
     console.log(`concurrency 8 is ${(drift[1] / drift[8]).toFixed(1)}× faster than 1`);
 
-    // Rehearsal drills: measured RTO against the theoretical floor of each run (the router's detection,
-    // then the cached answer running out) — the measurement's overhead — and the static bound.
-    const targets = { primary: "prod-us-east-1", standby: "prod-us-west-2", global: "prod-global" };
-    const router = { intervalSeconds: 10, failureThreshold: 3, ttlSeconds: 30 };
-    const overheads: number[] = [];
-    for (let run = 1; run <= 5; run++) {
-        const clock = scaledClock(50);
-        const world = await startRehearsal(targets, { primary: "us-east-1", standby: "us-west-2" }, router, clock);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-bench-drill-"));
-        const t = performance.now();
-        const result = await runDrill(targets, DEFAULT_DRILL_SETTINGS, { driver: world.driver, clock, log: () => undefined, drillsDir: dir, rehearsal: true });
-        const wall = performance.now() - t;
-        const injected = result.marks.find((m) => m.name === "injected")!.t;
-        const floor = world.router.standbyReachableAfter(injected)! - injected;
-        overheads.push(result.rtoSeconds! - floor);
-        console.log(`rehearsal drill ${run} (×50): RTO ${result.rtoSeconds!.toFixed(2)} s, theoretical (detection, then the cached answer's TTL) ${floor.toFixed(2)} s, overhead ${(result.rtoSeconds! - floor).toFixed(2)} s; bound 3 × 10 s + 30 s = 60 s; ${wall.toFixed(0)} ms wall`);
-        await world.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
-    console.log(`rehearsal RTO overhead over the theoretical floor: mean ${(overheads.reduce((a, b) => a + b, 0) / overheads.length).toFixed(2)} s, max ${Math.max(...overheads).toFixed(2)} s (probe interval 1 s)`);
+    // Rehearsal drills: RTO against each run's theoretical floor (automation/drill/bench-drill.ts).
+    await benchDrill();
 }
 
 main().catch((e: unknown) => {

@@ -36,6 +36,7 @@ export function global(config: GlobalConfig): Record<string, unknown> {
         globalEndpoint: failover.globalEndpoint,
         primary: region(config.primary),
         standby: region(config.standby),
+        // The applied drill knob: what `paved drill` reads back after each update.
         drill: config.drill,
         failoverBoundSeconds: failover.failoverBoundSeconds,
     };

@@ -133,6 +133,9 @@ export function regional(config: StackConfig): Record<string, unknown> {
         region: config.region,
         environment: config.environment,
         clusterName: cluster.clusterName,
+        // What the next `paved up` checks its version step against, and `paved plan` its node replacements.
+        kubernetesVersion: config.cluster.kubernetesVersion,
+        ...(cluster instanceof EksCluster ? { nodeReleaseVersion: cluster.nodeReleaseVersion } : {}),
         // The platform's firewalls as deployed: the scope `paved drift` checks for rules outside Git.
         firewalls: cluster.firewalls,
         endpoint: cluster.endpoint,
@@ -141,6 +144,8 @@ export function regional(config: StackConfig): Record<string, unknown> {
         ...(health ? { healthEndpoint: health.url } : {}),
         // Where `paved trace` asks (in-cluster addresses: reach them through a port-forward, or pass --prometheus/--tempo/--grafana).
         ...(observability ? telemetryUrls(OBSERVABILITY_NAMESPACE) : {}),
+        // What the drill reads back: whether the promotion it asked for is applied, not what a file says.
+        ...(config.failover ? { failoverPromoted: config.failover.promoted } : {}),
         // What preview stacks point their records at: the shared Gateway's load balancer.
         ...(delivery ? { gatewayHostname: gatewayAddress(delivery.gateway, "Hostname"), gatewayAddress: gatewayAddress(delivery.gateway, "IPAddress") } : {}),
     };

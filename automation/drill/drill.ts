@@ -1,16 +1,23 @@
 import * as path from "node:path";
-import { StackDriver } from "../driver/port";
-import { waitUntilHealthy } from "../health/probe";
+import { OperationCancelledError, StackDriver } from "../driver/port";
+import { probeOnce, waitUntilHealthy } from "../health/probe";
 import { instantValue } from "../health/prometheus-query";
 import { classifyDrift } from "../runner/drift";
 import { RunnerUsageError } from "../runner/pr-stacks";
 import { Clock } from "./clock";
+import { DrillProvenance, provenance } from "./evidence";
 import { Journal } from "./journal";
-import { Sample, watchUntilServedBy } from "./measure";
+import { DrillLock, DrillLockedError, LockHolder, acquireDrillLock, describeHolder, holderAlive, holderId, thisProcess } from "./lock";
+import { Sample, startSampling, watchUntilServedBy } from "./measure";
+import { RESTORE_RETRY, RetryPolicy, withRetries } from "./retry";
+import { DEFAULT_STOP_CONDITION, StopCondition, stopCheck } from "./stop-condition";
 
-/** The config keys the drill turns (stacks/config-schema.ts). */
+/** The config keys the drill turns (stacks/config-schema.ts), for one update at a time. */
 export const DRILL_KNOB = "paved:global.drill";
 export const PROMOTED = "paved:failover.promoted";
+/** The outputs that say what is applied (stacks/global.ts, stacks/regional.ts). */
+export const KNOB_OUTPUT = "drill";
+export const PROMOTED_OUTPUT = "failoverPromoted";
 
 export interface DrillTargets {
     readonly primary: string;
@@ -21,35 +28,82 @@ export interface DrillTargets {
 /** In drill seconds. */
 export interface DrillSettings {
     readonly objectiveSeconds: number;
+    /** How long the primary may take to serve again after the knob is reverted. */
+    readonly failbackObjectiveSeconds: number;
     /** Answers in a row that make a region "serving". */
     readonly consecutive: number;
     readonly probeInterval: number;
     readonly requestTimeout: number;
-    /** How long promotion, failover and failback may each take before the drill restores. */
+    /** How long each update, promotion, failover and failback may take before the drill restores. */
     readonly stepTimeout: number;
+    readonly stop: StopCondition;
+    readonly restoreRetry: RetryPolicy;
     readonly prometheus?: { readonly url: string; readonly errorRatioQuery: string };
     /** A URL answering the standby's replication lag in seconds, and the most that is acceptable. */
     readonly rpo?: { readonly probeUrl: string; readonly objectiveSeconds: number };
 }
 
-export const DEFAULT_DRILL_SETTINGS: DrillSettings = { objectiveSeconds: 120, consecutive: 3, probeInterval: 1, requestTimeout: 5, stepTimeout: 600 };
+export const DEFAULT_DRILL_SETTINGS: DrillSettings = {
+    objectiveSeconds: 120,
+    failbackObjectiveSeconds: 120,
+    consecutive: 3,
+    probeInterval: 1,
+    requestTimeout: 5,
+    stepTimeout: 600,
+    stop: DEFAULT_STOP_CONDITION,
+    restoreRetry: RESTORE_RETRY,
+};
 
 export interface DrillContext {
     readonly driver: StackDriver;
     readonly clock: Clock;
     readonly log: (line: string) => void;
-    /** Where the journal and the reports go. */
+    /** Where the journal, the lock and the reports go. */
     readonly drillsDir: string;
+    /** Paths in the report are relative to it. */
+    readonly projectDir: string;
     readonly rehearsal: boolean;
     readonly signal?: AbortSignal;
+    /** Where the operator and CI run come from. */
+    readonly env?: NodeJS.ProcessEnv;
 }
+
+export type MarkName = "promote" | "injected" | "failed over" | "stopped" | "failback" | "restored" | "warm" | "rolled back";
 
 export interface Mark {
-    readonly name: "injected" | "failed over" | "failback" | "restored" | "rolled back";
+    readonly name: MarkName;
+    /** Drill seconds since the drill's clock started. */
     readonly t: number;
+    /** UTC wall time. */
+    readonly at: string;
 }
 
-export type DrillOutcome = "pass" | "objective missed" | "rolled back" | "aborted at pre-flight";
+export type DrillOutcome = "pass" | "objective missed" | "rolled back" | "stopped by condition" | "primary did not recover" | "restore failed" | "aborted at pre-flight";
+
+export interface PreflightCheck {
+    readonly check: string;
+    readonly ok: boolean;
+    readonly detail: string;
+}
+
+/** What serves and what is applied when the drill ends, read from the world, not from a file. */
+export interface LiveState {
+    readonly servedBy: string;
+    readonly knob: string;
+    readonly standby: string;
+}
+
+export interface UpdateRecord {
+    readonly step: string;
+    readonly stack: string;
+    /** The temporary config the update ran with; none means Git's state. */
+    readonly config?: Readonly<Record<string, string>>;
+    readonly at: string;
+    readonly seconds: number;
+    readonly changes: Readonly<Record<string, number>>;
+    /** The engine's update ID, where the driver reports one. */
+    readonly updateId?: string;
+}
 
 export interface DrillResult {
     readonly targets: DrillTargets;
@@ -61,15 +115,26 @@ export interface DrillResult {
     /** The global stack's worst case for a real failure: checks × interval + TTL, when it exports it. */
     readonly failoverBoundSeconds?: number;
     readonly startedAt: string;
+    readonly provenance: DrillProvenance;
+    readonly preflight: readonly PreflightCheck[];
     readonly outcome: DrillOutcome;
     readonly reason?: string;
     readonly rtoSeconds?: number;
+    /** From the knob's revert until the primary served `consecutive` answers in a row. */
+    readonly failbackSeconds?: number;
     /** Share of failed probes between injection and failover. */
     readonly failedProbeShare?: number;
     readonly standbyErrorRatio?: number;
     readonly replicationLagSeconds?: number;
+    /** Optional measurements that failed, each naming the probe and its URL; what was measured stands. */
+    readonly notMeasured: readonly string[];
     readonly marks: Mark[];
     readonly samples: Sample[];
+    readonly updates: UpdateRecord[];
+    readonly live?: LiveState;
+    /** The one command that finishes the job when the drill could not. */
+    readonly finish?: string;
+    /** The journal, relative to the project. */
     readonly journal: string;
 }
 
@@ -96,150 +161,368 @@ async function endpointsOf(targets: DrillTargets, driver: StackDriver): Promise<
     return { global: out.globalEndpoint, failoverBoundSeconds: bound, primary: region("primary") as Endpoints["primary"], standby: region("standby") as Endpoints["standby"] };
 }
 
+/** Each drill's report folder, named by its start time. */
+export const reportDirOf = (drillsDir: string, startedAt: string) => path.join(drillsDir, startedAt.replace(/[:.]/g, "-"));
+
+/** One drill's bookkeeping: marks with UTC times, samples and updates, shared by the drill and its restore. */
+class Record_ {
+    readonly marks: Mark[] = [];
+    readonly samples: Sample[] = [];
+    readonly updates: UpdateRecord[] = [];
+    readonly notMeasured: string[] = [];
+    constructor(private readonly clock: Clock) {}
+
+    mark(name: MarkName, t = this.clock.now()): number {
+        this.marks.push({ name, t, at: new Date(Date.now() - this.clock.ms(this.clock.now() - t)).toISOString() });
+        return t;
+    }
+}
+
 /**
- * The region-failover drill. Pre-flight changes nothing; from then on every step is journaled
- * before it acts, and any failure, timeout or cancellation restores (knob reverted, standby warm)
- * before the drill returns. Traffic is left on a healthy region in every outcome.
+ * Runs `up` on one stack with temporary config (none: Git's state), bounded by `timeout` drill
+ * seconds when given, then checks the *applied* state in the stack's outputs.
+ */
+async function update(ctx: DrillContext, rec: Record_, step: string, stack: string, config: Record<string, string> | undefined, applied: { output: string; value: boolean }, timeout?: number): Promise<void> {
+    const { driver, clock } = ctx;
+    const deadline = timeout === undefined ? undefined : AbortSignal.timeout(clock.ms(timeout));
+    const signals = [ctx.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
+    const start = clock.now();
+    const at = new Date().toISOString();
+    try {
+        const result = await driver.run(stack, "up", { signal: signals.length ? AbortSignal.any(signals) : undefined, ...(config ? { config } : {}) });
+        const updateId = (result as { updateId?: string }).updateId;
+        rec.updates.push({ step, stack, ...(config ? { config } : {}), at, seconds: clock.now() - start, changes: result.changes, ...(updateId ? { updateId } : {}) });
+    } catch (e) {
+        if (e instanceof OperationCancelledError && deadline?.aborted) throw new Error(`${step}: the update of ${stack} took longer than the step timeout (${timeout} s) and was cancelled`);
+        if (e instanceof OperationCancelledError) throw new Error("cancelled (SIGINT/SIGTERM)");
+        throw e;
+    }
+    const value = (await driver.outputs(stack))[applied.output];
+    if (value !== applied.value) throw new Error(`${step}: ${stack} was updated, but its output ${applied.output} is ${JSON.stringify(value ?? null)}, not ${applied.value}`);
+}
+
+/** What is live now: who answers the global endpoint, and the knob and the promotion as the stacks' outputs say. */
+async function liveNow(ctx: DrillContext, targets: DrillTargets, endpoints: Endpoints | undefined, regions: DrillResult["regions"]): Promise<LiveState> {
+    const read = async (stack: string, output: string, yes: string, no: string) => {
+        try {
+            const v = (await ctx.driver.outputs(stack))[output];
+            return v === true ? yes : v === false ? no : `unknown (${stack} exports no ${output})`;
+        } catch (e) {
+            return `unknown (${(e as Error).message})`;
+        }
+    };
+    let servedBy = "unknown (the global stack's outputs could not be read)";
+    if (endpoints) {
+        const answer = await probeOnce(endpoints.global, ctx.clock.ms(5));
+        const region = answer.ok ? answer.body?.trim() : undefined;
+        servedBy = region === regions.primary ? `the primary ${targets.primary} (${region})` : region === regions.standby ? `the standby ${targets.standby} (${region})` : `no region (${answer.error ?? `HTTP ${answer.status}`})`;
+    }
+    return {
+        servedBy,
+        knob: await read(targets.global, KNOB_OUTPUT, "on (the primary's health check inverted)", "off"),
+        standby: await read(targets.standby, PROMOTED_OUTPUT, "promoted (primary capacity)", "warm"),
+    };
+}
+
+interface RestoreOutcome {
+    /** Everything the journal began is undone; false leaves the journal open for `--resume`. */
+    readonly complete: boolean;
+    readonly knobReverted: boolean;
+    readonly primaryServing: boolean;
+    readonly problem?: string;
+}
+
+/**
+ * Undoes what the journal says was begun, each action retried with backoff and checked against
+ * the applied state: the knob first, then — only once the primary has served `consecutive`
+ * answers in a row over at least the failover bound — the standby back to warm. A standby carrying traffic is never shrunk.
+ * Never cancelled; a journal that cannot be written does not stop it.
+ */
+async function restore(journal: Journal, targets: DrillTargets, endpoints: Endpoints | undefined, settings: DrillSettings, ctx: DrillContext, rec: Record_, reason: string, clearStaleLocks: boolean): Promise<RestoreOutcome> {
+    const { driver, clock, log } = ctx;
+    const calm: DrillContext = { ...ctx, signal: undefined };
+    const retry = <T>(what: string, action: () => Promise<T>) => withRetries(what, action, settings.restoreRetry, clock, log);
+    journal.tryWrite("restore", { reason }, log);
+    const problems: string[] = [];
+    if (clearStaleLocks) {
+        for (const stack of [targets.global, targets.standby]) {
+            await retry(`restore: clear a stale lock on ${stack}`, () => driver.cancelStaleUpdate(stack)).catch((e: Error) => problems.push(`clearing ${stack}'s lock failed: ${e.message}`));
+        }
+    }
+    let knobReverted = true;
+    if (journal.has("inject")) {
+        log(`restore: ${DRILL_KNOB} back to Git's state (off) on ${targets.global}`);
+        knobReverted = await retry("restore: knob off", () => update(calm, rec, "restore: knob off", targets.global, undefined, { output: KNOB_OUTPUT, value: false })).then(
+            () => true,
+            (e: Error) => (problems.push(`the knob could not be reverted: ${e.message}`), false),
+        );
+    }
+    let primaryServing = false;
+    if (knobReverted && endpoints) {
+        const back = await watchUntilServedBy(endpoints.global, endpoints.primary.region, { clock, interval: settings.probeInterval, consecutive: settings.consecutive, requestTimeout: settings.requestTimeout, timeout: settings.stepTimeout + (endpoints.failoverBoundSeconds ?? 0), span: endpoints.failoverBoundSeconds });
+        rec.samples.push(...back.samples);
+        primaryServing = back.reachedAt !== undefined;
+        if (primaryServing) rec.mark("restored", back.reachedAt);
+        else problems.push(`the primary did not serve ${settings.consecutive} answers in a row within ${settings.stepTimeout + (endpoints.failoverBoundSeconds ?? 0)} s`);
+    }
+    let standbyWarm = !journal.has("promote");
+    if (!standbyWarm && primaryServing) {
+        log(`restore: ${targets.standby} back to warm capacity`);
+        standbyWarm = await retry("restore: standby warm", () => update(calm, rec, "restore: standby warm", targets.standby, undefined, { output: PROMOTED_OUTPUT, value: false })).then(
+            () => true,
+            (e: Error) => (problems.push(`the standby could not return to warm: ${e.message}`), false),
+        );
+        if (standbyWarm) rec.mark("warm");
+    } else if (!standbyWarm) {
+        log(`restore: ${targets.standby} stays promoted: it carries the traffic while the primary does not serve`);
+    }
+    rec.mark("rolled back");
+    return { complete: knobReverted && standbyWarm, knobReverted, primaryServing, problem: problems.length ? problems.join("; ") : undefined };
+}
+
+/** Takes the lock, naming the holder when it cannot; `takeOver` says when a dead holder's lock may be broken. */
+function lockFor(ctx: DrillContext, me: LockHolder, takeOver: (h: LockHolder) => boolean, refusal: (h: LockHolder) => string): DrillLock {
+    try {
+        return acquireDrillLock(ctx.drillsDir, me, takeOver);
+    } catch (e) {
+        if (e instanceof DrillLockedError) throw new DrillLockedError(e.holder, refusal(e.holder));
+        throw e;
+    }
+}
+
+/** The result's common part, filled in as the drill goes. */
+type Base = Omit<DrillResult, "outcome" | "reason" | "journal">;
+
+/** Ends a drill that began changing things: restore when needed, then what is live and whether the job is finished. */
+async function finishDrill(base: Base, ctx: DrillContext, outcome: DrillOutcome, reason: string | undefined, journal: Journal, endpoints: Endpoints | undefined, complete: boolean): Promise<DrillResult> {
+    const live = await liveNow(ctx, base.targets, endpoints, base.regions);
+    const reportDir = reportDirOf(ctx.drillsDir, base.startedAt);
+    let kept = journal.file;
+    if (complete) {
+        try {
+            kept = journal.close(outcome, reportDir);
+        } catch (e) {
+            ctx.log(`journal ${journal.file} could not be closed (${(e as Error).message}); the drill itself is restored`);
+        }
+    } else {
+        journal.tryWrite("kept", { outcome, live }, ctx.log);
+    }
+    const finish = complete ? undefined : `paved drill --resume${ctx.rehearsal ? ` --simulate --out ${path.relative(ctx.projectDir, ctx.drillsDir) || "."}` : ""}`;
+    return { ...base, outcome, ...(reason ? { reason } : {}), live, ...(finish ? { finish } : {}), journal: path.relative(ctx.projectDir, kept) };
+}
+
+/**
+ * The region-failover drill. The lock is taken before anything else; pre-flight changes nothing;
+ * from then on every step is journaled before it acts and bounded by the step timeout, and any
+ * failure, timeout, stop condition or cancellation restores before the drill returns.
  */
 export async function runDrill(targets: DrillTargets, settings: DrillSettings, ctx: DrillContext): Promise<DrillResult> {
     const { driver, clock, log } = ctx;
     const startedAt = new Date().toISOString();
-    const stacks = await driver.listStacks();
-    for (const s of [targets.primary, targets.standby, targets.global]) if (!stacks.includes(s)) throw new DrillPreflightError(`stack ${s} does not exist in the backend`);
-    const unfinished = Journal.unfinished(ctx.drillsDir);
-    if (unfinished) throw new DrillPreflightError(`an unfinished drill (started ${unfinished.started.at}) is in ${unfinished.file}: run paved drill --resume to restore it first`);
-    const endpoints = await endpointsOf(targets, driver);
-    const wait = { clock, interval: settings.probeInterval, consecutive: settings.consecutive, requestTimeout: settings.requestTimeout };
-    const healthy = (url: string, timeout: number, signal?: AbortSignal) =>
-        waitUntilHealthy(url, { probes: settings.consecutive, intervalMs: clock.ms(settings.probeInterval), timeoutMs: clock.ms(timeout), requestTimeoutMs: clock.ms(settings.requestTimeout), signal });
-
-    // 1. Pre-flight: read only. Each wait gets five times what a healthy answer streak takes.
-    const preflightTimeout = settings.consecutive * settings.probeInterval * 5;
-    log("pre-flight: knob off, no drift, standby healthy, traffic on the primary");
-    if ((await driver.getConfig(targets.global, DRILL_KNOB)) === "true") throw new DrillPreflightError(`${DRILL_KNOB} is already true on ${targets.global}: a drill is running or was left half-done; revert it first`);
-    for (const s of [targets.primary, targets.standby, targets.global]) {
-        const drift = classifyDrift(s, await driver.previewRefresh(s, { signal: ctx.signal }));
-        if (drift.unexpected.length > 0) throw new DrillPreflightError(`${s} has drifted from Git (${drift.unexpected.map((r) => r.name).join(", ")}): run paved drift --stack ${s} first`);
-    }
-    const standbyHealth = await healthy(endpoints.standby.healthEndpoint, preflightTimeout, ctx.signal);
-    if (!standbyHealth.healthy) throw new DrillPreflightError(`standby ${targets.standby} is not healthy: ${standbyHealth.detail}`);
-    const onPrimary = await watchUntilServedBy(endpoints.global, endpoints.primary.region, { ...wait, timeout: preflightTimeout, signal: ctx.signal });
-    if (onPrimary.reachedAt === undefined) throw new DrillPreflightError(`the global endpoint ${endpoints.global} is not served by the primary (${endpoints.primary.region}) now`);
-    if (ctx.signal?.aborted) throw new DrillPreflightError("cancelled during pre-flight");
-
-    const journal = Journal.start(ctx.drillsDir, { targets, regions: { primary: endpoints.primary.region, standby: endpoints.standby.region }, settings, rehearsal: ctx.rehearsal, startedAt });
-    const marks: Mark[] = [];
-    const samples: Sample[] = [];
-    const base = { targets, regions: { primary: endpoints.primary.region, standby: endpoints.standby.region }, settings, rehearsal: ctx.rehearsal, timeScale: clock.scale, failoverBoundSeconds: endpoints.failoverBoundSeconds, startedAt, marks, samples };
-    const fail = (message: string): never => {
-        throw new Error(message);
-    };
+    const me = thisProcess(ctx.env ?? process.env, startedAt);
+    const lock = lockFor(
+        ctx,
+        me,
+        (h) => !holderAlive(h) && !Journal.unfinished(ctx.drillsDir),
+        (h) => holderAlive(h)
+            ? `a drill is running: ${describeHolder(h)}; wait for it to finish`
+            : `the drill of ${describeHolder(h)} ended without finishing (its process is gone): run paved drill --resume to restore it first`,
+    );
     try {
-        // 2. Promote the standby to primary capacity.
-        journal.write("promote");
-        log(`promote: ${targets.standby} to primary capacity`);
-        await driver.setConfig(targets.standby, PROMOTED, "true");
-        await driver.run(targets.standby, "up", { signal: ctx.signal });
-        const promoted = await healthy(endpoints.standby.healthEndpoint, settings.stepTimeout, ctx.signal);
-        if (!promoted.healthy) fail(`standby not healthy after promotion: ${promoted.detail}`);
+        return await drillUnderLock(targets, settings, ctx, me, startedAt);
+    } finally {
+        lock.release();
+        log(`released ${lock.file}`);
+    }
+    async function drillUnderLock(targets: DrillTargets, settings: DrillSettings, ctx: DrillContext, me: LockHolder, startedAt: string): Promise<DrillResult> {
+        const rec = new Record_(clock);
+        const preflight: PreflightCheck[] = [];
+        const base0 = { targets, settings, rehearsal: ctx.rehearsal, timeScale: clock.scale, startedAt, provenance: provenance(ctx.projectDir, me, ctx.rehearsal), preflight, marks: rec.marks, samples: rec.samples, updates: rec.updates, notMeasured: rec.notMeasured };
+        const check = (name: string, ok: boolean, detail: string) => {
+            preflight.push({ check: name, ok, detail });
+            if (!ok) throw new DrillPreflightError(detail);
+        };
+        let endpoints: Endpoints | undefined;
+        const wait = { clock, interval: settings.probeInterval, consecutive: settings.consecutive, requestTimeout: settings.requestTimeout };
+        try {
+            // 1. Pre-flight: read only. Each wait gets five times what a healthy answer streak takes.
+            const stacks = await driver.listStacks();
+            const missing = [targets.primary, targets.standby, targets.global].filter((s) => !stacks.includes(s));
+            check("stacks exist", missing.length === 0, missing.length ? `stack ${missing.join(", ")} does not exist in the backend` : "all three in the backend");
+            const unfinished = Journal.unfinished(ctx.drillsDir, log);
+            check("no unfinished drill", !unfinished, unfinished ? `an unfinished drill (started ${unfinished.started.at}) is in ${unfinished.file}: run paved drill --resume to restore it first` : "no open journal");
+            endpoints = await endpointsOf(targets, driver);
+            log("pre-flight: knob off and standby warm as deployed, no drift, standby healthy, traffic on the primary");
+            const [knob, promoted] = [(await driver.outputs(targets.global))[KNOB_OUTPUT], (await driver.outputs(targets.standby))[PROMOTED_OUTPUT]];
+            check("knob off as deployed", knob !== true, knob === true ? `${targets.global} has the drill knob applied (output ${KNOB_OUTPUT}: true): a drill is running or was left half-done; run paved drill --resume, or paved up --stack ${targets.global}` : `output ${KNOB_OUTPUT}: ${JSON.stringify(knob ?? null)}`);
+            check("standby warm as deployed", promoted !== true, promoted === true ? `${targets.standby} is already promoted (output ${PROMOTED_OUTPUT}: true): a drill or a real failover is under way` : `output ${PROMOTED_OUTPUT}: ${JSON.stringify(promoted ?? null)}`);
+            for (const s of [targets.primary, targets.standby, targets.global]) {
+                const drift = classifyDrift(s, await driver.previewRefresh(s, { signal: ctx.signal }));
+                check(`no drift on ${s}`, drift.unexpected.length === 0, drift.unexpected.length ? `${s} has drifted from Git (${drift.unexpected.map((r) => r.name).join(", ")}): run paved drift --stack ${s} first` : "none");
+            }
+            const preflightTimeout = settings.consecutive * settings.probeInterval * 5;
+            const standbyHealth = await waitUntilHealthy(endpoints.standby.healthEndpoint, { probes: settings.consecutive, intervalMs: clock.ms(settings.probeInterval), timeoutMs: clock.ms(preflightTimeout), requestTimeoutMs: clock.ms(settings.requestTimeout), signal: ctx.signal });
+            check("standby healthy", standbyHealth.healthy, standbyHealth.healthy ? standbyHealth.detail : `standby ${targets.standby} is not healthy: ${standbyHealth.detail}`);
+            const onPrimary = await watchUntilServedBy(endpoints.global, endpoints.primary.region, { ...wait, timeout: preflightTimeout, signal: ctx.signal });
+            check("traffic on the primary", onPrimary.reachedAt !== undefined, onPrimary.reachedAt !== undefined ? `${settings.consecutive} answers in a row from ${endpoints.primary.region}` : `the global endpoint ${endpoints.global} is not served by the primary (${endpoints.primary.region}) now`);
+            check("not cancelled", !ctx.signal?.aborted, ctx.signal?.aborted ? "cancelled during pre-flight" : "running");
+        } catch (e) {
+            if (!(e instanceof DrillPreflightError)) throw e;
+            log(`drill aborted at pre-flight, nothing changed: ${e.message}`);
+            const regions = endpoints ? { primary: endpoints.primary.region, standby: endpoints.standby.region } : { primary: "unknown", standby: "unknown" };
+            return { ...base0, regions, outcome: "aborted at pre-flight", reason: e.message, journal: "none (nothing was changed)" };
+        }
 
-        // 3. Inject: the knob makes DNS treat the primary as failed; its workloads are untouched.
-        const lag = settings.rpo ? await replicationLag(settings.rpo.probeUrl, clock.ms(settings.requestTimeout)) : undefined;
-        journal.write("inject");
-        log(`inject: ${DRILL_KNOB}=true on ${targets.global}`);
-        await driver.setConfig(targets.global, DRILL_KNOB, "true");
-        await driver.run(targets.global, "up", { signal: ctx.signal });
-        const injected = clock.now();
-        marks.push({ name: "injected", t: injected });
+        const regions = { primary: endpoints.primary.region, standby: endpoints.standby.region };
+        const journal = Journal.start(ctx.drillsDir, { targets, regions, settings, rehearsal: ctx.rehearsal, startedAt, holder: me });
+        const base: Base = { ...base0, regions, failoverBoundSeconds: endpoints.failoverBoundSeconds };
+        let stopped: string | undefined;
+        let measured: { rtoSeconds: number; failedProbeShare: number; standbyErrorRatio?: number; replicationLagSeconds?: number } | undefined;
+        try {
+            // 2. Promote the standby to primary capacity, for this update only (Git keeps it warm).
+            journal.write("promote");
+            rec.mark("promote");
+            log(`promote: ${targets.standby} to primary capacity`);
+            const during = startSampling(endpoints.global, wait);
+            try {
+                await update(ctx, rec, "promote", targets.standby, { [PROMOTED]: "true" }, { output: PROMOTED_OUTPUT, value: true }, settings.stepTimeout);
+            } finally {
+                rec.samples.push(...(await during.stop()));
+            }
+            const promoted = await waitUntilHealthy(endpoints.standby.healthEndpoint, { probes: settings.consecutive, intervalMs: clock.ms(settings.probeInterval), timeoutMs: clock.ms(settings.stepTimeout), requestTimeoutMs: clock.ms(settings.requestTimeout), signal: ctx.signal });
+            if (!promoted.healthy) throw new Error(`standby not healthy after promotion: ${promoted.detail}`);
 
-        // 4. Measure until the standby serves `consecutive` answers in a row.
-        const failover = await watchUntilServedBy(endpoints.global, endpoints.standby.region, { ...wait, timeout: Math.max(settings.stepTimeout, settings.objectiveSeconds * 2), signal: ctx.signal });
-        samples.push(...failover.samples);
-        if (ctx.signal?.aborted) fail("cancelled (SIGINT/SIGTERM)");
-        if (failover.reachedAt === undefined) fail(`the standby did not take over within ${Math.max(settings.stepTimeout, settings.objectiveSeconds * 2)} s`);
-        marks.push({ name: "failed over", t: failover.reachedAt! });
-        const rtoSeconds = failover.reachedAt! - injected;
-        const window = failover.samples.filter((s) => s.t <= failover.reachedAt!);
-        const failedProbeShare = window.filter((s) => s.error).length / Math.max(1, window.length);
-        const standbyErrorRatio = settings.prometheus ? await instantValue(settings.prometheus.url, settings.prometheus.errorRatioQuery, clock.ms(settings.requestTimeout)) : undefined;
-        log(`measured: RTO ${rtoSeconds.toFixed(1)} s (objective ${settings.objectiveSeconds} s), ${(failedProbeShare * 100).toFixed(1)} % of probes failed`);
+            // 3. Inject: the knob makes DNS treat the primary as failed; its workloads are untouched.
+            const lag = settings.rpo ? await replicationLag(settings.rpo.probeUrl, clock.ms(settings.requestTimeout)).catch((e: Error) => void rec.notMeasured.push(`not measured: replication lag (RPO): ${e.message}`)) : undefined;
+            journal.write("inject");
+            log(`inject: ${DRILL_KNOB}=true on ${targets.global}, for this update only`);
+            await update(ctx, rec, "inject", targets.global, { [DRILL_KNOB]: "true" }, { output: KNOB_OUTPUT, value: true }, settings.stepTimeout);
+            const injected = rec.mark("injected");
 
-        // 5–6. Fail back: revert the knob, wait until the primary serves again, then return the standby to warm.
-        journal.write("failback");
-        marks.push({ name: "failback", t: clock.now() });
-        log(`failback: ${DRILL_KNOB}=false on ${targets.global}`);
-        await driver.setConfig(targets.global, DRILL_KNOB, "false");
-        await driver.run(targets.global, "up", { signal: ctx.signal });
-        const back = await watchUntilServedBy(endpoints.global, endpoints.primary.region, { ...wait, timeout: settings.stepTimeout, signal: ctx.signal });
-        samples.push(...back.samples);
-        if (back.reachedAt === undefined) fail(ctx.signal?.aborted ? "cancelled (SIGINT/SIGTERM)" : `the primary did not serve again within ${settings.stepTimeout} s`);
-        marks.push({ name: "restored", t: back.reachedAt! });
-        journal.write("warm");
-        log(`warm: ${targets.standby} back to warm capacity`);
-        await driver.setConfig(targets.standby, PROMOTED, "false");
-        await driver.run(targets.standby, "up");
+            // 4. Measure until the standby serves `consecutive` answers in a row; a stop condition reverts at once.
+            const failoverTimeout = Math.max(settings.stepTimeout, settings.objectiveSeconds * 2);
+            const prometheus = settings.prometheus && { ...settings.prometheus, timeoutMs: clock.ms(settings.requestTimeout) };
+            const failover = await watchUntilServedBy(endpoints.global, endpoints.standby.region, { ...wait, timeout: failoverTimeout, signal: ctx.signal, stop: stopCheck(settings.stop, clock, prometheus) });
+            rec.samples.push(...failover.samples);
+            if (failover.stopped) {
+                stopped = failover.stopped;
+                rec.mark("stopped");
+                throw new Error(`stopped by condition: ${failover.stopped}`);
+            }
+            if (ctx.signal?.aborted) throw new Error("cancelled (SIGINT/SIGTERM)");
+            if (failover.reachedAt === undefined) throw new Error(`the standby did not take over within ${failoverTimeout} s`);
+            rec.mark("failed over", failover.reachedAt);
+            const window = failover.samples.filter((s) => s.t <= failover.reachedAt!);
+            measured = {
+                rtoSeconds: failover.reachedAt - injected,
+                failedProbeShare: window.filter((s) => s.error).length / Math.max(1, window.length),
+                standbyErrorRatio: settings.prometheus ? await standbyErrorRatio(settings.prometheus, clock.ms(settings.requestTimeout), rec) : undefined,
+                replicationLagSeconds: lag ?? undefined,
+            };
+            log(`measured: RTO ${measured.rtoSeconds.toFixed(1)} s (objective ${settings.objectiveSeconds} s), ${(measured.failedProbeShare * 100).toFixed(1)} % of probes failed`);
 
-        const objectiveMet = rtoSeconds <= settings.objectiveSeconds && (lag === undefined || lag <= settings.rpo!.objectiveSeconds);
-        const outcome: DrillOutcome = objectiveMet ? "pass" : "objective missed";
-        const kept = journal.close(outcome, reportDirOf(ctx.drillsDir, startedAt));
-        return { ...base, outcome, rtoSeconds, failedProbeShare, standbyErrorRatio, replicationLagSeconds: lag, journal: kept };
-    } catch (e) {
-        const reason = (e as Error).message;
-        log(`drill failed: ${reason}; restoring`);
-        const kept = await restore(journal, targets, endpoints, settings, { ...ctx, signal: undefined }, marks, samples, reason);
-        return { ...base, outcome: "rolled back", reason, journal: kept };
+            // 5. Fail back: Git's state (knob off), then wait until the primary serves again.
+            journal.write("failback");
+            const failbackAt = rec.mark("failback");
+            log(`failback: ${DRILL_KNOB} back to Git's state (off) on ${targets.global}`);
+            await update(ctx, rec, "failback", targets.global, undefined, { output: KNOB_OUTPUT, value: false }, settings.stepTimeout);
+            const back = await watchUntilServedBy(endpoints.global, endpoints.primary.region, { ...wait, timeout: settings.stepTimeout + (endpoints.failoverBoundSeconds ?? 0), signal: ctx.signal, span: endpoints.failoverBoundSeconds });
+            rec.samples.push(...back.samples);
+            if (back.reachedAt === undefined) {
+                if (ctx.signal?.aborted) throw new Error("cancelled (SIGINT/SIGTERM)");
+                // 6'. Never shrink the region carrying the traffic: the standby stays promoted.
+                const reason = `the primary did not serve ${settings.consecutive} answers in a row within ${settings.stepTimeout + (endpoints.failoverBoundSeconds ?? 0)} s of the failback; the standby stays promoted`;
+                log(`drill: ${reason}`);
+                return await finishDrill({ ...base, ...measured }, ctx, "primary did not recover", reason, journal, endpoints, false);
+            }
+            rec.mark("restored", back.reachedAt);
+            const failbackSeconds = back.reachedAt - failbackAt;
+
+            // 6. The standby back to warm, now that the primary carries the traffic again.
+            journal.write("warm");
+            log(`warm: ${targets.standby} back to warm capacity`);
+            await update(ctx, rec, "warm", targets.standby, undefined, { output: PROMOTED_OUTPUT, value: false }, settings.stepTimeout);
+            rec.mark("warm");
+
+            const objectiveMet = measured.rtoSeconds <= settings.objectiveSeconds && failbackSeconds <= settings.failbackObjectiveSeconds && (lag === undefined || lag <= settings.rpo!.objectiveSeconds);
+            return await finishDrill({ ...base, ...measured, failbackSeconds }, ctx, objectiveMet ? "pass" : "objective missed", undefined, journal, endpoints, true);
+        } catch (e) {
+            const reason = (e as Error).message;
+            log(`drill failed: ${reason}; restoring`);
+            const restored = await restore(journal, targets, endpoints, settings, ctx, rec, reason, false);
+            const outcome: DrillOutcome = !restored.knobReverted ? "restore failed" : stopped ? "stopped by condition" : restored.complete ? "rolled back" : "primary did not recover";
+            return finishDrill({ ...base, ...measured }, ctx, outcome, restored.problem ? `${reason}; ${restored.problem}` : reason, journal, endpoints, restored.complete);
+        }
     }
 }
 
 async function replicationLag(url: string, timeoutMs: number): Promise<number> {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    let res: Response;
+    try {
+        res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    } catch (e) {
+        const err = e as Error & { cause?: { code?: string } };
+        throw new Error(`the probe ${url} did not answer (${err.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : (err.cause?.code ?? err.message)})`);
+    }
     const lag = Number((await res.text()).trim());
-    if (!res.ok || Number.isNaN(lag)) throw new Error(`the replication-lag probe ${url} answered HTTP ${res.status} without a number of seconds`);
+    if (!res.ok || Number.isNaN(lag)) throw new Error(`the probe ${url} answered HTTP ${res.status} without a number of seconds`);
     return lag;
 }
 
-/** Each drill's report folder, named by its start time. */
-export const reportDirOf = (drillsDir: string, startedAt: string) => path.join(drillsDir, startedAt.replace(/[:.]/g, "-"));
-
-/**
- * Undoes what the journal says was begun — the knob first (traffic back on the primary), then the
- * standby's capacity — without a cancellation signal: a restore is never itself cancelled. A
- * restore that fails leaves the journal open, so `--resume` can try again.
- */
-export async function restore(journal: Journal, targets: DrillTargets, endpoints: Endpoints | undefined, settings: DrillSettings, ctx: DrillContext, marks: Mark[], samples: Sample[], reason: string): Promise<string> {
-    const { driver, clock, log } = ctx;
-    journal.write("restore", { reason });
-    if (journal.has("inject")) {
-        log(`restore: ${DRILL_KNOB}=false on ${targets.global}`);
-        await driver.setConfig(targets.global, DRILL_KNOB, "false");
-        await driver.run(targets.global, "up");
-        if (endpoints) {
-            const back = await watchUntilServedBy(endpoints.global, endpoints.primary.region, { clock, interval: settings.probeInterval, consecutive: settings.consecutive, requestTimeout: settings.requestTimeout, timeout: settings.stepTimeout });
-            samples.push(...back.samples);
-            if (back.reachedAt !== undefined) marks.push({ name: "restored", t: back.reachedAt });
-            else log(`restore: the primary does not serve the global endpoint yet; check ${endpoints.global}`);
-        }
+async function standbyErrorRatio(prometheus: NonNullable<DrillSettings["prometheus"]>, timeoutMs: number, rec: Record_): Promise<number | undefined> {
+    try {
+        const value = await instantValue(prometheus.url, prometheus.errorRatioQuery, timeoutMs);
+        if (value === undefined) rec.notMeasured.push(`not measured: the standby's error ratio: Prometheus ${prometheus.url} has no series for ${prometheus.errorRatioQuery}`);
+        return value;
+    } catch (e) {
+        const err = e as Error;
+        rec.notMeasured.push(`not measured: the standby's error ratio: ${err.message}`);
+        return undefined;
     }
-    if (journal.has("promote")) {
-        log(`restore: ${targets.standby} back to warm capacity`);
-        await driver.setConfig(targets.standby, PROMOTED, "false");
-        await driver.run(targets.standby, "up");
-    }
-    marks.push({ name: "rolled back", t: clock.now() });
-    return journal.close(`rolled back: ${reason}`, reportDirOf(ctx.drillsDir, (journal.started.detail?.startedAt as string | undefined) ?? journal.started.at));
 }
 
-/** `paved drill --resume`: restores the drill whose process died, from its journal. */
-export async function resumeDrill(ctx: DrillContext): Promise<DrillResult> {
-    const journal = Journal.unfinished(ctx.drillsDir);
-    if (!journal) throw new RunnerUsageError(`no unfinished drill to resume: ${Journal.pathIn(ctx.drillsDir)} does not exist or is closed`);
-    const started = journal.started.detail as { targets: DrillTargets; regions: DrillResult["regions"]; settings: DrillSettings; rehearsal: boolean; startedAt: string };
-    ctx.driver.assertReady([started.targets.primary, started.targets.standby, started.targets.global]);
-    const endpoints = await endpointsOf(started.targets, ctx.driver).catch(() => undefined);
-    const marks: Mark[] = [];
-    const samples: Sample[] = [];
-    const reason = `resumed: the drill's process ended after step "${journal.steps.at(-1)!.step}"`;
-    ctx.log(`${reason}; restoring`);
-    const kept = await restore(journal, started.targets, endpoints, started.settings, ctx, marks, samples, reason);
-    return { ...started, timeScale: ctx.clock.scale, failoverBoundSeconds: endpoints?.failoverBoundSeconds, outcome: "rolled back", reason, marks, samples, journal: kept };
+/**
+ * `paved drill --resume`: restores the drill whose process died (or that could not finish), from
+ * its journal. Refuses while the drill's owner is alive, unless `force` names that owner exactly.
+ * Clears the dead run's stale update locks first.
+ */
+export async function resumeDrill(ctx: DrillContext, force?: string): Promise<DrillResult> {
+    const me = thisProcess(ctx.env ?? process.env, new Date().toISOString());
+    const lock = lockFor(
+        ctx,
+        me,
+        (h) => !holderAlive(h) || force === holderId(h),
+        (h) => `the drill of ${describeHolder(h)} is still running: --resume restores only a drill whose process is gone. If it is stuck, stop it, or run paved drill --resume --force-resume ${holderId(h)}`,
+    );
+    try {
+        const journal = Journal.unfinished(ctx.drillsDir, ctx.log);
+        if (!journal) throw new RunnerUsageError(`no unfinished drill to resume: ${Journal.pathIn(ctx.drillsDir)} does not exist or is closed`);
+        const started = journal.started.detail as { targets: DrillTargets; regions: DrillResult["regions"]; settings: DrillSettings; rehearsal: boolean; startedAt: string; holder?: LockHolder };
+        const settings = { ...DEFAULT_DRILL_SETTINGS, ...started.settings };
+        ctx.driver.assertReady([started.targets.primary, started.targets.standby, started.targets.global]);
+        const endpoints = await endpointsOf(started.targets, ctx.driver).catch(() => undefined);
+        const rec = new Record_(ctx.clock);
+        const reason = `resumed: the drill's process ended after step "${journal.steps.at(-1)!.step}"`;
+        ctx.log(`${reason}; restoring`);
+        const restored = await restore(journal, started.targets, endpoints, settings, ctx, rec, reason, true);
+        const base: Base = {
+            targets: started.targets,
+            regions: started.regions,
+            settings,
+            rehearsal: started.rehearsal,
+            timeScale: ctx.clock.scale,
+            failoverBoundSeconds: endpoints?.failoverBoundSeconds,
+            startedAt: started.startedAt,
+            provenance: provenance(ctx.projectDir, me, ctx.rehearsal),
+            preflight: [],
+            marks: rec.marks,
+            samples: rec.samples,
+            updates: rec.updates,
+            notMeasured: rec.notMeasured,
+        };
+        const outcome: DrillOutcome = !restored.knobReverted ? "restore failed" : restored.complete ? "rolled back" : "primary did not recover";
+        return await finishDrill(base, ctx, outcome, restored.problem ? `${reason}; ${restored.problem}` : reason, journal, endpoints, restored.complete);
+    } finally {
+        lock.release();
+    }
 }

@@ -3,7 +3,7 @@ import { AddressInfo } from "node:net";
 import { MemoryDriver } from "../driver/memory-driver";
 import { probeOnce } from "../health/probe";
 import { Clock } from "./clock";
-import { DRILL_KNOB, DrillTargets, PROMOTED } from "./drill";
+import { DRILL_KNOB, DrillTargets, KNOB_OUTPUT, PROMOTED, PROMOTED_OUTPUT } from "./drill";
 
 /**
  * A drill rehearsal with no cloud: two regional services and a failover router on loopback, and the
@@ -142,22 +142,30 @@ export interface Rehearsal {
  * (loopback URLs), the knob and the promotion as config, and `up` applying them to the router and
  * the standby. The standby starts warm, the knob off.
  */
-export async function startRehearsal(targets: DrillTargets, regions: { primary: string; standby: string }, settings: RouterSettings, clock: Clock, upSeconds = 2): Promise<Rehearsal> {
+export async function startRehearsal(targets: DrillTargets, regions: { primary: string; standby: string }, settings: RouterSettings, clock: Clock, upSeconds: number | ((stack: string, operation: string) => number) = 2): Promise<Rehearsal> {
     const primary = await RegionalService.start(regions.primary);
     const standby = await RegionalService.start(regions.standby);
     standby.capacity = "warm";
     const router = await FailoverRouter.start({ primary, standby }, settings, clock);
-    const driver = new MemoryDriver(new Set([targets.primary, targets.standby, targets.global]), new Map(), clock.ms(upSeconds));
+    const driver = new MemoryDriver(new Set([targets.primary, targets.standby, targets.global]), new Map(), (stack, operation) => clock.ms(typeof upSeconds === "number" ? upSeconds : upSeconds(stack, operation)));
     const region = (stack: string, service: RegionalService) => ({ stack, region: service.region, healthEndpoint: service.healthEndpoint });
-    driver.stackOutputs.set(targets.global, { globalEndpoint: router.globalEndpoint, primary: region(targets.primary, primary), standby: region(targets.standby, standby), failoverBoundSeconds: settings.intervalSeconds * settings.failureThreshold + settings.ttlSeconds });
+    driver.stackOutputs.set(targets.global, { globalEndpoint: router.globalEndpoint, primary: region(targets.primary, primary), standby: region(targets.standby, standby), failoverBoundSeconds: settings.intervalSeconds * settings.failureThreshold + settings.ttlSeconds, [KNOB_OUTPUT]: false });
     driver.stackOutputs.set(targets.primary, { region: primary.region, healthEndpoint: primary.healthEndpoint });
-    driver.stackOutputs.set(targets.standby, { region: standby.region, healthEndpoint: standby.healthEndpoint });
+    driver.stackOutputs.set(targets.standby, { region: standby.region, healthEndpoint: standby.healthEndpoint, [PROMOTED_OUTPUT]: false });
+    // Git's state, as the stack files say it.
     await driver.setConfig(targets.global, DRILL_KNOB, "false");
     await driver.setConfig(targets.standby, PROMOTED, "false");
     driver.calls.length = 0;
+    // An update applies its config to the world and to the stack's outputs, as the real programs export them.
     driver.onUp = (stack, config) => {
-        if (stack === targets.global) router.invert = config[DRILL_KNOB] === "true";
-        if (stack === targets.standby) standby.capacity = config[PROMOTED] === "true" ? "primary" : "warm";
+        if (stack === targets.global) {
+            router.invert = config[DRILL_KNOB] === "true";
+            driver.stackOutputs.set(stack, { ...driver.stackOutputs.get(stack), [KNOB_OUTPUT]: router.invert });
+        }
+        if (stack === targets.standby) {
+            standby.capacity = config[PROMOTED] === "true" ? "primary" : "warm";
+            driver.stackOutputs.set(stack, { ...driver.stackOutputs.get(stack), [PROMOTED_OUTPUT]: standby.capacity === "primary" });
+        }
     };
     return {
         driver,

@@ -11,7 +11,7 @@ export type ScriptedOutcome =
 
 export interface MemoryCall {
     readonly stack: string;
-    readonly operation: Operation | "previewRefresh" | "createStack" | "removeStack" | "setConfig";
+    readonly operation: Operation | "previewRefresh" | "createStack" | "removeStack" | "setConfig" | "cancelStaleUpdate";
     readonly startedAt: number;
     readonly endedAt: number;
 }
@@ -35,13 +35,18 @@ export class MemoryDriver implements StackDriver {
     readonly stackOutputs = new Map<string, Record<string, unknown>>();
     /** Config per stack, by path key. */
     readonly config = new Map<string, Record<string, string>>();
-    /** Called after every successful `up` with the stack's config: how a rehearsal's world reacts to an update. */
+    /** Called after every successful `up` with the config it applied (the stack's, then the run's own): how a rehearsal's world reacts to an update. */
     onUp?: (stack: string, config: Readonly<Record<string, string>>) => void;
+    /** What a refresh preview finds when the script has nothing else for it: e.g. a FirewallWorld's findings. */
+    refreshFindings?: (stack: string) => DriftFinding[];
+    /** Stacks whose update lock a dead run left behind (a `hang`): every call is busy until `cancelStaleUpdate`. */
+    readonly locked = new Set<string>();
 
     constructor(
         private readonly stacks: Set<string>,
         private readonly script: Map<string, ScriptedOutcome[]> = new Map(),
-        private readonly latencyMs = 10,
+        /** Each call's duration: fixed, or drawn per call (e.g. from a distribution). */
+        private readonly latencyMs: number | ((stack: string, operation: MemoryCall["operation"]) => number) = 10,
     ) {
         for (const s of stacks) this.tags.set(s, {});
     }
@@ -84,20 +89,28 @@ export class MemoryDriver implements StackDriver {
         const outcome = await this.call(stack, operation, options);
         if (outcome.kind === "fail") throw new Error(`${stack}: ${operation} failed: ${outcome.message}`);
         if (operation === "destroy") this.tags.set(stack, {});
-        if (operation === "up") this.onUp?.(stack, { ...this.config.get(stack) });
+        if (operation === "up") this.onUp?.(stack, { ...this.config.get(stack), ...options.config });
         return { stack, operation, changes: outcome.kind === "ok" ? (outcome.changes ?? { same: 1 }) : { same: 1 } };
     }
 
     async previewRefresh(stack: string, options: OperationOptions = {}): Promise<DriftFinding[]> {
         const outcome = await this.call(stack, "previewRefresh", options);
         if (outcome.kind === "fail") throw new Error(`${stack}: previewRefresh failed: ${outcome.message}`);
-        return outcome.kind === "drift" ? outcome.findings : [];
+        return outcome.kind === "drift" ? outcome.findings : (this.refreshFindings?.(stack) ?? []);
     }
 
     removeStack(stack: string): Promise<void> {
         if (!this.stacks.delete(stack)) return Promise.reject(new StackMissingError(stack));
         this.tags.delete(stack);
         this.record(stack, "removeStack");
+        return Promise.resolve();
+    }
+
+    /** Clears the lock a `hang` left behind; the call is recorded so tests see that it was made. */
+    cancelStaleUpdate(stack: string): Promise<void> {
+        if (!this.stacks.has(stack)) return Promise.reject(new StackMissingError(stack));
+        this.locked.delete(stack);
+        this.record(stack, "cancelStaleUpdate");
         return Promise.resolve();
     }
 
@@ -134,13 +147,17 @@ export class MemoryDriver implements StackDriver {
                 const timer = setTimeout(() => {
                     options.signal?.removeEventListener("abort", cancel);
                     resolve();
-                }, this.latencyMs);
+                }, typeof this.latencyMs === "number" ? this.latencyMs : this.latencyMs(stack, operation));
                 if (options.signal?.aborted) cancel();
                 else options.signal?.addEventListener("abort", cancel, { once: true });
             });
+            if (this.locked.has(stack)) throw new StackBusyError(stack);
             const outcome = this.script.get(stack)?.shift() ?? { kind: "ok" };
             if (outcome.kind === "busy") throw new StackBusyError(stack);
-            if (outcome.kind === "hang") await new Promise<never>(() => undefined);
+            if (outcome.kind === "hang") {
+                this.locked.add(stack);
+                await new Promise<never>(() => undefined);
+            }
             return outcome;
         } finally {
             this.inFlight--;

@@ -2,7 +2,9 @@ import * as path from "node:path";
 import { durationHours, isPrometheusDuration } from "../../components/validation";
 import { pavedConfig } from "../../stacks/config-problems";
 import { scaledClock } from "../drill/clock";
-import { DEFAULT_DRILL_SETTINGS, DrillContext, DrillPreflightError, DrillResult, DrillSettings, DrillTargets, reportDirOf, resumeDrill, runDrill } from "../drill/drill";
+import { DEFAULT_DRILL_SETTINGS, DrillContext, DrillResult, DrillSettings, DrillTargets, reportDirOf, resumeDrill, runDrill } from "../drill/drill";
+import { DrillLockedError } from "../drill/lock";
+import { DEFAULT_STOP_CONDITION } from "../drill/stop-condition";
 import { startRehearsal } from "../drill/rehearsal";
 import { writeDrillReport } from "../drill/report";
 import { StackDriver } from "../driver/port";
@@ -32,6 +34,11 @@ export interface DrillRequest {
     readonly rpoProbe?: string;
     readonly rpoObjective?: string;
     readonly resume?: boolean;
+    /** `--force-resume <owner@host:pid>`: resume although the lock's holder may be alive. */
+    readonly forceResume?: string;
+    readonly failbackObjective?: string;
+    readonly stopFailedShare?: string;
+    readonly stopWindow?: string;
     readonly simulate?: boolean;
     readonly timeScale: string;
     readonly out?: string;
@@ -55,9 +62,18 @@ export function drillSettings(request: DrillRequest): DrillSettings {
     const consecutive = positive("consecutive", request.consecutive, "3");
     if (!Number.isInteger(consecutive)) throw new RunnerUsageError(`got --consecutive "${request.consecutive}": a whole number, e.g. --consecutive 3`);
     if ((request.rpoProbe === undefined) !== (request.rpoObjective === undefined)) throw new RunnerUsageError("--rpo-probe and --rpo-objective go together, e.g. --rpo-probe https://db.internal/lag --rpo-objective 5m");
+    const share = request.stopFailedShare === undefined ? DEFAULT_STOP_CONDITION.failedProbeShare : positive("stop-failed-share", request.stopFailedShare, "0.5");
+    if (share >= 1) throw new RunnerUsageError(`got --stop-failed-share "${request.stopFailedShare}": a share of probes below 1, e.g. --stop-failed-share 0.5`);
+    const objectiveSeconds = seconds("objective", request.objective, "120s");
     return {
         ...DEFAULT_DRILL_SETTINGS,
-        objectiveSeconds: seconds("objective", request.objective, "120s"),
+        objectiveSeconds,
+        failbackObjectiveSeconds: request.failbackObjective === undefined ? objectiveSeconds : seconds("failback-objective", request.failbackObjective, "120s"),
+        stop: {
+            ...DEFAULT_STOP_CONDITION,
+            failedProbeShare: share,
+            windowSeconds: request.stopWindow === undefined ? DEFAULT_STOP_CONDITION.windowSeconds : seconds("stop-window", request.stopWindow, "30s"),
+        },
         consecutive,
         probeInterval: seconds("probe-interval", request.probeInterval, "1s"),
         stepTimeout: seconds("step-timeout", request.stepTimeout, "10m"),
@@ -110,10 +126,17 @@ function summary(result: DrillResult): string {
     return `drill ${result.outcome}${result.reason ? ` (${result.reason})` : ""}: ${rto}`;
 }
 
+/** The last words: what is live now and, when the drill could not finish, the one command that does. */
+function lastWords(result: DrillResult): string[] {
+    const live = result.live ? [`live now: traffic on ${result.live.servedBy}; drill knob on ${result.targets.global}: ${result.live.knob}; standby ${result.targets.standby}: ${result.live.standby}`] : [];
+    return [...live, ...(result.finish ? [`to finish the job: ${result.finish}`] : [])];
+}
+
 /**
  * `paved drill`: the region-failover drill against real stacks, `--simulate` for a rehearsal on
  * loopback, `--resume` to restore a drill whose process died. Exit 0 pass, 3 objective missed,
- * 1 rolled back or aborted at pre-flight, 2 bad input.
+ * 1 anything else (rolled back, stopped, not restored, aborted at pre-flight, another drill holds
+ * the lock), 2 bad input.
  */
 export async function drillCommand(request: DrillRequest, projectDir: string, context: RunnerContext): Promise<number> {
     const settings = drillSettings(request);
@@ -135,20 +158,21 @@ export async function drillCommand(request: DrillRequest, projectDir: string, co
     } else if (chosen) {
         driver.assertReady([chosen.targets.primary, chosen.targets.standby, chosen.targets.global]);
     }
-    const ctx: DrillContext = { driver, clock, log, drillsDir, rehearsal: request.simulate === true, signal: context.signal };
+    const ctx: DrillContext = { driver, clock, log, drillsDir, projectDir, rehearsal: request.simulate === true, signal: context.signal };
     try {
         let result: DrillResult;
         try {
-            result = request.resume ? await resumeDrill(ctx) : await runDrill(chosen!.targets, settings, ctx);
+            result = request.resume ? await resumeDrill(ctx, request.forceResume) : await runDrill(chosen!.targets, settings, ctx);
         } catch (e) {
-            if (!(e instanceof DrillPreflightError)) throw e;
-            context.log(`drill aborted at pre-flight, nothing changed: ${e.message}`);
+            if (!(e instanceof DrillLockedError)) throw e;
+            context.log(`drill refused, nothing changed: ${e.message}`);
             return EXIT.failure;
         }
         const files = writeDrillReport(result, reportDirOf(drillsDir, result.startedAt));
-        await recordOnGlobalStack(driver, result);
+        await recordOnGlobalStack(driver, result).catch((e: Error) => log(`the result tags could not be set on ${result.targets.global}: ${e.message}`));
+        const report = path.relative(projectDir, files.markdown);
         if (request.json) context.log(JSON.stringify({ ...result, samples: result.samples.length, report: files }));
-        else log(`${summary(result)}; report: ${files.markdown}`);
+        else for (const line of [`${summary(result)}; report: ${report}`, ...lastWords(result)]) log(line);
         return result.outcome === "pass" ? EXIT.ok : result.outcome === "objective missed" ? EXIT.findings : EXIT.failure;
     } finally {
         await close();

@@ -43,7 +43,8 @@ describe("paved drill (command)", function () {
 
         const resumed = await paved(["drill", "--simulate", "--time-scale", "50", "--resume", "--out", out], {});
         expect(resumed.code, resumed.err.join("\n")).to.equal(1);
-        expect(resumed.out.at(-1)).to.match(new RegExp(`^drill rolled back \\(resumed: the drill's process ended after step "${steps.at(-1)}"\\): RTO not measured; report: `));
+        expect(resumed.out.at(-1)).to.equal("live now: traffic on the primary prod-us-east-1 (us-east-1); drill knob on prod-global: off; standby prod-us-west-2: warm");
+        expect(resumed.out.at(-2)).to.match(new RegExp(`^drill rolled back \\(resumed: the drill's process ended after step "${steps.at(-1)}"\\): RTO not measured; report: `));
         expect(fs.existsSync(journal)).to.equal(false);
         const [folder] = fs.readdirSync(out).filter((f) => fs.statSync(path.join(out, f)).isDirectory());
         const kept = fs.readFileSync(path.join(out, folder, "journal.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { step: string }).step);
