@@ -13,6 +13,9 @@ export interface PavedPolicyConfig {
     readonly production?: boolean;
 }
 
+/** What each policy accepts from the pack config: the engine rejects properties a policy does not declare. */
+const PAVED_CONFIG_SCHEMA = { properties: { production: { type: "boolean" as const } } };
+
 function policy(
     name: string,
     description: string,
@@ -21,7 +24,9 @@ function policy(
     return {
         name,
         description,
+        // The default; the runner's pack config makes every policy advisory outside production (automation/driver/policy-config.ts).
         enforcementLevel: "mandatory",
+        configSchema: PAVED_CONFIG_SCHEMA,
         validateResource: (args, report) => check(args.type, args.props as Props, report, args),
     };
 }

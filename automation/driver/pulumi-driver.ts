@@ -1,15 +1,30 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import {
     ConcurrentUpdateError,
     EngineEvent,
+    LocalProgramArgs,
     LocalWorkspace,
     LocalWorkspaceOptions,
     Stack,
     StackNotFoundError,
 } from "@pulumi/pulumi/automation";
+import { driftFromEvent } from "./engine-drift";
+import { childSignal } from "./interrupt";
+import { isProductionStack, policyPackConfig } from "./policy-config";
 import { DriftFinding, Operation, OperationCancelledError, OperationOptions, OperationResult, StackBusyError, StackDriver, StackMissingError } from "./port";
+import { withConfig, withStackFile } from "./stack-file-config";
+import { stackBaseName } from "./stack-name";
+
+export { driftFromEvent } from "./engine-drift";
+export { stackBaseName } from "./stack-name";
+
+/** How the driver gets a Stack from the Automation API; tests hand in a fake to see the arguments. */
+export type StackFactory = (args: LocalProgramArgs, options: LocalWorkspaceOptions, mode: "select" | "createOrSelect") => Promise<Stack>;
+
+const automationApi: StackFactory = (args, options, mode) => (mode === "select" ? LocalWorkspace.selectStack(args, options) : LocalWorkspace.createOrSelectStack(args, options));
 
 export interface PulumiDriverOptions {
     /** The Pulumi project (the folder holding Pulumi.yaml and the stack files). */
@@ -21,11 +36,25 @@ export interface PulumiDriverOptions {
      * @default `<projectDir>/policy`
      */
     readonly policyPack?: string | false;
+    /** @default the Automation API's LocalWorkspace */
+    readonly stacks?: StackFactory;
 }
 
 /** The embedded default backend: Pulumi's file backend in the repository's ignored `.pulumi/` folder. */
 export function backendUrl(projectDir: string, env: Readonly<Record<string, string | undefined>>): string {
-    return env.PULUMI_BACKEND_URL ?? `file://${path.join(projectDir, ".pulumi")}`;
+    // An unset GitHub `vars.` is "": that must not fall through to Pulumi Cloud (pkg/workspace/creds.go).
+    return env.PULUMI_BACKEND_URL || `file://${path.join(projectDir, ".pulumi")}`;
+}
+
+/**
+ * Creates the default backend's folder: Pulumi adds only `no_tmp_dir` to a file URL
+ * (pkg/backend/diy/backend.go), and the file bucket refuses a folder that does not exist
+ * (pulumi/pulumi#15841), which a fresh clone lacks (`.pulumi/` is git-ignored).
+ */
+export function ensureBackend(projectDir: string, env: Readonly<Record<string, string | undefined>>): string {
+    const url = backendUrl(projectDir, env);
+    if (!env.PULUMI_BACKEND_URL) fs.mkdirSync(path.join(projectDir, ".pulumi"), { recursive: true });
+    return url;
 }
 
 /** A missing secrets passphrase: never a default in code, except for the laptop's `local` stack. */
@@ -45,80 +74,133 @@ export class MissingPulumiCliError extends Error {
     }
 }
 
-/** The drifted properties of one engine event of a refresh preview, property by property. */
-export function driftFromEvent(event: EngineEvent): DriftFinding[] {
-    const meta = event.resourcePreEvent?.metadata;
-    if (!meta || meta.op === "same" || !meta.diffs?.length) return [];
-    const deployed = (meta.old?.outputs ?? {}) as Record<string, unknown>;
-    const live = (meta.new?.outputs ?? {}) as Record<string, unknown>;
-    return meta.diffs.map((property) => ({ urn: meta.urn, type: meta.type, property, deployed: deployed[property], live: live[property] }));
+/** Stack tags on the DIY backends (file, S3) arrived in CLI 3.211.0 (CHANGELOG, pulumi/pulumi#19882); PR stacks and drill results need them. */
+export const MINIMUM_PULUMI_CLI = "3.211.0";
+
+/** The CLI the workflows install, pinned in one file (`.pulumi-version`, read by pulumi/actions' `pulumi-version-file`). */
+export function pinnedPulumiCli(projectDir: string): string {
+    return fs.readFileSync(path.join(projectDir, ".pulumi-version"), "utf8").trim();
 }
+
+/** A CLI older than the runner needs. */
+export class OldPulumiCliError extends Error {
+    constructor(found: string) {
+        super(`the Pulumi CLI is ${found}, older than ${MINIMUM_PULUMI_CLI}, which stack tags on the file and S3 backends need: install ${MINIMUM_PULUMI_CLI} or newer (e.g. curl -fsSL https://get.pulumi.com | sh -s -- --version ${MINIMUM_PULUMI_CLI}) and run again`);
+    }
+}
+
+/** Whether `pulumi version` output (`v3.248.0`, `v3.249.0-alpha.x`) is at least the minimum. */
+export function cliVersionSupported(output: string, minimum = MINIMUM_PULUMI_CLI): boolean {
+    const found = /^v?(\d+)\.(\d+)\.(\d+)/.exec(output.trim());
+    if (!found) return false;
+    const want = minimum.split(".").map(Number);
+    const have = found.slice(1, 4).map(Number);
+    const i = have.findIndex((n, k) => n !== want[k]);
+    return i === -1 || have[i] > want[i];
+}
+
 
 /**
  * The real adapter on Pulumi's Automation API: one LocalWorkspace per stack (parallel
  * createOrSelectStack on one workspace races on workspace.json, pulumi/pulumi#8186), the file
  * backend in `.pulumi/` unless PULUMI_BACKEND_URL says otherwise, the policy pack on every up and
- * preview, and the SDK's errors mapped to the port's types.
+ * preview with its per-stack config, and the SDK's errors mapped to the port's types. Operations
+ * read the stack's config from a scratch copy, so no tracked file is ever rewritten.
  */
 export class PulumiDriver implements StackDriver {
-    constructor(private readonly options: PulumiDriverOptions) {}
+    private readonly stacks: StackFactory;
+
+    constructor(private readonly options: PulumiDriverOptions) {
+        this.stacks = options.stacks ?? automationApi;
+    }
 
     private workspaceOptions(stack: string): LocalWorkspaceOptions {
         return {
             workDir: this.options.projectDir,
             envVars: {
-                PULUMI_BACKEND_URL: backendUrl(this.options.projectDir, this.options.env),
+                PULUMI_BACKEND_URL: ensureBackend(this.options.projectDir, this.options.env),
                 PULUMI_CONFIG_PASSPHRASE: passphraseFor(stack, this.options.env),
+                // The salt lives in the stack's state, not in the committed stack file (pkg/cmd/pulumi/stack/secrets.go).
+                PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
             },
         };
     }
 
-    private async stack(name: string): Promise<Stack> {
+    private stackFile(stack: string): string {
+        return path.join(this.options.projectDir, `Pulumi.${stack}.yaml`);
+    }
+
+    private async stack(name: string, mode: "select" | "createOrSelect" = "select"): Promise<Stack> {
         try {
-            return await LocalWorkspace.selectStack({ stackName: name, workDir: this.options.projectDir }, this.workspaceOptions(name));
+            // `stack init` writes a fresh encryptionsalt into the stack file: the committed one is kept as it is.
+            return await withStackFile(this.stackFile(name), () => this.stacks({ stackName: name, workDir: this.options.projectDir }, this.workspaceOptions(name), mode));
         } catch (e) {
             throw this.mapped(name, e);
         }
     }
 
-    private mapped(stack: string, e: unknown): Error {
+    private mapped(stack: string, e: unknown, signal?: AbortSignal): Error {
         if (e instanceof ConcurrentUpdateError) return new StackBusyError(stack);
         if (e instanceof StackNotFoundError) return new StackMissingError(stack);
-        if (e instanceof Error && e.name === "AbortError") return new OperationCancelledError(stack);
+        // The SDK reports a cancelled command as a CommandError (sdk/nodejs/automation/cmd.ts), never an AbortError.
+        if (signal?.aborted) return new OperationCancelledError(stack);
         return e instanceof Error ? e : new Error(String(e));
     }
 
-    private cliFound?: boolean;
+    /** "ok", "missing", or the version line of a CLI that is too old. */
+    private cliChecked?: string;
 
-    /** The passphrase of every stack, then the CLI: both before any stack is touched. */
+    /** The passphrase of every stack, then the CLI and its version: all before any stack is touched. */
     assertReady(stacks: readonly string[]): void {
         for (const stack of stacks) passphraseFor(stack, this.options.env);
-        this.cliFound ??= spawnSync("pulumi", ["version"], { env: { ...this.options.env }, stdio: "ignore" }).status === 0;
-        if (!this.cliFound) throw new MissingPulumiCliError();
+        if (this.cliChecked === undefined) {
+            const r = spawnSync("pulumi", ["version"], { env: { ...this.options.env, PULUMI_SKIP_UPDATE_CHECK: "true" }, encoding: "utf8" });
+            this.cliChecked = r.status !== 0 ? "missing" : cliVersionSupported(r.stdout) ? "ok" : r.stdout.trim();
+        }
+        if (this.cliChecked === "missing") throw new MissingPulumiCliError();
+        if (this.cliChecked !== "ok") throw new OldPulumiCliError(this.cliChecked);
     }
 
     async listStacks(): Promise<string[]> {
         const ws = await LocalWorkspace.create(this.workspaceOptions("local"));
-        return (await ws.listStacks()).map((s) => s.name).sort();
+        return (await ws.listStacks()).map((s) => stackBaseName(s.name)).sort();
+    }
+
+    /**
+     * Runs one operation with the stack's config read from a scratch copy outside the checkout (the
+     * CLI's `--config-file`), plus the operation's temporary config, and the policy pack config for
+     * the stack's level. Nothing starts when the signal is already aborted.
+     */
+    private async operate<T>(stack: string, options: OperationOptions, mode: "select" | "createOrSelect", work: (s: Stack, scratch: Scratch) => Promise<T>): Promise<T> {
+        if (options.signal?.aborted) throw new OperationCancelledError(stack);
+        const s = await this.stack(stack, mode);
+        const scratch = new Scratch(this.stackFile(stack), options.config ?? {});
+        try {
+            return await work(s, scratch);
+        } catch (e) {
+            throw this.mapped(stack, e, options.signal);
+        } finally {
+            scratch.remove();
+        }
     }
 
     async run(stack: string, operation: Operation, options: OperationOptions = {}): Promise<OperationResult> {
-        const s = await this.stack(stack);
         const onEvent = (e: EngineEvent) => {
             const m = e.resourcePreEvent?.metadata;
             if (m && m.op !== "same") options.onEvent?.(`${stack}: ${m.op} ${m.type} ${m.urn.split("::").pop() ?? ""}`);
         };
-        const common = { onEvent, signal: options.signal };
-        const pack = this.options.policyPack ?? path.join(this.options.projectDir, "policy");
-        const policyPacks = pack === false ? [] : [pack];
-        try {
+        // A committed stack that the backend does not know yet (a fresh clone, a new backend) is created by up/preview.
+        const mode = (operation === "up" || operation === "preview") && fs.existsSync(this.stackFile(stack)) ? "createOrSelect" : "select";
+        return this.operate(stack, options, mode, async (s, scratch) => {
+            const common = { onEvent, signal: childSignal(options.signal), configFile: scratch.configFile };
+            const policies = () => this.policyOptions(stack, scratch);
             switch (operation) {
                 case "up": {
-                    const r = await s.up({ ...common, policyPacks });
+                    const r = await s.up({ ...common, ...policies() });
                     return { stack, operation, changes: { ...r.summary.resourceChanges } };
                 }
                 case "preview": {
-                    const r = await s.preview({ ...common, policyPacks });
+                    const r = await s.preview({ ...common, ...policies() });
                     return { stack, operation, changes: { ...r.changeSummary } };
                 }
                 case "refresh": {
@@ -130,19 +212,22 @@ export class PulumiDriver implements StackDriver {
                     return { stack, operation, changes: { ...r.summary.resourceChanges } };
                 }
             }
-        } catch (e) {
-            throw this.mapped(stack, e);
-        }
+        });
+    }
+
+    /** The pack and its config: every policy advisory outside production; a stack without a file counts as production. */
+    private policyOptions(stack: string, scratch: Scratch): { policyPacks: string[]; policyPackConfigs: string[] } {
+        const pack = this.options.policyPack ?? path.join(this.options.projectDir, "policy");
+        if (pack === false) return { policyPacks: [], policyPackConfigs: [] };
+        const production = !fs.existsSync(this.stackFile(stack)) || isProductionStack(this.options.projectDir, stack);
+        return { policyPacks: [pack], policyPackConfigs: [scratch.write("policy-config.json", JSON.stringify(policyPackConfig(production), undefined, 2))] };
     }
 
     async previewRefresh(stack: string, options: OperationOptions = {}): Promise<DriftFinding[]> {
-        const s = await this.stack(stack);
         const findings: DriftFinding[] = [];
-        try {
-            await s.previewRefresh({ signal: options.signal, onEvent: (e) => findings.push(...driftFromEvent(e)) });
-        } catch (e) {
-            throw this.mapped(stack, e);
-        }
+        await this.operate(stack, options, "select", (s, scratch) =>
+            s.previewRefresh({ signal: childSignal(options.signal), configFile: scratch.configFile, onEvent: (e) => findings.push(...driftFromEvent(e)) }),
+        );
         return findings;
     }
 
@@ -152,16 +237,12 @@ export class PulumiDriver implements StackDriver {
      * sweep on a fresh checkout can still destroy the stack.
      */
     async createStack(stack: string, template: string): Promise<void> {
-        const file = path.join(this.options.projectDir, `Pulumi.${stack}.yaml`);
+        const file = this.stackFile(stack);
         if (!fs.existsSync(file)) {
-            const source = fs.readFileSync(path.join(this.options.projectDir, `Pulumi.${template}.yaml`), "utf8");
+            const source = fs.readFileSync(this.stackFile(template), "utf8");
             fs.writeFileSync(file, `# Created by paved from Pulumi.${template}.yaml; not committed.\n${source}`);
         }
-        try {
-            await LocalWorkspace.createOrSelectStack({ stackName: stack, workDir: this.options.projectDir }, this.workspaceOptions(stack));
-        } catch (e) {
-            throw this.mapped(stack, e);
-        }
+        await this.stack(stack, "createOrSelect");
     }
 
     async getConfig(stack: string, key: string): Promise<string | undefined> {
@@ -170,7 +251,7 @@ export class PulumiDriver implements StackDriver {
         return s.getConfig(key, true).then((c) => c.value, () => undefined);
     }
 
-    /** Writes the stack's `Pulumi.<stack>.yaml`, as `pulumi config set --path` does. */
+    /** Writes the stack's `Pulumi.<stack>.yaml`, as `pulumi config set --path` does; for one run only, use `OperationOptions.config`. */
     async setConfig(stack: string, key: string, value: string): Promise<void> {
         const s = await this.stack(stack);
         await s.setConfig(key, { value, secret: false }, true);
@@ -187,6 +268,20 @@ export class PulumiDriver implements StackDriver {
         await s.workspace.removeStack(stack);
     }
 
+    /**
+     * `pulumi cancel`: on the DIY backends it deletes the lock files and succeeds when there are none
+     * (CancelCurrentUpdate, pkg/backend/diy/backend.go); Pulumi Cloud refuses when no update runs,
+     * which is the same "nothing to clear".
+     */
+    async cancelStaleUpdate(stack: string): Promise<void> {
+        const s = await this.stack(stack);
+        try {
+            await s.cancel();
+        } catch (e) {
+            if (!/no (active )?update|not (currently )?(running|in progress)|is not locked/i.test(String((e as Error).message))) throw this.mapped(stack, e);
+        }
+    }
+
     async getTags(stack: string): Promise<Record<string, string>> {
         const s = await this.stack(stack);
         return { ...(await s.workspace.listTags(stack)) };
@@ -195,5 +290,26 @@ export class PulumiDriver implements StackDriver {
     async setTags(stack: string, tags: Record<string, string>): Promise<void> {
         const s = await this.stack(stack);
         for (const [key, value] of Object.entries(tags)) await s.workspace.setTag(stack, key, value);
+    }
+}
+
+/** A scratch folder outside the checkout for one operation: the stack's config copy and the policy config. */
+class Scratch {
+    private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-run-"));
+    readonly configFile: string;
+
+    constructor(stackFile: string, config: Readonly<Record<string, string>>) {
+        this.configFile = path.join(this.dir, path.basename(stackFile));
+        fs.writeFileSync(this.configFile, withConfig(fs.existsSync(stackFile) ? fs.readFileSync(stackFile, "utf8") : "", config));
+    }
+
+    write(name: string, content: string): string {
+        const file = path.join(this.dir, name);
+        fs.writeFileSync(file, content);
+        return file;
+    }
+
+    remove(): void {
+        fs.rmSync(this.dir, { recursive: true, force: true });
     }
 }

@@ -1,6 +1,7 @@
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import * as policyProxy from "@pulumi/policy/proxy";
 import { PavedPolicyConfig } from "../../policy/policies";
+import { enforcementLevelOf } from "../driver/policy-config";
 import { RecordedResource, reveal } from "./recorder";
 
 export interface PolicyViolation {
@@ -48,7 +49,7 @@ export async function checkPolicies(
     const violations: PolicyViolation[] = [];
     for (const resource of resources.filter((r) => r.custom && !r.type.startsWith("pulumi:"))) {
         for (const p of policies) {
-            const level = config.production ? (p.enforcementLevel === "advisory" ? "advisory" : "mandatory") : "advisory";
+            const level = enforcementLevelOf(p, config.production === true) === "mandatory" ? "mandatory" : "advisory";
             const validations = p.validateResource === undefined ? [] : Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
             for (const validate of validations) {
                 try {

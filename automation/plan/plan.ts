@@ -1,12 +1,13 @@
 import { CostReport } from "../../components/nodepools/cost";
 import { PLATFORM_POLICIES } from "../../policy/policies";
-import { pavedConfig } from "../../stacks/config-problems";
 import { program } from "../../stacks/program";
+import { isProductionConfig } from "../driver/policy-config";
 import { StackEvaluation, evaluateStack } from "../offline/evaluate";
 import { PolicyViolation, checkPolicies } from "../offline/policy-check";
 import { readStackConfig } from "../offline/stack-file";
 import { ComponentSummary, displayValue, formatCostReport, summarizeComponents } from "../offline/summary";
 import { criticalPath } from "./critical-path";
+import { checkStackConfig } from "./validate";
 
 /** What `paved plan` reports for one stack. */
 export interface StackPlan {
@@ -22,17 +23,11 @@ export interface StackPlan {
     readonly evaluation: StackEvaluation;
 }
 
-/** Whether a stack is production: PR and laptop stacks never are; the others as their loaders decide it. */
-function productionOf(config: Record<string, string>): boolean {
-    const c = pavedConfig(config);
-    if (c.role === "preview" || c.role === "local") return false;
-    return typeof c.production === "boolean" ? c.production : c.environment === "prod";
-}
-
 /** Evaluates a stack offline, checks the platform policies and finds its critical path. */
 export async function planStack(projectDir: string, stack: string): Promise<StackPlan> {
     const file = readStackConfig(projectDir, stack);
-    const production = productionOf(file.config);
+    const production = isProductionConfig(file.config);
+    checkStackConfig(projectDir, stack);
     const evaluation = await evaluateStack(projectDir, stack, program);
     const custom = evaluation.resources.filter((r) => r.custom);
     return {

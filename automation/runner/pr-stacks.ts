@@ -1,4 +1,5 @@
 import { durationHours, isPrometheusDuration } from "../../components/validation";
+import { stackBaseName } from "../driver/stack-name";
 
 /** A usage error of the runner: one line, exit 2, nothing touched. */
 export class RunnerUsageError extends Error {}
@@ -6,7 +7,7 @@ export class RunnerUsageError extends Error {}
 const PR_STACK = /^pr-([1-9]\d*)$/;
 
 /** Whether a stack is a PR stack, `pr-<n>` for a positive whole n: the only stacks PR commands and sweeps touch. */
-export const isPrStack = (stack: string): boolean => PR_STACK.test(stack);
+export const isPrStack = (stack: string): boolean => PR_STACK.test(stackBaseName(stack));
 
 /** `pr-<n>` for a positive whole PR number, or a usage error naming the value. */
 export function prStackName(pr: string): string {
@@ -42,7 +43,7 @@ export function sweepSelection(stacks: readonly PrStackInfo[], options: { readon
     return stacks
         .filter((s) => isPrStack(s.stack))
         .filter((s) => {
-            const pr = Number(PR_STACK.exec(s.stack)![1]);
+            const pr = Number(PR_STACK.exec(stackBaseName(s.stack))![1]);
             const created = s.createdAt ? Date.parse(s.createdAt) : Number.NaN;
             const expired = !Number.isNaN(created) && options.now.getTime() - created > maxAgeMs;
             const closed = options.open !== undefined && !options.open.includes(pr);

@@ -2,9 +2,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EngineEvent } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
-import { MissingPassphraseError, PulumiDriver, backendUrl, driftFromEvent, passphraseFor } from "../../../automation/driver/pulumi-driver";
+import { MissingPassphraseError, PulumiDriver, backendUrl, passphraseFor } from "../../../automation/driver/pulumi-driver";
 import { StackMissingError } from "../../../automation/driver/port";
 import { REPO_ROOT } from "../../harness";
 import { paved } from "../runner/paved";
@@ -29,28 +28,6 @@ describe("PulumiDriver (Automation API adapter)", () => {
         expect(noCli.code).to.equal(2);
         expect(noCli.err[0]).to.match(/^paved: the Pulumi CLI is not on PATH/);
         expect(noCli.out).to.be.empty;
-    });
-
-    it("reads drift per resource and property from refresh-preview events", () => {
-        const event = {
-            sequence: 1,
-            timestamp: 0,
-            resourcePreEvent: {
-                metadata: {
-                    op: "update",
-                    urn: "urn:pulumi:dev::paved::aws:eks/nodeGroup:NodeGroup::apps-spot",
-                    type: "aws:eks/nodeGroup:NodeGroup",
-                    provider: "",
-                    diffs: ["labels"],
-                    old: { outputs: { labels: { team: "a" }, tags: {} } },
-                    new: { outputs: { labels: { team: "b" }, tags: {} } },
-                },
-            },
-        } as unknown as EngineEvent;
-        expect(driftFromEvent(event)).to.deep.equal([
-            { urn: "urn:pulumi:dev::paved::aws:eks/nodeGroup:NodeGroup::apps-spot", type: "aws:eks/nodeGroup:NodeGroup", property: "labels", deployed: { team: "a" }, live: { team: "b" } },
-        ]);
-        expect(driftFromEvent({ sequence: 2, timestamp: 0 })).to.deep.equal([]);
     });
 
     describe("against a real Pulumi CLI and a temporary file backend", function () {
