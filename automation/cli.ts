@@ -7,42 +7,72 @@
  * deploy --ring. Exit codes (exit-codes.ts): 0 ok, 1 failure, 2 usage or config error (nothing
  * touched), 3 findings (mandatory policy violations, drift left unfixed).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
 import { StackConfigError } from "../stacks/config";
 import { StackDriver } from "./driver/port";
-import { Interrupt } from "./driver/interrupt";
-import { MissingPassphraseError, MissingPulumiCliError, OldPulumiCliError, PulumiDriver } from "./driver/pulumi-driver";
+import { MissingPassphraseError, MissingPulumiCliError, PulumiDriver } from "./driver/pulumi-driver";
 import { StackEvaluationError } from "./offline/evaluate";
 import { StackFileError, listStacks, readStackConfig } from "./offline/stack-file";
-import { planCommand } from "./plan/plan-command";
+import { diffStacks } from "./plan/diff";
+import { StackPlan, formatPlan, planJson, planStack } from "./plan/plan";
 import { EXIT } from "./exit-codes";
 import { deployRing } from "./runner/deploy-ring";
 import { DriftRequest, runDrift } from "./runner/drift-command";
-import { autoFixStacks } from "./runner/drift-policy";
-import { CloudRules } from "./driver/cloud-rules";
-import { TEST_WORLD_ENV, openTestWorld } from "./driver/test-world";
 import { DrillRequest, drillCommand } from "./runner/drill-command";
 import { prDestroy, prSweep, prUp } from "./runner/pr-commands";
 import { RunnerUsageError, isPrStack } from "./runner/pr-stacks";
 import { RINGS_FILE, loadRing } from "./runner/rings";
-import { OperationRequest, RunnerContext, runOperation } from "./runner/stack-commands";
+import { OperationRequest, RunnerContext, knownStack, runOperation } from "./runner/stack-commands";
+
+const NOTICE = "Credential-free evaluation under Pulumi's mock runtime: no cloud was asked; this is not a cloud preview.";
 
 function projectDir(): string {
     return process.env.PAVED_PROJECT_DIR ?? path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
 }
 
-/** A `--project` folder: it must hold the project's Pulumi.yaml. */
-function projectFolder(chosen: string): string {
-    const dir = path.resolve(chosen);
-    if (!fs.existsSync(path.join(dir, "Pulumi.yaml"))) throw new RunnerUsageError(`got --project ${JSON.stringify(chosen)}: no Pulumi.yaml there; name the folder of the project, e.g. --project ./platform`);
-    return dir;
-}
-
 function isUsageError(e: unknown): boolean {
     const cause = e instanceof StackEvaluationError ? e.cause : e;
-    return cause instanceof StackConfigError || cause instanceof StackFileError || cause instanceof RunnerUsageError || cause instanceof MissingPassphraseError || cause instanceof MissingPulumiCliError || cause instanceof OldPulumiCliError;
+    return cause instanceof StackConfigError || cause instanceof StackFileError || cause instanceof RunnerUsageError || cause instanceof MissingPassphraseError || cause instanceof MissingPulumiCliError;
+}
+
+async function plan(dir: string, names: string[], options: { json?: boolean; diff?: string[] }): Promise<number> {
+    const stacks = listStacks(dir);
+    if (options.diff) {
+        if (options.diff.length !== 2) throw new RunnerUsageError(`--diff takes two stacks, got ${options.diff.length}; e.g. paved plan --diff prod-us-east-1 prod-us-west-2`);
+        const [a, b] = options.diff.map((s) => knownStack(s, stacks));
+        const pa = await planStack(dir, a);
+        const pb = await planStack(dir, b);
+        const diffs = diffStacks(pa.evaluation, pb.evaluation);
+        if (options.json) {
+            console.log(JSON.stringify({ a, b, diffs }, undefined, 2));
+        } else {
+            console.log(`${NOTICE}\n\n${a} → ${b}: ${diffs.length} resource(s) differ (names derived from the stack name are matched as {stack})`);
+            for (const d of diffs) {
+                console.log(`  ${d.change === "changed" ? "~" : d.change === "only-in-a" ? `- only in ${a}:` : `+ only in ${b}:`} ${d.key}`);
+                for (const c of d.inputs) console.log(`      ${c.path}: ${JSON.stringify(c.a)} → ${JSON.stringify(c.b)}`);
+            }
+        }
+        return EXIT.ok;
+    }
+    const selected = names.length > 0 ? names.map((s) => knownStack(s, stacks)) : stacks;
+    if (!options.json) console.log(`${NOTICE}\n`);
+    const plans: StackPlan[] = [];
+    let code: number = EXIT.ok;
+    for (const stack of selected) {
+        try {
+            const p = await planStack(dir, stack);
+            plans.push(p);
+            if (!options.json) console.log(`${formatPlan(p)}\n`);
+            if (p.violations.some((v) => v.level === "mandatory")) code = Math.max(code, EXIT.findings);
+        } catch (e) {
+            if (!isUsageError(e)) throw e;
+            console.error(`${stack}: ${(e as Error).message}`);
+            code = Math.max(code, EXIT.usage);
+        }
+    }
+    if (options.json) console.log(JSON.stringify({ notice: NOTICE, stacks: plans.map(planJson) }, undefined, 2));
+    return code;
 }
 
 /** What the commands that change stacks need; tests hand in the in-memory driver, a project and a clock. */
@@ -52,8 +82,6 @@ export interface MainDeps {
     readonly projectDir?: string;
     readonly now?: () => Date;
     readonly retry?: RunnerContext["retry"];
-    /** Reads and removes firewall rules through the clouds' APIs (drift's unmanaged-rule check). */
-    readonly cloudRules?: CloudRules;
 }
 
 /** What `--all` means: every stack but the PR template, its copies and the laptop's `local` stack. */
@@ -78,18 +106,11 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .exitOverride()
         .configureOutput({ writeOut: (s) => console.log(s.trimEnd()), writeErr: (s) => console.error(s.trimEnd()) });
     let result: number = EXIT.ok;
-    let dir = deps.projectDir ?? projectDir();
-    cli.option("--project <dir>", "the project folder (Pulumi.yaml and the stack files); default: this checkout, or PAVED_PROJECT_DIR").hook("preAction", () => {
-        const chosen = cli.opts<{ project?: string }>().project;
-        if (chosen !== undefined) dir = projectFolder(chosen);
-    });
-    // TEST ONLY: a persisted in-memory world instead of Pulumi and the clouds (driver/test-world.ts).
-    const testWorld = deps.driver ? undefined : openTestWorld(process.env[TEST_WORLD_ENV]);
-    if (testWorld) console.log(`${TEST_WORLD_ENV} is set: in-memory world (test only), no stack or cloud is touched`);
+    const dir = deps.projectDir ?? projectDir();
     const context = (): RunnerContext => {
         const knownStacks = listStacks(dir);
         return {
-            driver: deps.driver ?? testWorld?.driver ?? new PulumiDriver({ projectDir: dir, env: process.env }),
+            driver: deps.driver ?? new PulumiDriver({ projectDir: dir, env: process.env }),
             knownStacks,
             fleet: fleetOf(dir, knownStacks),
             log: (line) => console.log(line),
@@ -109,17 +130,9 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     }
     stackOptions(cli.command("drift"))
         .description("Report what changed outside Git, per resource and property (controller-owned fields set aside); exit 3 on drift")
-        .option("--fix", "re-apply Git's state where it drifted (refresh, then up) and remove firewall rules no stack declares")
-        .option("--auto-fix", "fix only the environments drift.yaml opts in to auto-fix; report the others")
-        .option("--dry-run", "with --fix or --auto-fix: say what would be re-applied or removed, change nothing")
+        .option("--fix", "re-apply Git's state where it drifted: refresh, then up")
         .action(async (options: DriftRequest) => {
-            const ctx = context();
-            const environmentOf = (stack: string) => readStackConfig(dir, stack).config["paved:environment"];
-            result = await runDrift(options, ctx, {
-                cloudRules: deps.cloudRules ?? testWorld?.world.cloud,
-                autoFixStacks: options.autoFix ? autoFixStacks(dir, ctx.fleet, environmentOf) : undefined,
-            });
-            testWorld?.save();
+            result = await runDrift(options, context());
         });
     const pr = cli.command("pr").description("Per-pull-request stacks pr-<n>, copies of the pr template");
     pr.command("up")
@@ -183,7 +196,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .option("--json", "machine-readable output")
         .option("--diff <stacks...>", "show which resources and inputs differ between two stacks")
         .action(async (names: string[], options: { json?: boolean; diff?: string[] }) => {
-            result = await planCommand(dir, names, options);
+            result = await plan(dir, names, options);
         });
     try {
         await cli.parseAsync(argv, { from: "user" });
@@ -196,18 +209,9 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
 }
 
 if (require.main === module) {
-    // Ctrl-C reaches the terminal's whole foreground group: each running `pulumi` already has its SIGINT
-    // and cancels gracefully; a second one from us would mean "terminate now" (pkg/backend/cancellation_scope.go)
-    // and can orphan resources. So SIGINT only stops new operations. SIGTERM (CI cancelling a job signals
-    // just this process) cancels the running ones, once: the SDK sends each child one SIGINT.
-    const stop = new AbortController();
-    const cancelRunning = new AbortController();
-    // Both handlers stay installed: with none left, the SDK's child cleanup (execa, signal-exit) would
-    // SIGTERM the children and kill this process on a repeated signal.
-    process.on("SIGINT", () => stop.abort(new Interrupt(cancelRunning.signal)));
-    process.on("SIGTERM", () => {
-        cancelRunning.abort();
-        stop.abort(new Interrupt(cancelRunning.signal));
-    });
-    main(process.argv.slice(2), { signal: stop.signal }).then((code) => (process.exitCode = code), () => (process.exitCode = EXIT.failure));
+    // Ctrl-C cancels running operations cleanly (the driver stops them) instead of killing the process mid-update.
+    const controller = new AbortController();
+    process.once("SIGINT", () => controller.abort());
+    process.once("SIGTERM", () => controller.abort());
+    main(process.argv.slice(2), { signal: controller.signal }).then((code) => (process.exitCode = code), () => (process.exitCode = EXIT.failure));
 }
