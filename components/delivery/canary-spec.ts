@@ -1,4 +1,5 @@
 import { Problems, isPrometheusDuration, show } from "../validation";
+import { AppTracing, tracingProblems } from "../observability/instrumentation";
 
 /** A canary step: shift this percentage of traffic, or run the analysis. */
 export type CanaryStep = number | "analysis";
@@ -29,7 +30,8 @@ export interface CanaryAnalysis {
     readonly maxErrorRatio?: number;
 }
 
-export interface CanarySpec {
+/** A canary app; `tracing: <language>` (see AppTracing) gets its pods auto-instrumented. */
+export interface CanarySpec extends AppTracing {
     /** The app (and its Rollout) name. */
     readonly app: string;
     readonly namespace: string;
@@ -81,6 +83,7 @@ export function canaryProblems(spec: CanarySpec, path = "canary"): Problems {
     steps.forEach((s, i) => problems.check(typeof s === "number" || s === "analysis", at(`steps[${i}]`), `got ${show(s)}: a step is a weight or "analysis"`));
     const analysis = spec.analysis ?? {};
     problems.check(analysis.interval === undefined || isPrometheusDuration(analysis.interval), at("analysis.interval"), `got ${show(analysis.interval)}: a duration, e.g. "1m" or "30s"`);
+    problems.addAll("", tracingProblems(spec, path).list);
     problems.check(analysis.maxErrorRatio === undefined || (analysis.maxErrorRatio > 0 && analysis.maxErrorRatio < 1), at("analysis.maxErrorRatio"), `got ${show(analysis.maxErrorRatio)}: a share between 0 and 1, e.g. 0.01`);
     return problems;
 }

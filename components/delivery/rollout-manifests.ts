@@ -2,6 +2,7 @@ import { ERROR_RATE_TEMPLATE } from "./analysis";
 import { CanarySpec, DEFAULT_STEPS } from "./canary-spec";
 import { GATEWAY_API_PLUGIN } from "./charts";
 import { validatedManifest } from "../custom-resource";
+import { tracingAnnotations } from "../observability/instrumentation";
 
 export const GATEWAY_CLASS = "envoy";
 export const GATEWAY_NAMESPACE = "gateway";
@@ -34,7 +35,8 @@ export async function rollout(spec: CanarySpec): Promise<Record<string, unknown>
             replicas: spec.replicas ?? 3,
             selector: { matchLabels: labels },
             template: {
-                metadata: { labels },
+                // `tracing: <language>`: the OpenTelemetry Operator injects the SDK into these pods.
+                metadata: { labels, ...(spec.tracing ? { annotations: tracingAnnotations(spec.app, spec) } : {}) },
                 spec: { containers: [{ name: spec.app, image: spec.image, ports: [{ name: "http", containerPort: spec.port ?? 8080 }] }] },
             },
             strategy: {

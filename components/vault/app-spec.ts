@@ -1,4 +1,5 @@
 import { Problems, show } from "../validation";
+import { AppTracing, tracingProblems } from "../observability/instrumentation";
 
 export type SecretCapability = "read" | "list";
 const CAPABILITIES: readonly SecretCapability[] = ["read", "list"];
@@ -30,8 +31,8 @@ export interface VaultSecretRef {
 
 export type WorkloadKind = "Deployment" | "StatefulSet" | "Job" | "CronJob" | "Rollout";
 
-/** An application and exactly the secrets it may read. */
-export interface VaultAppSpec {
+/** An application and exactly the secrets it may read; `tracing: <language>` (see AppTracing) as for canary apps. */
+export interface VaultAppSpec extends AppTracing {
     /** App name, also the second segment of its secret paths, e.g. "payments". */
     readonly name: string;
     /** Kubernetes namespace the app runs in. */
@@ -86,7 +87,7 @@ function plaintextValues(node: unknown, at: string): string[] {
     });
 }
 
-const APP_KEYS = ["name", "namespace", "serviceAccount", "secrets", "tokenTtlSeconds", "tokenMaxTtlSeconds", "mode", "workload", "reloadsSecrets"];
+const APP_KEYS = ["name", "namespace", "serviceAccount", "secrets", "tokenTtlSeconds", "tokenMaxTtlSeconds", "mode", "workload", "reloadsSecrets", "tracing", "tracingExecutable"];
 const SECRET_KEYS = ["name", "path", "capabilities", "secretLabels", "secretType"];
 const WORKLOAD_KINDS: readonly WorkloadKind[] = ["Deployment", "StatefulSet", "Job", "CronJob", "Rollout"];
 
@@ -164,6 +165,7 @@ export function vaultAppProblems(app: VaultAppSpec, environment: string, path = 
             );
         }
     });
+    problems.addAll("", tracingProblems(app, path).list);
     const names = secrets.map((s) => s?.name);
     problems.check(new Set(names).size === names.length, at("secrets"), `got names ${show(names)}: each secret needs its own name`);
     return problems;
