@@ -32,6 +32,8 @@ export interface DriftFinding {
     readonly property: string;
     readonly deployed: unknown;
     readonly live: unknown;
+    /** `deleted`: the resource is gone from the cloud (property `id`, live absent). Absent means `changed`. */
+    readonly kind?: "changed" | "deleted";
 }
 
 export interface StackDriver {
@@ -47,6 +49,8 @@ export interface StackDriver {
     /** What `refresh` would change, property by property, without changing anything. */
     previewRefresh(stack: string, options?: OperationOptions): Promise<DriftFinding[]>;
     removeStack(stack: string): Promise<void>;
+    /** Clears the lock a dead run left behind (pulumi cancel); a no-op when nothing runs. */
+    cancelStaleUpdate(stack: string): Promise<void>;
     /** One config value by path, e.g. `paved:global.drill`; undefined when unset. Never a secret. */
     getConfig(stack: string, key: string): Promise<string | undefined>;
     /** Sets one plain config value by path (the next `up` applies it). */
