@@ -28,6 +28,7 @@ const EXAMPLES: Record<string, string> = {
     "cluster.adminRoleArns": '["arn:aws:iam::123456789012:role/platform-admin"]',
     "cluster.bootstrapCreatorAdmin": "true",
     "cluster.logRetentionDays": "90",
+    "cluster.releaseVersion": '"1.33.0-20250704" (an EKS AMI release of the cluster\'s Kubernetes version; omit it to follow AWS\'s recommended release)',
     "cluster.releaseChannel": "REGULAR",
     "cluster.nodeCidr": "10.10.0.0/20",
     "cluster.podCidr": "10.16.0.0/14",
@@ -175,6 +176,7 @@ export const awsCluster = z.strictObject({
     bootstrapCreatorAdmin: z.boolean().optional(),
     logRetentionDays: z.number().optional(),
     systemPool: systemPool.optional(),
+    releaseVersion: z.string().optional(),
 });
 export const gcpCluster = z.strictObject({
     kubernetesVersion: z.string(),

@@ -66,3 +66,31 @@ export function gkeEngineVersions(versionPrefix: string | undefined): Record<str
         releaseChannelUpgradeTargetVersion: { RAPID: GKE_VERSIONS["1.34"][0], REGULAR: GKE_VERSIONS["1.33"][0], STABLE: GKE_VERSIONS["1.32"][0] },
     };
 }
+
+/**
+ * AWS's recommended EKS-optimized AL2023 AMI release per Kubernetes minor version, as the public SSM
+ * parameter `.../amazon-linux-2023/<arch>/standard/recommended/release_version` answers it
+ * ("<kubernetes patch version>-<build date>", the amazon-eks-ami release it comes from).
+ */
+const EKS_AMI_RELEASES: Record<string, string> = { "1.31": "1.31.9-20250704", "1.32": "1.32.5-20250704", "1.33": "1.33.0-20250704", "1.34": "1.34.1-20251007" };
+let amiReleasesNow: Record<string, string> = EKS_AMI_RELEASES;
+
+const AMI_RELEASE_PARAMETER = /^\/aws\/service\/eks\/optimized-ami\/(\d+\.\d+)\/amazon-linux-2023\/(x86_64|arm64)\/standard\/recommended\/release_version$/;
+
+/** The value of an EKS-optimized AMI release parameter; what SSM answers for a name it does not have otherwise. */
+export function ssmParameterValue(name: string): string {
+    const version = AMI_RELEASE_PARAMETER.exec(name)?.[1];
+    const value = version === undefined ? undefined : amiReleasesNow[version];
+    if (value === undefined) throw new Error(`ParameterNotFound: ${name}`);
+    return value;
+}
+
+/** Runs `body` while AWS "publishes" other recommended releases (per Kubernetes version), e.g. a new AMI with security fixes. */
+export async function withEksAmiReleases<T>(releases: Record<string, string>, body: () => Promise<T>): Promise<T> {
+    amiReleasesNow = { ...EKS_AMI_RELEASES, ...releases };
+    try {
+        return await body();
+    } finally {
+        amiReleasesNow = EKS_AMI_RELEASES;
+    }
+}

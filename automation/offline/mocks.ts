@@ -7,6 +7,7 @@ import {
     awsZones,
     eksAddonVersion,
     gkeEngineVersions,
+    ssmParameterValue,
 } from "./cloud-answers";
 import { Recorder } from "./recorder";
 import { readStackConfig } from "./stack-file";
@@ -61,6 +62,14 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             case "aws:eks/getAddonVersion:getAddonVersion":
                 try {
                     return { ...inputs, id: inputs.addonName, version: eksAddonVersion(str(inputs.addonName), str(inputs.kubernetesVersion)) };
+                } catch (e) {
+                    throw mockError((e as Error).message);
+                }
+            case "aws:ssm/getParameter:getParameter":
+                try {
+                    const name = str(inputs.name);
+                    const value = ssmParameterValue(name);
+                    return { id: name, name, type: "String", value, insecureValue: value, version: 1, withDecryption: true, arn: `arn:${awsPartition(region)}:ssm:${region}::parameter${name}` };
                 } catch (e) {
                     throw mockError((e as Error).message);
                 }

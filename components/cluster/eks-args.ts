@@ -7,6 +7,7 @@ import {
     isIpv4Cidr,
     show,
 } from "../validation";
+import { checkReleaseVersion } from "./node-release";
 import { MAX_ZONES } from "./subnets";
 import { SystemPoolArgs, definedOnly, systemPoolDefaults, validateSystemPool } from "./system-pool";
 
@@ -75,11 +76,19 @@ export interface EksClusterArgs {
      * @default sized by `production`, see `SystemPoolArgs`
      */
     readonly systemPool?: SystemPoolArgs;
+    /**
+     * The EKS-optimized AL2023 AMI release every node group runs, e.g. "1.33.0-20250704": pins it for a
+     * team that must hold back. A new release rolls every node group (replacement, never a patch).
+     * @default AWS's recommended release for `kubernetesVersion`, read from its public SSM parameter at each deployment
+     */
+    readonly releaseVersion?: string;
 }
 
 /** Arguments with every default applied. */
-export type ResolvedEksClusterArgs = Required<Omit<EksClusterArgs, "systemPool">> & {
+export type ResolvedEksClusterArgs = Required<Omit<EksClusterArgs, "systemPool" | "releaseVersion">> & {
     readonly systemPool: Required<SystemPoolArgs>;
+    /** Absent: AWS's recommended release for the Kubernetes version. */
+    readonly releaseVersion?: string;
 };
 
 export function resolveEksClusterArgs(name: string, args: EksClusterArgs): ResolvedEksClusterArgs {
@@ -101,6 +110,7 @@ export function resolveEksClusterArgs(name: string, args: EksClusterArgs): Resol
             ...systemPoolDefaults(production, ["m6i.large", "m6a.large", "m7i.large"]),
             ...definedOnly(args.systemPool ?? {}),
         },
+        releaseVersion: args.releaseVersion,
     };
 }
 
@@ -112,6 +122,7 @@ export function eksClusterProblems(args: ResolvedEksClusterArgs): Problems {
     const problems = new Problems();
     problems.addAll("", validateCostTags(args.tags).list);
     checkKubernetesVersion(problems, "kubernetesVersion", args.kubernetesVersion);
+    checkReleaseVersion(problems, "releaseVersion", args.releaseVersion, args.kubernetesVersion);
     problems.check(
         /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/.test(args.clusterName),
         "clusterName",

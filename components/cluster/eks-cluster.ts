@@ -15,6 +15,7 @@ import {
 } from "./eks-iam";
 import { launchTemplateRef, nodeLaunchTemplate } from "./eks-launch-template";
 import { eksKubeconfig } from "./kubeconfig";
+import { NODE_AMI_TYPE, SYSTEM_UPDATE_CONFIG, releaseVersionParameter } from "./node-release";
 import { PlatformFirewalls, platformSecurityGroups } from "./security-groups";
 import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
 import { subnetLayout } from "./subnets";
@@ -52,6 +53,14 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     public readonly firewalls: pulumi.Output<PlatformFirewalls>;
     public readonly region: pulumi.Output<string>;
     public readonly kubernetesVersion: string;
+    /** The control plane's Kubernetes version as deployed: every node group pins it, so nodes follow the control plane. */
+    public readonly nodeVersion: pulumi.Output<string>;
+    /** The AMI release every node group pins: the config's, or AWS's recommended one for the version (node-release.ts). */
+    public readonly nodeReleaseVersion: pulumi.Output<string>;
+    /** The system node group: app pools roll after it (upgrade order: control plane, add-ons, system nodes, app pools). */
+    public readonly systemNodeGroup: aws.eks.NodeGroup;
+    /** The add-ons nodes need to join and network (VPC CNI, kube-proxy, Pod Identity agent): every node group waits for them. */
+    public readonly nodeAddons: readonly aws.eks.Addon[];
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:cluster:EksCluster", name, {}, opts);
@@ -218,15 +227,22 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             tags,
             securityGroupIds: [securityGroups.nodes.id],
         }, child);
+        // Nodes are replaced, never patched: a new AMI release or Kubernetes version rolls the group.
+        const nodeReleaseVersion = a.releaseVersion !== undefined
+            ? pulumi.output(a.releaseVersion)
+            // The provider marks parameter values secret; this public parameter is not one.
+            : pulumi.unsecret(aws.ssm.getParameterOutput({ name: releaseVersionParameter(a.kubernetesVersion, NODE_AMI_TYPE) }, child).value);
         const systemNodes = new aws.eks.NodeGroup(`${name}-system`, {
             clusterName: cluster.name,
+            version: cluster.version,
+            releaseVersion: nodeReleaseVersion,
             nodeRoleArn: nodeRole.arn,
             subnetIds: privateSubnetIds,
             capacityType: "ON_DEMAND",
-            amiType: "AL2023_x86_64_STANDARD",
+            amiType: NODE_AMI_TYPE,
             instanceTypes: [...a.systemPool.instanceTypes],
             scalingConfig: { minSize: a.systemPool.minSize, maxSize: a.systemPool.maxSize, desiredSize: a.systemPool.minSize },
-            updateConfig: { maxUnavailable: 1 },
+            updateConfig: SYSTEM_UPDATE_CONFIG,
             launchTemplate: launchTemplateRef(launchTemplate),
             labels: { "paved.io/pool": "system" },
             taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
@@ -264,6 +280,10 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             .apply(([r, ...groups]): PlatformFirewalls => ({ cloud: "aws", region: r, groups }));
         this.region = region;
         this.kubernetesVersion = a.kubernetesVersion;
+        this.nodeVersion = cluster.version;
+        this.nodeReleaseVersion = nodeReleaseVersion;
+        this.systemNodeGroup = systemNodes;
+        this.nodeAddons = [...earlyAddons, podIdentityAgent];
         this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId.apply((id) => id ?? "");
 
         this.registerOutputs({

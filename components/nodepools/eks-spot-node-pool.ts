@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "../cluster/eks-cluster";
 import { launchTemplateRef, nodeLaunchTemplate } from "../cluster/eks-launch-template";
+import { APP_POOL_UPDATE_CONFIG, NODE_AMI_TYPE } from "../cluster/node-release";
 import { awsTags } from "../tags";
 import { PoolCostInput } from "./cost";
 import { DISCOVERY_ENABLED_TAG, discoveryOwnerTag, nodeTemplateTags } from "./eks-autoscaler-tags";
@@ -44,14 +45,17 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
             const minSize = capacity === "spot" ? a.minSize : 0;
             const group = new aws.eks.NodeGroup(`${name}-${capacity}`, {
                 clusterName: cluster.clusterName,
+                // The cluster's version and AMI release: a change rolls the pool after the system group.
+                version: cluster.nodeVersion,
+                releaseVersion: cluster.nodeReleaseVersion,
                 nodeGroupNamePrefix: `${name}-${capacity}-`,
                 nodeRoleArn: cluster.nodeRoleArn,
                 subnetIds: cluster.privateSubnetIds,
                 capacityType: capacity === "spot" ? "SPOT" : "ON_DEMAND",
-                amiType: "AL2023_x86_64_STANDARD",
+                amiType: NODE_AMI_TYPE,
                 instanceTypes: [...a.instanceTypes],
                 scalingConfig: { minSize, maxSize: a.maxSize, desiredSize: minSize },
-                updateConfig: { maxUnavailablePercentage: 33 },
+                updateConfig: APP_POOL_UPDATE_CONFIG,
                 launchTemplate: launchTemplateRef(template),
                 labels,
                 taints: a.taints.map(cloudTaint),
@@ -59,7 +63,8 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
             }, {
                 ...child,
                 // As the system group: the node role's policies are attached before nodes join and detached after they drain.
-                dependsOn: [...cluster.nodeRolePolicies],
+                // Upgrade order: app pools roll after the system group and the add-ons their nodes need.
+                dependsOn: [...cluster.nodeRolePolicies, ...cluster.nodeAddons, cluster.systemNodeGroup],
                 // The autoscaler and the schedule own the node count; never report it as drift.
                 ignoreChanges: ["scalingConfig.desiredSize"],
             });
