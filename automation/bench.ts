@@ -68,7 +68,22 @@ async function main(): Promise<void> {
     await benchDrill();
 }
 
-main().catch((e: unknown) => {
-    console.error(`bench: ${(e as Error).message}`);
-    process.exitCode = 1;
-});
+/** Ends the bench with one line and exit 1, whatever is still open (a server, a timer). */
+function fail(message: string): never {
+    console.error(`bench: ${message}`);
+    process.exit(1);
+}
+
+// A hard limit on the whole bench: a rehearsal that never ends must not hang it (or CI) forever.
+const limitSeconds = Number(process.env.PAVED_BENCH_TIMEOUT_SECONDS ?? 600);
+if (!(limitSeconds > 0)) {
+    console.error(`bench: got PAVED_BENCH_TIMEOUT_SECONDS=${process.env.PAVED_BENCH_TIMEOUT_SECONDS}: a number of seconds above 0, e.g. PAVED_BENCH_TIMEOUT_SECONDS=600`);
+    process.exit(2);
+}
+setTimeout(() => fail(`gave up after ${limitSeconds} s (PAVED_BENCH_TIMEOUT_SECONDS); figures printed above are complete, the rest is missing`), limitSeconds * 1000).unref();
+
+// Exit as soon as the figures are out: a handle left open must not keep the bench alive.
+main().then(
+    () => process.exit(0),
+    (e: unknown) => fail(e instanceof Error ? e.message.split("\n")[0] : String(e)),
+);

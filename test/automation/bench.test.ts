@@ -1,0 +1,31 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { expect } from "chai";
+import { REPO_ROOT } from "../harness";
+
+const STACK_FRAME = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$/m;
+
+/** `npm run bench` as a child process (the real entry, through tsx), with the given time limit. */
+function bench(limit: string): { code: number | null; stderr: string } {
+    const run = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation", "bench.ts")], {
+        cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000, env: { ...process.env, PAVED_BENCH_TIMEOUT_SECONDS: limit },
+    });
+    return { code: run.status, stderr: run.stderr };
+}
+
+describe("npm run bench (automation/bench.ts)", function () {
+    this.timeout(60_000);
+
+    it("stops at its hard time limit with exit 1 and one line, however far it got", () => {
+        const run = bench("0.2");
+        expect(run.code).to.equal(1);
+        expect(run.stderr).to.equal("bench: gave up after 0.2 s (PAVED_BENCH_TIMEOUT_SECONDS); figures printed above are complete, the rest is missing\n");
+        expect(run.stderr).to.not.match(STACK_FRAME);
+    });
+
+    it("refuses a time limit that is not a positive number: exit 2, one line with an example", () => {
+        const run = bench("ten minutes");
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.equal("bench: got PAVED_BENCH_TIMEOUT_SECONDS=ten minutes: a number of seconds above 0, e.g. PAVED_BENCH_TIMEOUT_SECONDS=600\n");
+    });
+});
