@@ -1,6 +1,9 @@
+import * as fs from "node:fs";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
+import * as path from "node:path";
 import { MemoryDriver } from "../driver/memory-driver";
+import { Operation, OperationOptions, OperationResult } from "../driver/port";
 import { probeOnce } from "../health/probe";
 import { Clock } from "./clock";
 import { DRILL_KNOB, DrillTargets, KNOB_OUTPUT, PROMOTED, PROMOTED_OUTPUT } from "./drill";
@@ -137,25 +140,71 @@ export interface Rehearsal {
     close(): Promise<void>;
 }
 
+/** What survives a rehearsal's process: the applied knob and promotion, and the stacks an update was running on. */
+export interface PersistedWorld {
+    readonly knob: boolean;
+    readonly promoted: boolean;
+    /** Stacks whose update lock a killed process left behind. */
+    readonly locked: readonly string[];
+}
+
+export const WORLD_FILE = "rehearsal-world.json";
+
+export function readWorld(file: string): PersistedWorld | undefined {
+    return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as PersistedWorld) : undefined;
+}
+
+/** The in-memory driver whose running updates hold a lock that outlives the process, as Pulumi's do. */
+class LockingDriver extends MemoryDriver {
+    readonly running = new Set<string>();
+    onChange?: () => void;
+
+    override async run(stack: string, operation: Operation, options?: OperationOptions): Promise<OperationResult> {
+        if (operation !== "up") return super.run(stack, operation, options);
+        this.running.add(stack);
+        this.onChange?.();
+        try {
+            return await super.run(stack, operation, options);
+        } finally {
+            this.running.delete(stack);
+            this.onChange?.();
+        }
+    }
+}
+
 /**
  * The rehearsal's world for the given stacks and regions: outputs as the real stacks export them
- * (loopback URLs), the knob and the promotion as config, and `up` applying them to the router and
- * the standby. The standby starts warm, the knob off.
+ * (loopback URLs), Git's state as config, and `up` applying its config to the router and the
+ * standby. With `worldFile`, the world is kept on disk after every change and a new rehearsal
+ * starts from it, so `--simulate --resume` after a SIGKILL restores the world the dead drill left.
+ * Otherwise the standby starts warm and the knob off.
  */
-export async function startRehearsal(targets: DrillTargets, regions: { primary: string; standby: string }, settings: RouterSettings, clock: Clock, upSeconds: number | ((stack: string, operation: string) => number) = 2): Promise<Rehearsal> {
+export async function startRehearsal(targets: DrillTargets, regions: { primary: string; standby: string }, settings: RouterSettings, clock: Clock, upSeconds: number | ((stack: string, operation: string) => number) = 2, worldFile?: string): Promise<Rehearsal> {
     const primary = await RegionalService.start(regions.primary);
     const standby = await RegionalService.start(regions.standby);
-    standby.capacity = "warm";
+    const kept = worldFile ? readWorld(worldFile) : undefined;
+    standby.capacity = kept?.promoted ? "primary" : "warm";
     const router = await FailoverRouter.start({ primary, standby }, settings, clock);
-    const driver = new MemoryDriver(new Set([targets.primary, targets.standby, targets.global]), new Map(), (stack, operation) => clock.ms(typeof upSeconds === "number" ? upSeconds : upSeconds(stack, operation)));
+    router.invert = kept?.knob ?? false;
+    const driver = new LockingDriver(new Set([targets.primary, targets.standby, targets.global]), new Map(), (stack, operation) => clock.ms(typeof upSeconds === "number" ? upSeconds : upSeconds(stack, operation)));
+    for (const stack of kept?.locked ?? []) driver.locked.add(stack);
     const region = (stack: string, service: RegionalService) => ({ stack, region: service.region, healthEndpoint: service.healthEndpoint });
-    driver.stackOutputs.set(targets.global, { globalEndpoint: router.globalEndpoint, primary: region(targets.primary, primary), standby: region(targets.standby, standby), failoverBoundSeconds: settings.intervalSeconds * settings.failureThreshold + settings.ttlSeconds, [KNOB_OUTPUT]: false });
+    driver.stackOutputs.set(targets.global, { globalEndpoint: router.globalEndpoint, primary: region(targets.primary, primary), standby: region(targets.standby, standby), failoverBoundSeconds: settings.intervalSeconds * settings.failureThreshold + settings.ttlSeconds, [KNOB_OUTPUT]: router.invert });
     driver.stackOutputs.set(targets.primary, { region: primary.region, healthEndpoint: primary.healthEndpoint });
-    driver.stackOutputs.set(targets.standby, { region: standby.region, healthEndpoint: standby.healthEndpoint, [PROMOTED_OUTPUT]: false });
+    driver.stackOutputs.set(targets.standby, { region: standby.region, healthEndpoint: standby.healthEndpoint, [PROMOTED_OUTPUT]: standby.capacity === "primary" });
     // Git's state, as the stack files say it.
     await driver.setConfig(targets.global, DRILL_KNOB, "false");
     await driver.setConfig(targets.standby, PROMOTED, "false");
     driver.calls.length = 0;
+    const persist = () => {
+        if (!worldFile) return;
+        const world: PersistedWorld = { knob: router.invert, promoted: standby.capacity === "primary", locked: [...new Set([...driver.running, ...driver.locked])].sort() };
+        fs.mkdirSync(path.dirname(worldFile), { recursive: true });
+        fs.writeFileSync(`${worldFile}.tmp`, `${JSON.stringify(world)}\n`);
+        fs.renameSync(`${worldFile}.tmp`, worldFile);
+    };
+    // Written on changes only: a second rehearsal refused by the drill lock must not overwrite the first one's world.
+    driver.onChange = persist;
     // An update applies its config to the world and to the stack's outputs, as the real programs export them.
     driver.onUp = (stack, config) => {
         if (stack === targets.global) {
@@ -166,6 +215,7 @@ export async function startRehearsal(targets: DrillTargets, regions: { primary: 
             standby.capacity = config[PROMOTED] === "true" ? "primary" : "warm";
             driver.stackOutputs.set(stack, { ...driver.stackOutputs.get(stack), [PROMOTED_OUTPUT]: standby.capacity === "primary" });
         }
+        persist();
     };
     return {
         driver,

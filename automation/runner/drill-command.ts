@@ -5,7 +5,7 @@ import { scaledClock } from "../drill/clock";
 import { DEFAULT_DRILL_SETTINGS, DrillContext, DrillResult, DrillSettings, DrillTargets, reportDirOf, resumeDrill, runDrill } from "../drill/drill";
 import { DrillLockedError } from "../drill/lock";
 import { DEFAULT_STOP_CONDITION } from "../drill/stop-condition";
-import { startRehearsal } from "../drill/rehearsal";
+import { WORLD_FILE, startRehearsal } from "../drill/rehearsal";
 import { writeDrillReport } from "../drill/report";
 import { StackDriver } from "../driver/port";
 import { EXIT } from "../exit-codes";
@@ -151,7 +151,8 @@ export async function drillCommand(request: DrillRequest, projectDir: string, co
     if (request.simulate) {
         const targets = chosen ?? drillTargets({ ...request, primary: undefined, standby: undefined }, projectDir, context.knownStacks);
         const { failover } = targets;
-        const world = await startRehearsal(targets.targets, targets.regions, { ...failover.healthCheck, ttlSeconds: failover.ttlSeconds }, clock);
+        // The world persists beside the journal, so --simulate --resume after a SIGKILL restores what the dead drill left.
+        const world = await startRehearsal(targets.targets, targets.regions, { ...failover.healthCheck, ttlSeconds: failover.ttlSeconds }, clock, 2, path.join(drillsDir, WORLD_FILE));
         driver = world.driver;
         close = () => world.close();
         log(`rehearsal: ${targets.targets.primary} (${targets.regions.primary}) → ${targets.targets.standby} (${targets.regions.standby}) on loopback, time ×${scale}; no cloud is touched`);

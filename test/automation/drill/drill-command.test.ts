@@ -30,26 +30,66 @@ describe("paved drill (command)", function () {
         expect(png.painted).to.be.greaterThan(960 * 290 * 0.01);
     });
 
-    it("a rehearsal killed with SIGKILL mid-drill leaves its journal; --resume restores, closes it and reports", async () => {
-        const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation/cli.ts"), "drill", "--simulate", "--time-scale", "20", "--out", out], { stdio: "ignore" });
-        const journal = path.join(out, "journal.jsonl");
+    const cli = (args: string[]) => spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation/cli.ts"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const exited = (child: ReturnType<typeof cli>) => {
+        const out: string[] = [];
+        child.stdout!.on("data", (d: Buffer) => out.push(...d.toString().split("\n").filter(Boolean)));
+        child.stderr!.on("data", (d: Buffer) => out.push(...d.toString().split("\n").filter(Boolean)));
+        return new Promise<{ code: number | null; out: string[]; pid: number }>((r) => child.once("exit", (code) => r({ code, out, pid: child.pid! })));
+    };
+    const until = async (what: () => boolean) => {
         const deadline = Date.now() + 30_000;
-        while (!(fs.existsSync(journal) && fs.readFileSync(journal, "utf8").includes('"step":"inject"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        expect(what(), "waited 30 s").to.equal(true);
+    };
+    const readJson = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+
+    it("a rehearsal killed with SIGKILL mid-update leaves its persisted world; --simulate --resume clears the stale lock and restores that world", async () => {
+        const child = cli(["drill", "--simulate", "--time-scale", "20", "--out", out]);
+        const journal = path.join(out, "journal.jsonl");
+        const world = path.join(out, "rehearsal-world.json");
+        // Killed while the injection's update runs: the standby is promoted, the global stack's update lock is held.
+        await until(() => fs.existsSync(world) && (readJson(world).locked as string[]).includes("prod-global"));
         child.kill("SIGKILL");
         await new Promise((r) => child.once("exit", r));
-        const steps = fs.readFileSync(journal, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { step: string }).step);
-        expect(steps.slice(0, 3)).to.deep.equal(["started", "promote", "inject"]);
-        expect(steps).to.not.include("closed");
+        expect(readJson(world)).to.deep.include({ promoted: true, locked: ["prod-global"] });
+        expect(fs.existsSync(path.join(out, "drill.lock")), "the dead drill's lock").to.equal(true);
 
         const resumed = await paved(["drill", "--simulate", "--time-scale", "50", "--resume", "--out", out], {});
         expect(resumed.code, resumed.err.join("\n")).to.equal(1);
         expect(resumed.out.at(-1)).to.equal("live now: traffic on the primary prod-us-east-1 (us-east-1); drill knob on prod-global: off; standby prod-us-west-2: warm");
-        expect(resumed.out.at(-2)).to.match(new RegExp(`^drill rolled back \\(resumed: the drill's process ended after step "${steps.at(-1)}"\\): RTO not measured; report: `));
+        expect(resumed.out.at(-2)).to.match(/^drill rolled back \(resumed: the drill's process ended after step "inject"\): RTO not measured; report: /);
+        expect(readJson(world)).to.deep.equal({ knob: false, promoted: false, locked: [] });
         expect(fs.existsSync(journal)).to.equal(false);
+        expect(fs.existsSync(path.join(out, "drill.lock"))).to.equal(false);
         const [folder] = fs.readdirSync(out).filter((f) => fs.statSync(path.join(out, f)).isDirectory());
         const kept = fs.readFileSync(path.join(out, folder, "journal.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { step: string }).step);
-        expect(kept.slice(-2)).to.deep.equal(["restore", "closed"]);
+        expect(kept).to.deep.equal(["started", "promote", "inject", "restore", "closed"]);
         expect(fs.readdirSync(path.join(out, folder)).sort()).to.deep.equal(["journal.jsonl", "report.json", "report.md", "timeline.svg"]);
+    });
+
+    it("two drills started at once: one runs (objective missed: exit 3), the other refuses naming it (exit 1); --resume refuses the live one", async () => {
+        const args = ["drill", "--simulate", "--time-scale", "50", "--objective", "1s", "--out", out];
+        const [a, b] = [exited(cli(args)), exited(cli(args))];
+        await until(() => fs.existsSync(path.join(out, "drill.lock")));
+        const holder = readJson(path.join(out, "drill.lock")) as { owner: string; host: string; pid: number };
+        const live = await paved(["drill", "--simulate", "--resume", "--out", out], {});
+        expect(live.code).to.equal(1);
+        expect(live.out.at(-1)).to.match(new RegExp(`^drill refused, nothing changed: the drill of ${holder.owner}@${holder.host}:${holder.pid} since .* is still running: --resume restores only a drill whose process is gone`));
+        const runs = await Promise.all([a, b]);
+        const winner = runs.find((r) => r.pid === holder.pid)!;
+        const loser = runs.find((r) => r.pid !== holder.pid)!;
+        expect(winner.code, winner.out.join("\n")).to.equal(3);
+        expect(winner.out.find((l) => l.startsWith("drill objective missed: RTO "))).to.match(/against 1 s; report: /);
+        expect(loser.code, loser.out.join("\n")).to.equal(1);
+        expect(loser.out.at(-1)).to.match(new RegExp(`^drill refused, nothing changed: a drill is running: ${holder.owner}@${holder.host}:${holder.pid} since `));
+        // One drill's journal, closed; the lock free; the world as Git has it.
+        const folders = fs.readdirSync(out).filter((f) => fs.statSync(path.join(out, f)).isDirectory());
+        expect(folders).to.have.length(1);
+        const steps = fs.readFileSync(path.join(out, folders[0], "journal.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { step: string }).step);
+        expect(steps).to.deep.equal(["started", "promote", "inject", "failback", "warm", "closed"]);
+        expect(fs.existsSync(path.join(out, "drill.lock"))).to.equal(false);
+        expect(readJson(path.join(out, "rehearsal-world.json"))).to.deep.equal({ knob: false, promoted: false, locked: [] });
     });
 
     const refusals: [string, string[], RegExp][] = [
