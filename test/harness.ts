@@ -21,14 +21,23 @@ export { RecordedResource, StackEvaluation, StackEvaluationError, isSecret, reve
 export const REPO_ROOT = path.resolve(__dirname, "..");
 
 const shipped = new Map<string, StackEvaluation>();
+let shippedUnder: unknown;
 
 /**
  * Runs a shipped stack (`Pulumi.<stack>.yaml` in the repo root) through the real stack program.
  * Evaluation is deterministic, so each shipped stack is evaluated once per test run and shared.
  */
 export async function runStack(stack: string, projectDir = REPO_ROOT): Promise<StackEvaluation> {
-    // Under StrykerJS every mutant must run the (mutated) program again, not reuse an earlier evaluation.
-    if (projectDir !== REPO_ROOT || "__stryker__" in globalThis) return evaluateStack(projectDir, stack, program);
+    if (projectDir !== REPO_ROOT) return evaluateStack(projectDir, stack, program);
+    // Under StrykerJS (npm run mutate) one process runs many mutants: each evaluates its own (mutated)
+    // program once; its dry run evaluates for every test, so each test is seen to cover what it runs.
+    const stryker = (globalThis as { __stryker__?: { activeMutant?: unknown } }).__stryker__;
+    if (stryker && stryker.activeMutant === undefined) return evaluateStack(projectDir, stack, program);
+    const mutant = stryker?.activeMutant;
+    if (mutant !== shippedUnder) {
+        shipped.clear();
+        shippedUnder = mutant;
+    }
     const cached = shipped.get(stack);
     if (cached) return cached;
     const run = await evaluateStack(projectDir, stack, program);
