@@ -33,8 +33,8 @@ describe("paved drill (command)", function () {
     const cli = (args: string[]) => spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation/cli.ts"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
     const exited = (child: ReturnType<typeof cli>) => {
         const out: string[] = [];
-        child.stdout!.on("data", (d: Buffer) => out.push(...d.toString().split("\n").filter(Boolean)));
-        child.stderr!.on("data", (d: Buffer) => out.push(...d.toString().split("\n").filter(Boolean)));
+        child.stdout.on("data", (d: Buffer) => out.push(...d.toString().split("\n").filter(Boolean)));
+        child.stderr.on("data", (d: Buffer) => out.push(...d.toString().split("\n").filter(Boolean)));
         return new Promise<{ code: number | null; out: string[]; pid: number }>((r) => child.once("exit", (code) => r({ code, out, pid: child.pid! })));
     };
     const until = async (what: () => boolean) => {
