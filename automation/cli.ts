@@ -19,6 +19,9 @@ import { StackPlan, formatPlan, planJson, planStack } from "./plan/plan";
 import { EXIT } from "./exit-codes";
 import { deployRing } from "./runner/deploy-ring";
 import { DriftRequest, runDrift } from "./runner/drift-command";
+import { autoFixStacks } from "./runner/drift-policy";
+import { CloudRules } from "./driver/cloud-rules";
+import { TEST_WORLD_ENV, openTestWorld } from "./driver/test-world";
 import { DrillRequest, drillCommand } from "./runner/drill-command";
 import { prDestroy, prSweep, prUp } from "./runner/pr-commands";
 import { RunnerUsageError, isPrStack } from "./runner/pr-stacks";
@@ -82,6 +85,8 @@ export interface MainDeps {
     readonly projectDir?: string;
     readonly now?: () => Date;
     readonly retry?: RunnerContext["retry"];
+    /** Reads and removes firewall rules through the clouds' APIs (drift's unmanaged-rule check). */
+    readonly cloudRules?: CloudRules;
 }
 
 /** What `--all` means: every stack but the PR template, its copies and the laptop's `local` stack. */
@@ -107,10 +112,13 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .configureOutput({ writeOut: (s) => console.log(s.trimEnd()), writeErr: (s) => console.error(s.trimEnd()) });
     let result: number = EXIT.ok;
     const dir = deps.projectDir ?? projectDir();
+    // TEST ONLY: a persisted in-memory world instead of Pulumi and the clouds (driver/test-world.ts).
+    const testWorld = deps.driver ? undefined : openTestWorld(process.env[TEST_WORLD_ENV]);
+    if (testWorld) console.log(`${TEST_WORLD_ENV} is set: in-memory world (test only), no stack or cloud is touched`);
     const context = (): RunnerContext => {
         const knownStacks = listStacks(dir);
         return {
-            driver: deps.driver ?? new PulumiDriver({ projectDir: dir, env: process.env }),
+            driver: deps.driver ?? testWorld?.driver ?? new PulumiDriver({ projectDir: dir, env: process.env }),
             knownStacks,
             fleet: fleetOf(dir, knownStacks),
             log: (line) => console.log(line),
@@ -130,9 +138,17 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     }
     stackOptions(cli.command("drift"))
         .description("Report what changed outside Git, per resource and property (controller-owned fields set aside); exit 3 on drift")
-        .option("--fix", "re-apply Git's state where it drifted: refresh, then up")
+        .option("--fix", "re-apply Git's state where it drifted (refresh, then up) and remove firewall rules no stack declares")
+        .option("--auto-fix", "fix only the environments drift.yaml opts in to auto-fix; report the others")
+        .option("--dry-run", "with --fix or --auto-fix: say what would be re-applied or removed, change nothing")
         .action(async (options: DriftRequest) => {
-            result = await runDrift(options, context());
+            const ctx = context();
+            const environmentOf = (stack: string) => readStackConfig(dir, stack).config["paved:environment"];
+            result = await runDrift(options, ctx, {
+                cloudRules: deps.cloudRules ?? testWorld?.world.cloud,
+                autoFixStacks: options.autoFix ? autoFixStacks(dir, ctx.fleet, environmentOf) : undefined,
+            });
+            testWorld?.save();
         });
     const pr = cli.command("pr").description("Per-pull-request stacks pr-<n>, copies of the pr template");
     pr.command("up")

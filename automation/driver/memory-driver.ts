@@ -37,6 +37,8 @@ export class MemoryDriver implements StackDriver {
     readonly config = new Map<string, Record<string, string>>();
     /** Called after every successful `up` with the config it applied (the stack's, then the run's own): how a rehearsal's world reacts to an update. */
     onUp?: (stack: string, config: Readonly<Record<string, string>>) => void;
+    /** What a refresh preview finds when the script has nothing else for it: e.g. a FirewallWorld's findings. */
+    refreshFindings?: (stack: string) => DriftFinding[];
     /** Stacks whose update lock a dead run left behind (a `hang`): every call is busy until `cancelStaleUpdate`. */
     readonly locked = new Set<string>();
 
@@ -94,7 +96,7 @@ export class MemoryDriver implements StackDriver {
     async previewRefresh(stack: string, options: OperationOptions = {}): Promise<DriftFinding[]> {
         const outcome = await this.call(stack, "previewRefresh", options);
         if (outcome.kind === "fail") throw new Error(`${stack}: previewRefresh failed: ${outcome.message}`);
-        return outcome.kind === "drift" ? outcome.findings : [];
+        return outcome.kind === "drift" ? outcome.findings : (this.refreshFindings?.(stack) ?? []);
     }
 
     removeStack(stack: string): Promise<void> {

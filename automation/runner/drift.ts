@@ -37,6 +37,8 @@ export interface DriftedResource {
     readonly type: string;
     readonly name: string;
     readonly properties: DriftedProperty[];
+    /** The resource is gone from the cloud (deleted outside Git); the next `up` creates it again. */
+    readonly deleted?: boolean;
 }
 
 export interface StackDrift {
@@ -65,7 +67,7 @@ function ownerOf(type: string, property: string, allowList: readonly ControllerO
 export function classifyDrift(stack: string, findings: readonly DriftFinding[], allowList: readonly ControllerOwnedField[] = CONTROLLER_OWNED): StackDrift {
     const byUrn = new Map<string, DriftedResource>();
     for (const f of findings) {
-        const resource = byUrn.get(f.urn) ?? { urn: f.urn, type: f.type, name: f.urn.split("::").pop() ?? f.urn, properties: [] };
+        const resource = byUrn.get(f.urn) ?? { urn: f.urn, type: f.type, name: f.urn.split("::").pop() ?? f.urn, properties: [], ...(f.kind === "deleted" ? { deleted: true } : {}) };
         byUrn.set(f.urn, resource);
         for (const leaf of changedLeaves(f.deployed, f.live, f.property)) {
             const ownedBy = ownerOf(f.type, leaf.path, allowList);
@@ -76,7 +78,23 @@ export function classifyDrift(stack: string, findings: readonly DriftFinding[], 
     return { stack, resources, unexpected: resources.filter((r) => r.properties.some((p) => !p.ownedBy)) };
 }
 
-const shown = (v: unknown) => (v === undefined ? "(absent)" : JSON.stringify(v).slice(0, 120));
+const isRule = (v: unknown): v is Record<string, unknown> & { protocol: string } => isObject(v) && typeof v.protocol === "string";
+
+/**
+ * A firewall rule as a reader says it: `tcp 22 from 0.0.0.0/0` for a security group rule (the
+ * provider's inline shape), `tcp:0-21,23-65535` for a GCE allow/deny entry; anything else as JSON.
+ */
+export function describeValue(v: unknown): string {
+    if (v === undefined) return "(absent)";
+    if (isRule(v) && "fromPort" in v) {
+        const all = v.protocol === "-1" || v.protocol === "all";
+        const ports = all ? "all traffic" : v.fromPort === -1 ? `${v.protocol} all` : v.fromPort === v.toPort ? `${v.protocol} ${String(v.fromPort)}` : `${v.protocol} ${String(v.fromPort)}-${String(v.toPort)}`;
+        const sources = [...((v.cidrBlocks ?? []) as string[]), ...((v.ipv6CidrBlocks ?? []) as string[]), ...((v.securityGroups ?? []) as string[]), ...(v.self ? ["itself"] : [])];
+        return `${ports} from ${sources.join(", ") || "nowhere"}`;
+    }
+    if (isRule(v) && !("fromPort" in v)) return `${v.protocol}${Array.isArray(v.ports) && v.ports.length > 0 ? `:${(v.ports as string[]).join(",")}` : ""}`;
+    return JSON.stringify(v).slice(0, 120);
+}
 
 /** The human report: per resource, per property, what Git says and what the cloud has. */
 export function formatDrift(drift: StackDrift): string[] {
@@ -85,9 +103,13 @@ export function formatDrift(drift: StackDrift): string[] {
     const owned = allowed ? `${allowed} resource(s) changed only in controller-owned fields` : "";
     const lines = [drift.unexpected.length === 0 ? `${drift.stack}: no drift (${owned})` : `${drift.stack}: ${drift.unexpected.length} resource(s) changed outside Git${owned ? `; ${owned}` : ""}`];
     for (const r of drift.resources) {
+        if (r.deleted) {
+            lines.push(`  - ${r.type} ${r.name}: deleted outside Git`);
+            continue;
+        }
         lines.push(`  ~ ${r.type} ${r.name}`);
         for (const p of r.properties) {
-            lines.push(`      ${p.path}: ${shown(p.deployed)} → ${shown(p.live)}${p.ownedBy ? `   (allowed: owned by ${p.ownedBy})` : ""}`);
+            lines.push(`      ${p.path}: ${describeValue(p.deployed)} → ${describeValue(p.live)}${p.ownedBy ? `   (allowed: owned by ${p.ownedBy})` : ""}`);
         }
     }
     return lines;

@@ -88,7 +88,7 @@ describe("paved drift (in-memory driver)", () => {
         expect((await paved(["drift", "--stack", "staging"], driver)).code).to.equal(0);
     });
 
-    it("--fix refreshes then updates each drifted stack — nothing else — and reports each reverted change", async () => {
+    it("--fix refreshes then updates each drifted stack, checks it again — nothing else — and reports each reverted change", async () => {
         const driver = new MemoryDriver(repoStacks(), new Map([
             ["dev", [drift([labelDrift("dev"), bucketDrift("dev")])]],
             ["staging", [drift([nodeGroupDrift("staging")])]],
@@ -96,12 +96,13 @@ describe("paved drift (in-memory driver)", () => {
         const { code, out } = await paved(["drift", "--all", "--fix"], driver);
         expect(code).to.equal(0);
         const after = (stack: string) => callsOf(driver).filter(([s]) => s === stack).map(([, op]) => op);
-        expect(after("dev")).to.deep.equal(["previewRefresh", "refresh", "up"]);
+        // The last previewRefresh is the proof: the fix is reported only once the stack shows no drift.
+        expect(after("dev")).to.deep.equal(["previewRefresh", "refresh", "up", "previewRefresh"]);
         expect(after("staging")).to.deep.equal(["previewRefresh"]);
         expect(after("prod-us-east-1")).to.deep.equal(["previewRefresh"]);
-        expect(out.filter((l) => l.includes("manual change reverted"))).to.deep.equal([
-            `dev: manual change reverted: ${NODE_GROUP} apps-spot`,
-            "dev: manual change reverted: aws:s3/bucketV2:BucketV2 loki-chunks",
+        expect(out.filter((l) => l.includes("Manual change reverted"))).to.deep.equal([
+            `dev: ${NODE_GROUP} apps-spot: Re-applying state from Git. Manual change reverted.`,
+            "dev: aws:s3/bucketV2:BucketV2 loki-chunks: Re-applying state from Git. Manual change reverted.",
         ]);
     });
 
@@ -113,6 +114,32 @@ describe("paved drift (in-memory driver)", () => {
         expect(code).to.equal(1);
         const [dev] = JSON.parse(out[0]) as { stack: string; error: string }[];
         expect(dev).to.include({ stack: "dev", error: "fix failed: dev: up failed: AccessDenied" });
+    });
+
+    it("exits 1, naming what is left, when a fix does not take (the cloud still differs after the up)", async () => {
+        const driver = new MemoryDriver(repoStacks(), new Map([["dev", [drift([labelDrift("dev")]), { kind: "ok" as const }, { kind: "ok" as const }, drift([labelDrift("dev")])]]]), 1);
+        const { code, out } = await paved(["drift", "--stack", "dev", "--fix"], driver);
+        expect(code).to.equal(1);
+        expect(out).to.include(`dev: fix FAILED — still changed outside Git after the fix: ${NODE_GROUP} apps-spot; what is live is unchanged or partly fixed: check it with paved drift --stack dev`);
+        expect(out.filter((l) => l.includes("Manual change reverted"))).to.deep.equal([]);
+    });
+
+    it("--dry-run says what --fix would re-apply and changes nothing", async () => {
+        const driver = new MemoryDriver(repoStacks(), new Map([["dev", [drift([labelDrift("dev")])]]]), 1);
+        const { code, out } = await paved(["drift", "--stack", "dev", "--fix", "--dry-run"], driver);
+        expect(code).to.equal(3);
+        expect(out).to.include.members([`dev: would re-apply state from Git (refresh, then up): ${NODE_GROUP} apps-spot`, "dry run: nothing changed; to apply: paved drift --stack dev --fix"]);
+        expect(callsOf(driver)).to.deep.equal([["dev", "previewRefresh"]]);
+    });
+
+    it("refuses --dry-run without --fix, and --fix with --auto-fix, with exit 2 and no call", async () => {
+        for (const args of [["--dry-run"], ["--fix", "--auto-fix"]]) {
+            const driver = new MemoryDriver(repoStacks(), new Map(), 1);
+            const { code, err } = await paved(["drift", "--stack", "dev", ...args], driver);
+            expect(code, args.join(" ")).to.equal(2);
+            expect(err[0]).to.match(/^paved: (--dry-run goes with --fix or --auto-fix|give --fix \(every named stack\) or --auto-fix)/);
+            expect(driver.calls).to.deep.equal([]);
+        }
     });
 
     it("exits 1 when a stack cannot be checked, still checking the others", async () => {
