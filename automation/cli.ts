@@ -7,6 +7,7 @@
  * deploy --ring. Exit codes (exit-codes.ts): 0 ok, 1 failure, 2 usage or config error (nothing
  * touched), 3 findings (mandatory policy violations, drift left unfixed).
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
 import { StackConfigError } from "../stacks/config";
@@ -14,8 +15,7 @@ import { StackDriver } from "./driver/port";
 import { MissingPassphraseError, MissingPulumiCliError, PulumiDriver } from "./driver/pulumi-driver";
 import { StackEvaluationError } from "./offline/evaluate";
 import { StackFileError, listStacks, readStackConfig } from "./offline/stack-file";
-import { diffStacks } from "./plan/diff";
-import { StackPlan, formatPlan, planJson, planStack } from "./plan/plan";
+import { planCommand } from "./plan/plan-command";
 import { EXIT } from "./exit-codes";
 import { deployRing } from "./runner/deploy-ring";
 import { DriftRequest, runDrift } from "./runner/drift-command";
@@ -26,56 +26,22 @@ import { DrillRequest, drillCommand } from "./runner/drill-command";
 import { prDestroy, prSweep, prUp } from "./runner/pr-commands";
 import { RunnerUsageError, isPrStack } from "./runner/pr-stacks";
 import { RINGS_FILE, loadRing } from "./runner/rings";
-import { OperationRequest, RunnerContext, knownStack, runOperation } from "./runner/stack-commands";
-
-const NOTICE = "Credential-free evaluation under Pulumi's mock runtime: no cloud was asked; this is not a cloud preview.";
+import { OperationRequest, RunnerContext, runOperation } from "./runner/stack-commands";
 
 function projectDir(): string {
     return process.env.PAVED_PROJECT_DIR ?? path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
 }
 
+/** A `--project` folder: it must hold the project's Pulumi.yaml. */
+function projectFolder(chosen: string): string {
+    const dir = path.resolve(chosen);
+    if (!fs.existsSync(path.join(dir, "Pulumi.yaml"))) throw new RunnerUsageError(`got --project ${JSON.stringify(chosen)}: no Pulumi.yaml there; name the folder of the project, e.g. --project ./platform`);
+    return dir;
+}
+
 function isUsageError(e: unknown): boolean {
     const cause = e instanceof StackEvaluationError ? e.cause : e;
     return cause instanceof StackConfigError || cause instanceof StackFileError || cause instanceof RunnerUsageError || cause instanceof MissingPassphraseError || cause instanceof MissingPulumiCliError;
-}
-
-async function plan(dir: string, names: string[], options: { json?: boolean; diff?: string[] }): Promise<number> {
-    const stacks = listStacks(dir);
-    if (options.diff) {
-        if (options.diff.length !== 2) throw new RunnerUsageError(`--diff takes two stacks, got ${options.diff.length}; e.g. paved plan --diff prod-us-east-1 prod-us-west-2`);
-        const [a, b] = options.diff.map((s) => knownStack(s, stacks));
-        const pa = await planStack(dir, a);
-        const pb = await planStack(dir, b);
-        const diffs = diffStacks(pa.evaluation, pb.evaluation);
-        if (options.json) {
-            console.log(JSON.stringify({ a, b, diffs }, undefined, 2));
-        } else {
-            console.log(`${NOTICE}\n\n${a} → ${b}: ${diffs.length} resource(s) differ (names derived from the stack name are matched as {stack})`);
-            for (const d of diffs) {
-                console.log(`  ${d.change === "changed" ? "~" : d.change === "only-in-a" ? `- only in ${a}:` : `+ only in ${b}:`} ${d.key}`);
-                for (const c of d.inputs) console.log(`      ${c.path}: ${JSON.stringify(c.a)} → ${JSON.stringify(c.b)}`);
-            }
-        }
-        return EXIT.ok;
-    }
-    const selected = names.length > 0 ? names.map((s) => knownStack(s, stacks)) : stacks;
-    if (!options.json) console.log(`${NOTICE}\n`);
-    const plans: StackPlan[] = [];
-    let code: number = EXIT.ok;
-    for (const stack of selected) {
-        try {
-            const p = await planStack(dir, stack);
-            plans.push(p);
-            if (!options.json) console.log(`${formatPlan(p)}\n`);
-            if (p.violations.some((v) => v.level === "mandatory")) code = Math.max(code, EXIT.findings);
-        } catch (e) {
-            if (!isUsageError(e)) throw e;
-            console.error(`${stack}: ${(e as Error).message}`);
-            code = Math.max(code, EXIT.usage);
-        }
-    }
-    if (options.json) console.log(JSON.stringify({ notice: NOTICE, stacks: plans.map(planJson) }, undefined, 2));
-    return code;
 }
 
 /** What the commands that change stacks need; tests hand in the in-memory driver, a project and a clock. */
@@ -111,7 +77,11 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .exitOverride()
         .configureOutput({ writeOut: (s) => console.log(s.trimEnd()), writeErr: (s) => console.error(s.trimEnd()) });
     let result: number = EXIT.ok;
-    const dir = deps.projectDir ?? projectDir();
+    let dir = deps.projectDir ?? projectDir();
+    cli.option("--project <dir>", "the project folder (Pulumi.yaml and the stack files); default: this checkout, or PAVED_PROJECT_DIR").hook("preAction", () => {
+        const chosen = cli.opts<{ project?: string }>().project;
+        if (chosen !== undefined) dir = projectFolder(chosen);
+    });
     // TEST ONLY: a persisted in-memory world instead of Pulumi and the clouds (driver/test-world.ts).
     const testWorld = deps.driver ? undefined : openTestWorld(process.env[TEST_WORLD_ENV]);
     if (testWorld) console.log(`${TEST_WORLD_ENV} is set: in-memory world (test only), no stack or cloud is touched`);
@@ -212,7 +182,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .option("--json", "machine-readable output")
         .option("--diff <stacks...>", "show which resources and inputs differ between two stacks")
         .action(async (names: string[], options: { json?: boolean; diff?: string[] }) => {
-            result = await plan(dir, names, options);
+            result = await planCommand(dir, names, options);
         });
     try {
         await cli.parseAsync(argv, { from: "user" });

@@ -15,7 +15,7 @@ const EXAMPLES: Record<string, string> = {
     owner: "platform-team",
     costCenter: "cc-1234",
     production: "false",
-    tags: '{ "team-channel": "#platform" }',
+    tags: '{ "team-channel": "platform" }',
     gcpProject: "acme-platform-dev",
     cluster: '{ kubernetesVersion: "1.33" }',
     "cluster.kubernetesVersion": '"1.33"',
@@ -78,7 +78,6 @@ export function exampleFor(path: string): string {
 
 const text = z.string().trim().min(1, "must not be empty");
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 
 /** Either form of on-hours; which one, and whether it is complete, the schedule rules decide. */
 const scheduleObject = z.strictObject({
@@ -90,6 +89,29 @@ const scheduleObject = z.strictObject({
     endCron: z.string().optional(),
 });
 export const scheduleSetting = z.union([z.literal("none"), scheduleObject]);
+
+/**
+ * Entries a component checks for meaning (types, ranges): listed here key by key so an unknown key
+ * is reported as a typo instead of silently falling back to a default. When a component learns a
+ * key, add it here too.
+ */
+const keysOf = (...keys: string[]) => Object.fromEntries(keys.map((k) => [k, z.unknown().optional()])) as Record<string, z.ZodOptional<z.ZodUnknown>>;
+export const canaryEntry = z.strictObject({
+    ...keysOf("app", "namespace", "image", "hostname", "port", "replicas", "steps", "abortScaleDownDelaySeconds", "tracing", "tracingExecutable"),
+    analysis: z.strictObject(keysOf("interval", "count", "failureLimit", "maxErrorRatio")).optional(),
+});
+export const sizingEntry = z.strictObject(
+    keysOf("prometheusRetention", "prometheusStorage", "prometheusReplicas", "prometheusMemory", "alertmanagerReplicas", "lokiRetention", "lokiMode", "lokiReplicas", "tempoRetention", "collectorReplicas"),
+);
+export const sloEntry = z.strictObject({
+    ...keysOf("service", "objective", "totalSelector", "errorSelector"),
+    latency: z.strictObject(keysOf("metric", "matchers", "thresholdSeconds", "objective")).optional(),
+});
+export const vaultAppEntry = z.strictObject({
+    ...keysOf("name", "namespace", "serviceAccount", "tokenTtlSeconds", "tokenMaxTtlSeconds", "mode", "reloadsSecrets", "tracing", "tracingExecutable"),
+    secrets: z.array(z.strictObject(keysOf("name", "path", "capabilities", "secretLabels", "secretType"))).optional(),
+    workload: z.strictObject(keysOf("kind", "name")).optional(),
+});
 
 export const nodePool = z.strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]{0,24}[a-z0-9]$/, "use 2-26 lowercase letters, digits and '-', starting with a letter"),
@@ -127,8 +149,8 @@ export const topLevel = z.strictObject({
     })).optional(),
     cost: z.strictObject({ spotDiscount: z.number().optional(), prices: z.record(z.string(), z.number()).optional() }).optional(),
     observability: z.strictObject({
-        sizing: z.record(z.string(), z.unknown()).optional(),
-        slos: z.array(z.record(z.string(), z.unknown())).optional(),
+        sizing: sizingEntry.optional(),
+        slos: z.array(sloEntry).optional(),
         traceSampling: z.number().optional(),
     }).optional(),
     gitops: z.strictObject({
@@ -137,7 +159,7 @@ export const topLevel = z.strictObject({
         revision: z.string().optional(),
         sso: z.strictObject({ issuer: z.string(), clientId: z.string() }).optional(),
     }).optional(),
-    delivery: z.strictObject({ canaries: z.array(z.record(z.string(), z.unknown())).optional() }).optional(),
+    delivery: z.strictObject({ canaries: z.array(canaryEntry).optional() }).optional(),
     failover: z.strictObject({
         role: z.enum(["primary", "standby"]),
         promoted: z.boolean().optional(),
@@ -154,7 +176,7 @@ export const topLevel = z.strictObject({
         address: z.string(),
         kvMount: z.string().optional(),
         createKvMount: z.boolean().optional(),
-        apps: z.array(z.record(z.string(), z.unknown())),
+        apps: z.array(vaultAppEntry),
     }).optional(),
 });
 
@@ -191,24 +213,35 @@ export const gcpCluster = z.strictObject({
     systemPool: systemPool.optional(),
 });
 
-/** The keys allowed where an unknown one was found, for the "did you mean" part of the error. */
-export function knownKeys(path: string, cloud: "aws" | "gcp" | undefined): string[] {
-    const shapes: Record<string, z.ZodObject> = {
-        "": topLevel,
-        cluster: cloud === "gcp" ? gcpCluster : awsCluster,
-        "cluster.systemPool": systemPool,
-        nodePools: nodePool,
-        schedule: scheduleObject,
-        "nodePools.schedule": scheduleObject,
-        vault: topLevel.shape.vault.unwrap(),
-        observability: topLevel.shape.observability.unwrap(),
-        gitops: topLevel.shape.gitops.unwrap(),
-        delivery: topLevel.shape.delivery.unwrap(),
-        prEnvironments: topLevel.shape.prEnvironments.unwrap(),
-        failover: topLevel.shape.failover.unwrap(),
+/** The object schema at a key path (`nodePools[0].taints`), looking through optionals, arrays and unions. */
+function objectAt(schema: z.ZodType, segments: readonly string[]): z.ZodObject | undefined {
+    let at: z.ZodType | undefined = schema;
+    const unwrap = (t: z.ZodType | undefined): z.ZodType | undefined => {
+        for (let i = 0; i < 8 && t; i++) {
+            const def = (t as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; options?: z.ZodType[] } }).def;
+            if (def.type === "optional" || def.type === "default" || def.type === "prefault" || def.type === "nullable") t = def.innerType;
+            else if (def.type === "array") t = def.element;
+            else if (def.type === "union") t = def.options?.find((o) => (o as unknown as { def: { type: string } }).def.type === "object");
+            else return t;
+        }
+        return t;
     };
-    const shapeKey = path.replace(/\[\d+\]/g, "");
-    return Object.keys(shapes[shapeKey]?.shape ?? {}).map((k) => `${NAMESPACE}:${path ? `${path}.${k}` : k}`);
+    for (const segment of segments) {
+        const object = unwrap(at);
+        at = object instanceof z.ZodObject ? (object.shape as Record<string, z.ZodType>)[segment] : undefined;
+    }
+    const found = unwrap(at);
+    return found instanceof z.ZodObject ? found : undefined;
+}
+
+/** The keys allowed at a path (names without the path), for the "did you mean" part of an unknown-key error. */
+export function knownKeys(path: string, cloud: "aws" | "gcp" | undefined, role?: string): string[] {
+    const segments = path.replace(/\[\d+\]/g, "").split(".").filter((s) => s !== "");
+    const root = role === "preview" ? previewTopLevel : role === "global" ? globalTopLevel : role === "local" ? localTopLevel : topLevel;
+    const shape = segments[0] === "cluster" && (role === undefined || role === "regional")
+        ? objectAt(cloud === "gcp" ? gcpCluster : awsCluster, segments.slice(1))
+        : objectAt(root, segments);
+    return Object.keys(shape?.shape ?? {});
 }
 
 /** Config values arrive as strings; objects and arrays as JSON, booleans as "true"/"false". */

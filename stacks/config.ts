@@ -19,8 +19,9 @@ import { vaultSecretsProblems } from "../components/vault/vault-secrets";
 import { CostTags } from "../components/tags";
 import { show } from "../components/validation";
 import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GRAFANA_ADMIN, platformVaultApps } from "./platform-apps";
-import { ConfigProblems, StackConfigError, pavedConfig, tagsOf } from "./config-problems";
-import { AWS_REGION, NAMESPACE, ROLES, awsCluster, exampleFor, gcpCluster, topLevel } from "./config-schema";
+import { ConfigProblems, StackConfigError, parseLenient, pavedConfig, tagsOf } from "./config-problems";
+import { checkCloudRules } from "./config-rules";
+import { NAMESPACE, ROLES, awsCluster, exampleFor, gcpCluster, topLevel } from "./config-schema";
 
 export { NAMESPACE, ROLES, StackConfigError };
 export type Role = (typeof ROLES)[number];
@@ -139,24 +140,26 @@ function clusterConfigPath(argPath: string): string {
  */
 export function loadStackConfig(allConfig: Readonly<Record<string, string>>, options: LoadOptions): StackConfig {
     const raw = pavedConfig(allConfig);
-    const problems = new ConfigProblems(`Pulumi.${options.stack}.yaml`, options.isSecret);
+    const problems = new ConfigProblems(`Pulumi.${options.stack}.yaml`, options.isSecret, raw);
     const cloud = raw.cloud === "aws" || raw.cloud === "gcp" ? raw.cloud : undefined;
 
-    // 1. Shape: every key of the right type, no unknown keys.
-    const top = topLevel.safeParse(raw, { reportInput: true });
-    if (!top.success) problems.addZod(top.error.issues, "", cloud);
+    // 1. Shape: every key of the right type, no unknown keys; the cloud's own rules on the values as written.
+    // Nothing is thrown yet: the rules about meaning below run on every key that has the right shape,
+    // so one pass lists every problem.
+    const top = parseLenient(topLevel, raw);
+    problems.addZod(top.issues, "", cloud, "regional");
     const clusterSchema = cloud === "gcp" ? gcpCluster : awsCluster;
-    const cluster = raw.cluster && typeof raw.cluster === "object" ? clusterSchema.safeParse(raw.cluster, { reportInput: true }) : undefined;
-    if (cloud && cluster && !cluster.success) problems.addZod(cluster.error.issues, "cluster", cloud);
-    if (cloud === "aws" && typeof raw.region === "string" && !AWS_REGION.test(raw.region)) {
-        problems.add("region", `got ${show(raw.region)}: not an AWS region name; e.g. us-east-1`);
-    }
+    const cluster = cloud && raw.cluster && typeof raw.cluster === "object" ? parseLenient(clusterSchema, raw.cluster) : undefined;
+    if (cluster) problems.addZod(cluster.issues, "cluster", cloud, "regional");
+    checkCloudRules(problems, raw, raw.production === true || (raw.production === undefined && raw.environment === "prod"));
     if (cloud === "gcp" && raw.gcpProject === undefined) problems.add("gcpProject", `missing: a GCP stack must name its project; e.g. ${exampleFor("gcpProject")}`);
     if (cloud === "aws" && raw.gcpProject !== undefined) problems.add("gcpProject", `got ${show(raw.gcpProject)} on an AWS stack: remove it, or set paved:cloud: gcp`);
-    if (top.success && top.data.role !== "regional") problems.add("role", `got "${top.data.role}": this loader reads regional stacks; a ${top.data.role} stack is read by its own loader`);
-    if (cloud && top.success && top.data.role === "regional" && raw.cluster === undefined) problems.add("cluster", `missing: a regional stack needs its cluster settings, e.g. ${exampleFor("cluster")}`);
-    problems.throwIfAny();
-    if (!top.success || !cluster?.success) throw new StackConfigError(`Pulumi.${options.stack}.yaml`, problems.list);
+    if (top.data && top.data.role !== "regional") problems.add("role", `got "${top.data.role}": this loader reads regional stacks; a ${top.data.role} stack is read by its own loader`);
+    if (cloud && top.data?.role === "regional" && raw.cluster === undefined) problems.add("cluster", `missing: a regional stack needs its cluster settings, e.g. ${exampleFor("cluster")}`);
+    if (!top.data) {
+        problems.throwIfAny();
+        throw new StackConfigError(`Pulumi.${options.stack}.yaml`, problems.list);
+    }
 
     // 2. Meaning: the components' own rules, reported against the config keys they came from.
     const c = top.data;
@@ -236,8 +239,12 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
         if (!gitops) problems.add("prEnvironments", `needs paved:gitops: PR environments are Argo CD Applications; e.g. ${exampleFor("gitops")}`);
     }
 
-    let config: StackConfig;
     const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, nodePools, scaleToZero, failover, cost: c.cost ?? {}, vault: vaultConfig, observability, gitops, canaries, prEnvironments };
+    if (!cluster?.data) {
+        problems.throwIfAny();
+        throw new StackConfigError(`Pulumi.${options.stack}.yaml`, problems.list);
+    }
+    let config: StackConfig;
     if (c.cloud === "aws") {
         const args: EksClusterArgs = { ...(cluster.data as z.infer<typeof awsCluster>), tags, production };
         problems.addAll(eksClusterProblems(resolveEksClusterArgs(clusterNameOf(options.stack), args)).list, clusterConfigPath);
@@ -248,12 +255,12 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
         problems.addAll(gkeClusterProblems(resolveGkeClusterArgs(args)).list, clusterConfigPath);
         config = { ...base, cloud: "gcp", gcpProject, cluster: args };
     }
-    problems.throwIfAny();
-
-    // 3. The cost report must be computable: every priced instance type known.
-    problems.addAll(costProblems(costInputs(config), config.cost).list, (path) =>
-        path === "spotDiscount" ? "cost.spotDiscount" : path.replace(/^nodePools\[(\d+)\]/, (_, i: string) => (i === "0" ? "cluster.systemPool" : `nodePools[${Number(i) - 1}]`)),
-    );
+    if (!problems.hasAny) {
+        // 3. The cost report must be computable: every priced instance type known.
+        problems.addAll(costProblems(costInputs(config), config.cost).list, (path) =>
+            path === "spotDiscount" ? "cost.spotDiscount" : path.replace(/^nodePools\[(\d+)\]/, (_, i: string) => (i === "0" ? "cluster.systemPool" : `nodePools[${Number(i) - 1}]`)),
+        );
+    }
     problems.throwIfAny();
     return config;
 }

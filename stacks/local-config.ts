@@ -6,7 +6,8 @@ import { ScheduleArgs } from "../components/nodepools/schedule";
 import { workloadScheduleProblems } from "../components/nodepools/workload-schedule";
 import { CostTags } from "../components/tags";
 import { show } from "../components/validation";
-import { parseRoleConfig, tagsOf } from "./config-problems";
+import { StackConfigError, parseRoleConfig, tagsOf } from "./config-problems";
+import { checkSchedule } from "./config-rules";
 import { localTopLevel } from "./config-schema";
 
 /** Kubernetes-level components onto an existing cluster (a laptop's kind, k3d or minikube). */
@@ -29,7 +30,13 @@ export interface LocalConfig {
 export const LOCAL_PROMETHEUS = "http://prometheus-server.monitoring.svc.cluster.local";
 
 export function loadLocalConfig(allConfig: Readonly<Record<string, string>>, options: { readonly stack: string; readonly isSecret?: (key: string) => boolean }): LocalConfig {
-    const { data: c, problems } = parseRoleConfig(localTopLevel, allConfig, options);
+    const { data: c, raw, problems } = parseRoleConfig(localTopLevel, allConfig, options);
+    // A laptop cluster: no cloud resources, so only the schedule's own rules apply beyond the shape.
+    checkSchedule(problems, "schedule", raw.schedule);
+    if (!c) {
+        problems.throwIfAny();
+        throw new StackConfigError(`Pulumi.${options.stack}.yaml`, problems.list);
+    }
     const schedule = c.schedule === "none" ? undefined : (c.schedule as ScheduleArgs | undefined);
     const scaleToZero = c.scaleToZero ?? [];
     if (scaleToZero.length > 0 && !schedule) problems.add("scaleToZero", `got ${scaleToZero.length} workload(s) but no paved:schedule to scale them by`);

@@ -1,7 +1,8 @@
 import { CostTags } from "../components/tags";
 import { show } from "../components/validation";
-import { parseRoleConfig, tagsOf } from "./config-problems";
-import { AWS_REGION, previewTopLevel } from "./config-schema";
+import { StackConfigError, parseRoleConfig, pavedConfig, tagsOf } from "./config-problems";
+import { checkCloudRules } from "./config-rules";
+import { previewTopLevel } from "./config-schema";
 
 /** A per-PR stack: namespace-level resources on the shared cluster of another stack. */
 export interface PreviewConfig {
@@ -24,6 +25,8 @@ export interface PreviewLoadOptions {
     readonly isSecret?: (key: string) => boolean;
     /** Whether a stack has its `Pulumi.<stack>.yaml` in this repository. */
     readonly stackExists: (stack: string) => boolean;
+    /** Another stack's config as its file declares it, to check it builds a cluster; unchecked when absent. */
+    readonly peerConfig?: (stack: string) => Readonly<Record<string, string>> | undefined;
 }
 
 /** PR stacks are named `pr-<number>`; the `pr` template itself stands for PR 1 until copied. */
@@ -34,10 +37,23 @@ export function prNumberOf(stack: string): number | undefined {
 
 /** Reads and validates a preview stack's config; one `StackConfigError` lists every bad key. */
 export function loadPreviewConfig(allConfig: Readonly<Record<string, string>>, options: PreviewLoadOptions): PreviewConfig {
-    const { data: c, problems } = parseRoleConfig(previewTopLevel, allConfig, options);
-    if (c.cloud === "aws" && !AWS_REGION.test(c.region)) problems.add("region", `got ${show(c.region)}: not an AWS region name; e.g. us-east-1`);
-    if (!options.stackExists(c.preview.clusterStack)) {
-        problems.add("preview.clusterStack", `got ${show(c.preview.clusterStack)}: there is no Pulumi.${c.preview.clusterStack}.yaml in this repository to reference; e.g. "dev"`);
+    const { data: c, raw, problems } = parseRoleConfig(previewTopLevel, allConfig, options);
+    checkCloudRules(problems, raw, false);
+    if (!c) {
+        problems.throwIfAny();
+        throw new StackConfigError(`Pulumi.${options.stack}.yaml`, problems.list);
+    }
+    const clusterStack = c.preview.clusterStack;
+    if (!options.stackExists(clusterStack)) {
+        problems.add("preview.clusterStack", `got ${show(clusterStack)}: there is no Pulumi.${clusterStack}.yaml in this repository to reference; e.g. "dev"`);
+    } else if (options.peerConfig) {
+        // The PR's namespace, Gateway route and record live on that stack's cluster: it must build one, on this cloud.
+        const peer = pavedConfig(options.peerConfig(clusterStack) ?? {});
+        if (peer.role !== "regional") {
+            problems.add("preview.clusterStack", `got ${show(clusterStack)}, a ${show(peer.role ?? "nothing")} stack without a cluster: name a regional stack, e.g. "dev"`);
+        } else if (peer.cloud !== c.cloud) {
+            problems.add("preview.clusterStack", `got ${show(clusterStack)}, a ${show(peer.cloud)} stack: a preview runs on its own cloud's cluster; name a ${c.cloud} regional stack, e.g. "dev"`);
+        }
     }
     const pr = c.preview.pr ?? prNumberOf(options.stack);
     if (pr === undefined) problems.add("preview.pr", `missing: name the stack pr-<number> or set paved:preview.pr, e.g. 123`);

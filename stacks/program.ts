@@ -37,7 +37,7 @@ function peerConfig(stack: string): Record<string, string> | undefined {
 export function program(): Promise<Record<string, unknown>> {
     const allConfig = pulumi.runtime.allConfig();
     const options = { stack: pulumi.getStack(), isSecret: isConfigSecret };
-    if (allConfig["paved:role"] === "preview") return Promise.resolve(preview(loadPreviewConfig(allConfig, { ...options, stackExists })));
+    if (allConfig["paved:role"] === "preview") return Promise.resolve(preview(loadPreviewConfig(allConfig, { ...options, stackExists, peerConfig })));
     if (allConfig["paved:role"] === "global") return Promise.resolve(global(loadGlobalConfig(allConfig, { ...options, peerConfig })));
     if (allConfig["paved:role"] === "local") return Promise.resolve(local(loadLocalConfig(allConfig, options)));
     return Promise.resolve(regional(loadStackConfig(allConfig, options)));

@@ -36,6 +36,22 @@ export class StackEvaluationError extends Error {
 let running = false;
 
 /**
+ * Errors of failed runs. The SDK rejects a failed stack's promises more than once, some of them after
+ * the run has returned (the Stack resource's data, its outputs). Those late rejections carry the same
+ * error: they are expected, already reported, and must neither crash the process nor fail the next stack.
+ */
+const reported = new WeakSet<object>();
+/** Where an unhandled rejection goes while a program runs; undefined between runs. */
+let currentRun: ((reason: unknown) => void) | undefined;
+
+function onUnhandledRejection(reason: unknown): void {
+    if (typeof reason === "object" && reason !== null && reported.has(reason)) return;
+    if (currentRun) return currentRun(reason);
+    // Not ours: Node's own behaviour (the process ends) unless someone else listens for it.
+    if (process.listenerCount("unhandledRejection") === 1) throw reason;
+}
+
+/**
  * Runs a program in-process under Pulumi's mock runtime and returns every resource it registered
  * and its outputs. No CLI, no credentials, no network. The runtime is process-global, so runs are
  * sequential: a second concurrent call is refused rather than corrupting the first.
@@ -48,7 +64,11 @@ export async function evaluateProgram(settings: ProgramSettings, program: StackP
     let onRejection: (reason: unknown) => void = () => undefined;
     const asyncFailure = new Promise<never>((_, reject) => (onRejection = reject));
     asyncFailure.catch(() => undefined);
-    process.on("unhandledRejection", onRejection);
+    if (!process.listeners("unhandledRejection").includes(onUnhandledRejection)) process.on("unhandledRejection", onUnhandledRejection);
+    currentRun = (reason) => {
+        if (typeof reason === "object" && reason !== null) reported.add(reason);
+        onRejection(reason);
+    };
     const recorder = new Recorder();
     try {
         await pulumi.runtime.setMocks(new OfflineMocks(recorder, { projectDir: settings.projectDir }), settings.project, settings.stack, false);
@@ -63,13 +83,20 @@ export async function evaluateProgram(settings: ProgramSettings, program: StackP
                 await pulumi.runtime.disconnect();
             }
         };
+        const pending = run();
         try {
-            await Promise.race([run(), asyncFailure]);
+            await Promise.race([pending, asyncFailure]);
         } catch (e) {
+            const cause = asError(e);
+            reported.add(cause);
+            // The failed program may never settle (a resource waiting on a failed output); whatever it
+            // still rejects with is this failure's, never the next run's.
+            pending.catch((late: unknown) => typeof late === "object" && late !== null && reported.add(late));
+            await new Promise((resolve) => setImmediate(resolve));
             // The failed program's pending outputs are abandoned on purpose; clear them so the
             // runtime does not report them as leaks when the process exits.
             forgetPendingPromises();
-            throw new StackEvaluationError(settings.stack, asError(e), recorder.resources);
+            throw new StackEvaluationError(settings.stack, cause, recorder.resources);
         }
 
         const root = recorder.resources.find((r) => r.type === "pulumi:pulumi:Stack");
@@ -80,7 +107,7 @@ export async function evaluateProgram(settings: ProgramSettings, program: StackP
             outputs: root ? recorder.outputsOf(root.urn) : {},
         };
     } finally {
-        process.off("unhandledRejection", onRejection);
+        currentRun = undefined;
         running = false;
     }
 }

@@ -104,7 +104,7 @@ describe("stack config", () => {
 
     it("never prints the value of a secret config key", () => {
         const error = failureOf({ ...awsConfig, "paved:owner": "" }, (key) => key === "paved:owner");
-        expect(error.problems).to.deep.equal([{ propertyPath: "paved:owner", reason: "invalid (its value is secret and not shown)" }]);
+        expect(error.problems).to.deep.equal([{ propertyPath: "paved:owner", reason: "invalid (its value is secret and not shown); e.g. platform-team" }]);
     });
 
     describe("node pools, schedule and cost", () => {
@@ -173,8 +173,8 @@ describe("stack config", () => {
             }),
         });
         expect(error.problems.map((p) => p.propertyPath)).to.deep.equal([
-            "paved:vault.address",
             "paved:vault.apps[0].secrets[0].value",
+            "paved:vault.address",
             "paved:vault.apps[0].secrets[0].path",
         ]);
         expect(error.message).to.not.include("hunter2");
@@ -203,9 +203,10 @@ describe("stack config", () => {
         expect(error.problems.map((p) => p.propertyPath)).to.deep.equal([
             "paved:gitops.repoUrl",
             "paved:gitops",
-            "paved:gitops",
             "paved:delivery.canaries[0].steps[1]",
         ]);
+        // One entry for the key, with both things it needs.
+        expect(error.problems[1].reason).to.match(/needs paved:vault.*; also needs paved:observability/);
         const lonely = failureOf({ ...awsConfig, "paved:prEnvironments": JSON.stringify({ repoUrl: "https://github.com/acme/shop.git", path: "chart", github: { owner: "acme", repo: "shop" } }) });
         expect(lonely.problems.map((p) => p.propertyPath)).to.deep.equal(["paved:prEnvironments"]);
     });
@@ -249,8 +250,9 @@ describe("stack config", () => {
         expect((failure.cause as StackConfigError).problems.map((p) => p.propertyPath)).to.deep.equal([
             "paved:global.primary",
             "paved:global.standby",
-            "paved:global.standby",
         ]);
+        // One entry per key: both of the standby's problems in it.
+        expect((failure.cause as StackConfigError).problems[1].reason).to.match(/no Pulumi\.prod-eu\.yaml.*; also got "prod-eu", the same as the primary/);
         expect(failure.resources.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
     });
 
@@ -263,7 +265,17 @@ describe("stack config", () => {
             "staging": readStackConfig(REPO_ROOT, "staging").config,
         };
         const load = (pair: object) => () => loadGlobalConfig({ ...global, "paved:global": JSON.stringify(pair) }, { stack: "prod-global", peerConfig: (s) => peers[s] });
-        expect(load({ primary: "prod-us-west-2", standby: "prod-us-east-1" })).to.throw(StackConfigError, 'paved:global.primary: got "prod-us-west-2", whose paved:failover.role is "standby": set paved:failover: { role: primary } in Pulumi.prod-us-west-2.yaml');
+        // Swapped regions are a mix-up in the global file: the advice is to swap them here, never to change a region's role.
+        expect(load({ primary: "prod-us-west-2", standby: "prod-us-east-1" })).to.throw(StackConfigError, 'paved:global.standby: got "prod-us-east-1", the primary (its paved:failover.role is primary): name the standby stack here');
+        const swapped = (() => {
+            try {
+                load({ primary: "prod-us-west-2", standby: "prod-us-east-1" })();
+            } catch (e) {
+                return (e as Error).message;
+            }
+            return "";
+        })();
+        expect(swapped).to.include('paved:global.primary: got "prod-us-west-2", the standby').and.not.include("set paved:failover");
         expect(load({ primary: "prod-us-east-1", standby: "dev-gcp" })).to.throw(StackConfigError, 'paved:global.standby: got "dev-gcp", a "gcp" stack: failover between clouds is not supported; name a stack on aws');
         expect(load({ primary: "prod-us-east-1", standby: "staging" })).to.throw(StackConfigError, 'paved:global.standby: got "staging", serving "staging.paved.example.com": both regions must serve "paved.example.com"');
         expect(loadGlobalConfig(global, { stack: "prod-global", peerConfig: (s) => peers[s] })).to.deep.include({ primary: { stack: "prod-us-east-1", region: "us-east-1" }, drill: false });

@@ -36,7 +36,7 @@ describe("shipped stacks", () => {
         expect(providerUrn(eks)).to.equal(provider.urn);
         expect(inputsOf(eks).name).to.equal("paved-dev");
         expect(inputsOf(one(dev.resources, "aws:eks/nodeGroup:NodeGroup", "paved-dev-system")).scalingConfig).to.include({ minSize: 1, maxSize: 2 });
-        expect(inputsOf(eks).tags).to.include({ environment: "dev", "cost-center": "cc-1001", "team-channel": "#platform" });
+        expect(inputsOf(eks).tags).to.include({ environment: "dev", "cost-center": "cc-1001", "team-channel": "platform" });
         expect(ofType(dev.resources, "aws:ec2/natGateway:NatGateway")).to.have.length(1);
     });
 
