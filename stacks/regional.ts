@@ -33,13 +33,15 @@ export function regional(config: StackConfig): Record<string, unknown> {
     const name = clusterNameOf(config.stack);
     const { tags } = config;
     let cluster: EksCluster | GkeCluster;
+    let nodeGroups: aws.eks.NodeGroup[] = [];
     const cloudProviders: pulumi.ProviderResource[] = [];
     if (config.cloud === "aws") {
         // Explicit providers: the region comes from paved config, never from ambient settings.
         const provider = new aws.Provider("aws", { region: config.region as aws.Region });
         cloudProviders.push(provider);
         const eks = new EksCluster(name, config.cluster, { providers: [provider] });
-        for (const pool of config.nodePools) new EksSpotNodePool(pool.name, { ...pool, cluster: eks }, { providers: [provider] });
+        const pools = config.nodePools.map((pool) => new EksSpotNodePool(pool.name, { ...pool, cluster: eks }, { providers: [provider] }));
+        nodeGroups = [eks.systemNodeGroup, ...pools.flatMap((p) => p.nodeGroups)];
         if (config.nodePools.length > 0) {
             new ClusterAutoscaler("cluster-autoscaler", { cluster: eks, pools: config.nodePools.map((p) => p.name), tags }, { providers: [provider] });
         }
@@ -135,7 +137,7 @@ export function regional(config: StackConfig): Record<string, unknown> {
         clusterName: cluster.clusterName,
         // What the next `paved up` checks its version step against, and `paved plan` its node replacements.
         kubernetesVersion: config.cluster.kubernetesVersion,
-        ...(cluster instanceof EksCluster ? { nodeReleaseVersion: cluster.nodeReleaseVersion } : {}),
+        ...(cluster instanceof EksCluster ? { nodeReleaseVersion: cluster.nodeReleaseVersion, nodeGroups: pulumi.all(nodeGroups.map((g) => g.urn)).apply((urns) => urns.map((u) => u.split("::").pop())) } : {}),
         // The platform's firewalls as deployed: the scope `paved drift` checks for rules outside Git.
         firewalls: cluster.firewalls,
         endpoint: cluster.endpoint,

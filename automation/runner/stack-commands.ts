@@ -2,6 +2,7 @@ import { Operation, StackDriver } from "../driver/port";
 import { EXIT } from "../exit-codes";
 import { OrchestrateOptions, StackOutcome, orchestrate } from "./orchestrate";
 import { RunnerUsageError, assertDestroyAllowed } from "./pr-stacks";
+import { checkVersionSteps } from "./version-step";
 
 export interface RunnerContext {
     readonly driver: StackDriver;
@@ -60,6 +61,11 @@ export async function runOperation(operation: Operation, request: OperationReque
         assertDestroyAllowed(stacks[0], request.confirmations ?? []);
     }
     context.driver.assertReady(stacks);
+    // One minor version at a time, checked against the last deployment; the node groups it replaces said first.
+    if (operation === "up") {
+        const replaced = await checkVersionSteps(context.driver, stacks);
+        if (!request.json) replaced.forEach((line) => context.log(line));
+    }
     const outcomes = await forEachStack(context, stacks, (stack, signal) => context.driver.run(stack, operation, { signal, onEvent: request.json ? undefined : context.log }), request.concurrency ?? 4);
     if (request.json) {
         context.log(JSON.stringify(outcomes.map((o) => (o.ok ? { stack: o.stack, ok: true, changes: o.value.changes } : { stack: o.stack, ok: false, error: o.error.message }))));

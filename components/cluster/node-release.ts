@@ -63,7 +63,7 @@ function minorVersion(version: string): [number, number] | undefined {
 
 /**
  * Why going from the deployed Kubernetes version to the configured one is refused, or undefined when
- * it is allowed: EKS upgrades a control plane one minor version at a time and never downgrades it.
+ * it is allowed: EKS and GKE upgrade a control plane one minor version at a time and never downgrade it.
  */
 export function versionStepProblem(deployed: string, configured: string): string | undefined {
     const from = minorVersion(deployed);
@@ -71,11 +71,11 @@ export function versionStepProblem(deployed: string, configured: string): string
     if (!from || !to || from[0] !== to[0]) return undefined;
     const step = to[1] - from[1];
     if (step < 0) {
-        return `got "${configured}" but the cluster runs ${deployed} (its last deployment): EKS cannot downgrade a cluster; set "${deployed}" back`;
+        return `got "${configured}" but the cluster runs ${deployed} (its last deployment): EKS and GKE cannot downgrade a control plane; set "${deployed}" back`;
     }
     if (step > 1) {
         const next = `${from[0]}.${from[1] + 1}`;
-        return `got "${configured}" but the cluster runs ${deployed} (its last deployment): EKS upgrades one minor version at a time; set "${next}", run up, then go on to "${configured}"`;
+        return `got "${configured}" but the cluster runs ${deployed} (its last deployment): EKS and GKE upgrade a control plane one minor version at a time; set "${next}", run up, then go on to "${configured}"`;
     }
     return undefined;
 }

@@ -25,6 +25,8 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
     public readonly settings: ResolvedSpotPoolArgs;
     public readonly spotNodeGroupName: pulumi.Output<string>;
     public readonly fallbackNodeGroupName?: pulumi.Output<string>;
+    /** The managed node groups (spot, then the fallback): what a version or AMI release change replaces. */
+    public readonly nodeGroups: aws.eks.NodeGroup[] = [];
 
     constructor(name: string, args: EksSpotNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:nodepools:EksSpotNodePool", name, {}, opts);
@@ -85,6 +87,7 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
                 action("scale-down", s.endCron, { min: 0, max: 0 });
                 action("scale-up", s.startCron, { min: minSize, max: a.maxSize });
             }
+            this.nodeGroups.push(group);
             return group;
         };
 

@@ -28,6 +28,8 @@ describe("immutable EKS nodes: version and AMI release pinned", () => {
                 names.map((n) => [n, "1.33", MOCKED_RELEASE, "AL2023_x86_64_STANDARD"]),
             );
             expect(run.outputs).to.deep.include({ kubernetesVersion: "1.33", nodeReleaseVersion: MOCKED_RELEASE });
+            // What `paved up` compares the next deployment with.
+            expect(run.outputs.nodeGroups).to.have.members(names);
         });
     }
 

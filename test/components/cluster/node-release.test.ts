@@ -51,12 +51,12 @@ describe("node-release (pure)", () => {
 
         it("refuses two minor versions at once, with the next version to go to", () => {
             expect(versionStepProblem("1.32", "1.34")).to.equal(
-                'got "1.34" but the cluster runs 1.32 (its last deployment): EKS upgrades one minor version at a time; set "1.33", run up, then go on to "1.34"',
+                'got "1.34" but the cluster runs 1.32 (its last deployment): EKS and GKE upgrade a control plane one minor version at a time; set "1.33", run up, then go on to "1.34"',
             );
         });
 
         it("refuses a downgrade", () => {
-            expect(versionStepProblem("1.33", "1.32")).to.equal('got "1.32" but the cluster runs 1.33 (its last deployment): EKS cannot downgrade a cluster; set "1.33" back');
+            expect(versionStepProblem("1.33", "1.32")).to.equal('got "1.32" but the cluster runs 1.33 (its last deployment): EKS and GKE cannot downgrade a control plane; set "1.33" back');
         });
     });
 });
