@@ -1,0 +1,63 @@
+import { expect } from "chai";
+import { DEFAULT_DRILL_SETTINGS, DrillResult, Mark } from "../../../automation/drill/drill";
+import { probeGaps, timelineSvg } from "../../../automation/drill/timeline-svg";
+
+/**
+ * A hand-made drill: promotion at 10 s, probes every second at 10–12 s and 20–41 s (none in between),
+ * injection at 20 s, failover at 30 s, fail-back at 35 s, the primary serving again at 40 s. The axis
+ * runs from 10 s to 41 s over 870 px from x = 60, so x(t) = 60 + (t − 10) × 870 / 31.
+ */
+const mark = (name: Mark["name"], t: number): Mark => ({ name, t, at: new Date(Date.UTC(2026, 11, 1, 9, 0, t)).toISOString() });
+const samples = [10, 11, 12, ...Array.from({ length: 22 }, (_, i) => 20 + i)].map((t) => (t < 30 || t >= 40 ? { t, region: "us-east-1" } : { t, region: "us-west-2" }));
+const result = {
+    targets: { primary: "prod-us-east-1", standby: "prod-us-west-2", global: "prod-global" },
+    regions: { primary: "us-east-1", standby: "us-west-2" },
+    settings: { ...DEFAULT_DRILL_SETTINGS, objectiveSeconds: 12, failbackObjectiveSeconds: 4 },
+    rehearsal: true,
+    timeScale: 50,
+    startedAt: "2026-12-01T09:00:00.000Z",
+    provenance: { gitSha: "0".repeat(40), pavedVersion: "0.1.0", pulumiCliVersion: "none", operator: "ops@host" },
+    preflight: [],
+    outcome: "objective missed",
+    rtoSeconds: 10,
+    failbackSeconds: 5,
+    notMeasured: [],
+    marks: [mark("promote", 10), mark("injected", 20), mark("failed over", 30), mark("failback", 35), mark("restored", 40), mark("warm", 41)],
+    samples,
+    updates: [],
+    journal: "drills/x/journal.jsonl",
+} satisfies DrillResult;
+
+describe("drill timeline SVG", () => {
+    const svg = timelineSvg(result);
+    const rects = [...svg.matchAll(/<rect x="([\d.]+)" y="(\d+)" width="([\d.]+)" height="\d+" fill="(#[0-9a-f]+)"/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), width: Number(m[3]), fill: m[4] }));
+
+    it("finds the one span without probes, 13–20 s", () => {
+        expect(probeGaps(result, 10, 41)).to.deep.equal([[13, 20]]);
+    });
+
+    it("draws the gap in grey at x(13) = 144.2 over 7 s = 196.5 px, and names it in the legend", () => {
+        const gaps = rects.filter((r) => r.fill === "#d1d5db" && r.y === 80);
+        expect(gaps).to.deep.equal([{ x: 144.2, y: 80, width: 196.5, fill: "#d1d5db" }]);
+        expect(svg).to.include(">no probe</text>");
+    });
+
+    it("starts the axis at promotion: the first probe cell is at x = 60", () => {
+        const cells = rects.filter((r) => r.y === 80 && r.fill !== "#d1d5db");
+        expect(cells).to.have.length(25);
+        expect(cells[0].x).to.equal(60);
+    });
+
+    it("puts the RTO bar on the timeline's axis: from x(20) = 340.6, 10 s = 280.6 px wide, green: 10 s meets the 12 s objective", () => {
+        const [rto] = rects.filter((r) => r.y === 210);
+        expect(rto).to.deep.equal({ x: 340.6, y: 210, width: 280.6, fill: "#16a34a" });
+        // The objective's tick at x(20 + 12) = 677.4, on the same axis.
+        expect(svg).to.include('<line x1="677.4" y1="208" x2="677.4" y2="222" stroke="#111" stroke-width="2"><title>RTO objective</title></line>');
+    });
+
+    it("draws the fail-back against its own objective: 5 s from x(35) = 761.6 is over 4 s, so red", () => {
+        const [failback] = rects.filter((r) => r.y === 240);
+        expect(failback).to.deep.equal({ x: 761.6, y: 240, width: 140.3, fill: "#dc2626" });
+        expect(svg).to.include("fail-back 5.0 s (objective 4 s)");
+    });
+});
