@@ -6,6 +6,7 @@ import { StackFileError, listStacks } from "../offline/stack-file";
 import { RunnerUsageError } from "../runner/pr-stacks";
 import { knownStack } from "../runner/stack-commands";
 import { diffStacks } from "./diff";
+import { formatNodeReplacement, nodeGroupPins, nodeReplacements } from "./node-replacements";
 import { StackPlan, formatPlan, planJson, planStack } from "./plan";
 
 export const NOTICE = "Credential-free evaluation under Pulumi's mock runtime: no cloud was asked; this is not a cloud preview.";
@@ -39,14 +40,17 @@ export async function planCommand(dir: string, names: readonly string[], options
         const pa = await planStack(dir, a);
         const pb = await planStack(dir, b);
         const diffs = diffStacks(pa.evaluation, pb.evaluation);
+        // Node groups whose version or AMI release differ are replaced, not patched: said on their own lines.
+        const replaced = nodeReplacements(nodeGroupPins(pa.evaluation.resources, a), nodeGroupPins(pb.evaluation.resources, b));
         if (options.json) {
-            console.log(JSON.stringify({ a, b, diffs }, undefined, 2));
+            console.log(JSON.stringify({ a, b, diffs, nodeReplacements: replaced }, undefined, 2));
         } else {
             console.log(`${NOTICE}\n\n${a} → ${b}: ${diffs.length} resource(s) differ (names derived from the stack name are matched as {stack})`);
             for (const d of diffs) {
                 console.log(`  ${d.change === "changed" ? "~" : d.change === "only-in-a" ? `- only in ${a}:` : `+ only in ${b}:`} ${d.key}`);
                 for (const c of d.inputs) console.log(`      ${c.path}: ${JSON.stringify(c.a)} → ${JSON.stringify(c.b)}`);
             }
+            for (const r of replaced) console.log(formatNodeReplacement(r));
         }
         return EXIT.ok;
     }
