@@ -23,7 +23,7 @@ export function checkRegion(problems: ConfigProblems, cloud: Cloud, region: unkn
     const guess = didYouMean(region, regions);
     problems.add(
         path,
-        `got ${show(region)}: ${other ? `a ${CLOUD_NAME[other]} region, and this stack is on ${CLOUD_NAME[cloud]}` : `not a ${CLOUD_NAME[cloud]} region (list of ${REGION_SOURCE.collected}: ${REGION_SOURCE[cloud]})`}; e.g. ${guess ?? (cloud === "aws" ? "us-east-1" : "europe-west1")}`,
+        `got ${show(region)}: ${other ? `a region of ${CLOUD_NAME[other]}, and this stack is on ${CLOUD_NAME[cloud]}` : `not a region of ${CLOUD_NAME[cloud]} (list of ${REGION_SOURCE.collected}: ${REGION_SOURCE[cloud]})`}; e.g. ${guess ?? (cloud === "aws" ? "us-east-1" : "europe-west1")}`,
     );
 }
 
