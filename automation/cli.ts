@@ -17,6 +17,7 @@ import { StackEvaluationError } from "./offline/evaluate";
 import { StackFileError, listStacks, readStackConfig } from "./offline/stack-file";
 import { planCommand } from "./plan/plan-command";
 import { EXIT } from "./exit-codes";
+import { TraceRequest, traceCommand, traceOptions } from "./trace/trace-command";
 import { deployRing } from "./runner/deploy-ring";
 import { DriftRequest, runDrift } from "./runner/drift-command";
 import { autoFixStacks } from "./runner/drift-policy";
@@ -184,6 +185,9 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .action(async (names: string[], options: { json?: boolean; diff?: string[] }) => {
             result = await planCommand(dir, names, options);
         });
+    traceOptions(cli.command("trace")).action(async (service: string, options: TraceRequest) => {
+        result = await traceCommand(service, options, { projectDir: dir, driver: () => context().driver, log: (line) => console.log(line), now: deps.now });
+    });
     try {
         await cli.parseAsync(argv, { from: "user" });
         return result;

@@ -51,6 +51,26 @@ export function requestCounterExporter(errorShares: Readonly<Record<string, numb
 }
 
 /**
+ * An exporter of `http_request_duration_seconds` histograms (label `service`) growing at `rps` per
+ * service. Each service maps bucket bounds to the cumulative share of its requests at or below them,
+ * e.g. `{ api: { "0.1": 0.9, "0.3": 1 } }`: 90 % within 100 ms, all within 300 ms.
+ */
+export function latencyHistogramExporter(cumulativeShares: Readonly<Record<string, Readonly<Record<string, number>>>>, rps = 200): Promise<Loopback> {
+    const started = Date.now();
+    return serve((_req, res) => {
+        const total = (rps * (Date.now() - started)) / 1000;
+        const lines = ["# TYPE http_request_duration_seconds histogram"];
+        for (const [service, shares] of Object.entries(cumulativeShares)) {
+            for (const [le, share] of Object.entries(shares)) lines.push(`http_request_duration_seconds_bucket{service="${service}",le="${le}"} ${total * share}`);
+            lines.push(`http_request_duration_seconds_bucket{service="${service}",le="+Inf"} ${total}`);
+            lines.push(`http_request_duration_seconds_sum{service="${service}"} ${total * 0.1}`);
+            lines.push(`http_request_duration_seconds_count{service="${service}"} ${total}`);
+        }
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(`${lines.join("\n")}\n`);
+    });
+}
+
+/**
  * Debian's Prometheus on a free loopback port, scraping `targets` every second. Resolves once
  * `ready(url)` holds (polled, at most 30 s) — e.g. until a rate has enough samples.
  */

@@ -114,22 +114,28 @@ const evalTimeMs = (offsetSeconds: number) =>
     `{{ with query "time() * 1000${offsetSeconds ? ` - ${offsetSeconds * 1000}` : ""}" }}{{ . | first | value | printf "%.0f" }}{{ end }}`;
 
 /**
+ * A Grafana Explore URL opening Tempo with one TraceQL query (a search, or a trace id) over a time
+ * range in Unix milliseconds: `panes` is the URL-encoded JSON of Explore's state.
+ */
+export function tempoExploreLink(query: string, range: { readonly from: string; readonly to: string }, grafanaUrl = ""): string {
+    const pane = {
+        traces: {
+            datasource: DATASOURCE_UID.tempo,
+            queries: [{ refId: "A", datasource: { type: "tempo", uid: DATASOURCE_UID.tempo }, queryType: "traceql", query, limit: 20, tableType: "spans" }],
+            range,
+        },
+    };
+    return `${grafanaUrl.replace(/\/$/, "")}/explore?schemaVersion=1&orgId=1&panes=${encodeURIComponent(JSON.stringify(pane))}`;
+}
+
+/**
  * A Grafana Explore link, as an alert annotation template: Tempo's TraceQL search over the alert's
  * window, ending when the rule fired (Prometheus renders the times from `time()` at evaluation, so
  * the link stays right when opened later). Spans are listed, so Grafana sorts them by duration.
  */
 export function traceSearchLink(traceQl: string, windowSeconds: number, links: SloLinks = {}): string {
-    const pane = (from: string, to: string) =>
-        JSON.stringify({
-            traces: {
-                datasource: DATASOURCE_UID.tempo,
-                queries: [{ refId: "A", datasource: { type: "tempo", uid: DATASOURCE_UID.tempo }, queryType: "traceql", query: traceQl, limit: 20, tableType: "spans" }],
-                range: { from, to },
-            },
-        });
     // Placeholders survive JSON and URL encoding unchanged; the times are digits, which need no encoding.
-    const encoded = encodeURIComponent(pane("FROM_MS", "TO_MS")).replace("FROM_MS", evalTimeMs(windowSeconds)).replace("TO_MS", evalTimeMs(0));
-    return `${(links.grafanaUrl ?? "").replace(/\/$/, "")}/explore?schemaVersion=1&orgId=1&panes=${encoded}`;
+    return tempoExploreLink(traceQl, { from: "FROM_MS", to: "TO_MS" }, links.grafanaUrl).replace("FROM_MS", evalTimeMs(windowSeconds)).replace("TO_MS", evalTimeMs(0));
 }
 
 /** How far back an alert's trace link searches: the long window of its fastest burn rate. */
