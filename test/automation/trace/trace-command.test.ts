@@ -4,7 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { stringify } from "yaml";
+import { MemoryDriver } from "../../../automation/driver/memory-driver";
 import { REPO_ROOT } from "../../harness";
+import { paved as pavedInProcess } from "../runner/paved";
 import { Loopback, latencyHistogramExporter, serve, startPrometheus } from "../../loopback";
 import { parseTraceQl } from "../../components/observability/traceql";
 import { API_TRACES, CHECKOUT_TRACES, TRACES_BY_SERVICE, searchResponse, traceByIdResponse } from "./tempo-fixtures";
@@ -171,6 +173,23 @@ describe("paved trace (the real binary, real Prometheus, Tempo's API on loopback
         expect(run.stdout).to.include("  objective: none declared for this service (paved:observability.slos[].latency)");
         expect(run.stdout).to.include('  traces: none for service.name "quiet" in the last 15m (no requests, or the app is not instrumented: tracing: <language> in its app spec)');
         expect(run.stderr).to.equal("");
+    });
+
+    it("without flags, asks the stack's outputs through the driver (in-process, the in-memory driver); a flag overrides one", async () => {
+        const driver = new MemoryDriver(new Set(["shop"]));
+        driver.stackOutputs.set("shop", { prometheusUrl: prometheus.url, tempoUrl: tempo.url, grafanaUrl: "http://grafana.monitoring.svc.cluster.local" });
+        const fromOutputs = await pavedInProcess(["trace", "checkout", "--stack", "shop", "--slowest", "1"], { driver, projectDir: dir });
+        expect(fromOutputs.code, fromOutputs.err.join("\n")).to.equal(0);
+        expect(fromOutputs.out).to.have.length(7);
+        expect(fromOutputs.out[4]).to.match(/^ {4}1\. 2\.45 s {2}checkout: POST \/checkout/);
+        expect(fromOutputs.out[6]).to.match(/^ {7}trace 4bf92f3577b34da6a3ce929d0e0e4736 {2}http:\/\/grafana\.monitoring\.svc\.cluster\.local\/explore\?/);
+        const overridden = await pavedInProcess(["trace", "checkout", "--stack", "shop", "--slowest", "1", "--grafana", GRAFANA], { driver, projectDir: dir });
+        expect(overridden.out[6]).to.match(/^ {7}trace 4bf92f3577b34da6a3ce929d0e0e4736 {2}https:\/\/grafana\.shop\.example\.com\/explore\?/);
+        // A stack without an observability stack has no such outputs: a usage error naming the flag to pass.
+        driver.stackOutputs.set("shop", {});
+        const none = await pavedInProcess(["trace", "checkout", "--stack", "shop"], { driver, projectDir: dir });
+        expect(none.code).to.equal(2);
+        expect(none.err).to.deep.equal(["paved: stack shop has no prometheusUrl output (its observability stack is off, or not deployed yet); pass --prometheus <url>"]);
     });
 
     it("bad usage exits 2 with one line and no stack trace; an unreachable Tempo exits 1 naming it", async () => {

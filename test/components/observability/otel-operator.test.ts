@@ -43,6 +43,9 @@ function operatorValuesValidator(): (values: Record<string, unknown>) => string[
     return (values) => (validate(merge(defaults, values)) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`));
 }
 
+/** Each regional stack's paved:environment, from its file. */
+const ENVIRONMENT: Record<string, string> = { dev: "dev", "dev-gcp": "dev", staging: "staging", "prod-us-east-1": "prod", "prod-us-west-2": "prod" };
+
 /** The regional stacks of this repository (each has an observability stack) and the ratio each must sample at. */
 const REGIONAL_SAMPLING = { dev: "1", "dev-gcp": "1", staging: "1", "prod-us-east-1": "0.1", "prod-us-west-2": "0.1" } as const;
 
@@ -102,6 +105,14 @@ describe("OpenTelemetry Operator and the cluster's Instrumentation", function ()
                     sampler: { type: "parentbased_traceidratio", argument: ratio },
                 });
                 expect(manifest.metadata).to.deep.include({ name: "paved", namespace: "monitoring" });
+                // One cluster, one environment: every span it exports says which.
+                expect(manifest.spec.resource).to.deep.equal({ resourceAttributes: { "deployment.environment.name": ENVIRONMENT[stack] } });
+                // Where `paved trace` asks, exported for the driver to read.
+                expect(run.outputs).to.deep.include({
+                    prometheusUrl: "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090",
+                    tempoUrl: "http://tempo.monitoring.svc.cluster.local:3200",
+                    grafanaUrl: "http://kube-prometheus-stack-grafana.monitoring.svc.cluster.local",
+                });
                 const releases = run.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && inputsOf(r).chart === "opentelemetry-operator");
                 expect(releases).to.have.length(1);
                 const release = inputsOf(releases[0]);
