@@ -220,6 +220,22 @@ describe("paved plan refuses every class of bad config (real binary, child proce
         expect(failure.message).to.include("its value is secret and not shown").and.not.include("not decrypted");
     });
 
+    it("in --json: the good stack planned in stacks, the broken one in failed with its errors as data, exit 2", () => {
+        const run = paved(project, ["--json", stackName(0), "local"]);
+        expect(run.code).to.equal(2);
+        expect(run.stdout).to.not.match(STACK_FRAME);
+        expect(run.stderr).to.not.match(STACK_FRAME);
+        const mixed = JSON.parse(run.stdout) as PlanJson;
+        expect(mixed.stacks.map((s) => s.stack)).to.deep.equal(["local"]);
+        expect(mixed.stacks[0].resources).to.be.greaterThan(0);
+        expect(mixed.failed).to.deep.equal([{
+            stack: stackName(0),
+            kind: "config",
+            message: `Pulumi.${stackName(0)}.yaml: 1 invalid config value(s); nothing was created:\n  - paved:cluster.kubernetesVersion: got 1.3, a number: YAML reads an unquoted 1.30 as 1.3; quote it; e.g. "1.33"`,
+            errors: [{ key: "paved:cluster.kubernetesVersion", value: 1.3, secret: false, reason: 'got 1.3, a number: YAML reads an unquoted 1.30 as 1.3; quote it; e.g. "1.33"', example: '"1.33"' }],
+        }]);
+    });
+
     it("in text mode: one block per bad stack on stderr naming each key, the good stack still planned, exit 2", () => {
         const text = paved(project, [stackName(0), "local", stackName(CASES.findIndex((c) => c.what === "'#' in a tag value (IAM)"))]);
         expect(text.code).to.equal(2);
