@@ -41,12 +41,14 @@ function aptInstall() {
     }
 }
 
+const promtoolVersion = () => spawnSync("promtool", ["--version"], { encoding: "utf8" }).stdout.split("\n")[0];
+
 if (missing().length === 0) {
-    const version = spawnSync("promtool", ["--version"], { encoding: "utf8" }).stdout.split("\n")[0];
-    console.log(`setup: nothing to do: promtool and prometheus are on PATH (${version})`);
+    console.log(`setup: nothing to do: promtool and prometheus are on PATH (${promtoolVersion()})`);
     process.exit(0);
 }
 if (process.platform === "linux" && fs.existsSync("/etc/debian_version")) aptInstall();
 else if (process.platform === "darwin") fail(`${missing().join(" and ")} missing: brew install prometheus`);
 else fail(`${missing().join(" and ")} missing: install Prometheus (https://prometheus.io/download/) so that promtool and prometheus are on PATH`);
 if (!dryRun && missing().length > 0) fail(`${missing().join(" and ")} still missing after the install`);
+if (!dryRun) console.log(`setup: installed Debian's prometheus package (${promtoolVersion()})`);
