@@ -230,6 +230,29 @@ export const spotForNonProdPools = policy(
     },
 );
 
+/** SSM resources that patch running instances in place (AWS-RunPatchBaseline and its baselines and groups). */
+const PATCH_TYPES = new Set(["aws:ssm/patchBaseline:PatchBaseline", "aws:ssm/patchGroup:PatchGroup"]);
+const RUNS_PATCH_BASELINE = (p: Props) => /AWS-RunPatchBaseline/i.test(`${p.name ?? ""} ${p.taskArn ?? ""}`);
+
+export const nodesReplacedNotPatched = policy(
+    "nodes-replaced-not-patched",
+    "We don't patch servers; we replace them: no SSM patching, and in production every EKS node group pins its AMI release, so a new one rolls the nodes.",
+    (type, p, report, args) => {
+        const replace = "nodes get fixes by replacement: pin a newer releaseVersion (or follow AWS's recommended one) and let the node group roll";
+        if (PATCH_TYPES.has(type)) report(`${type.split(":").pop()} patches instances in place: remove it; ${replace}`);
+        if ((type === "aws:ssm/association:Association" || type === "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask") && RUNS_PATCH_BASELINE(p)) {
+            report(`${type.split(":").pop()} runs AWS-RunPatchBaseline on instances: remove it; ${replace}`);
+        }
+        if (type === "aws:eks/nodeGroup:NodeGroup" && args.getConfig<PavedPolicyConfig>().production && !p.releaseVersion) {
+            report(
+                "node group without a pinned releaseVersion in production: its nodes keep the AMI they were born with and never get security fixes; " +
+                    "set version to the cluster's and releaseVersion to an EKS AMI release, e.g. releaseVersion: \"1.33.0-20250704\" " +
+                    "(EksCluster and EksSpotNodePool pin AWS's recommended one; paved:cluster.releaseVersion holds it back)",
+            );
+        }
+    },
+);
+
 export const PLATFORM_POLICIES: readonly ResourceValidationPolicy[] = [
     noSshIntoNodes,
     noPublicClusterEndpoint,
@@ -239,4 +262,5 @@ export const PLATFORM_POLICIES: readonly ResourceValidationPolicy[] = [
     noPlaintextSecrets,
     noLatestImages,
     spotForNonProdPools,
+    nodesReplacedNotPatched,
 ];
