@@ -23,6 +23,7 @@ import { DriftRequest, runDrift } from "./runner/drift-command";
 import { autoFixStacks } from "./runner/drift-policy";
 import { CloudRules } from "./driver/cloud-rules";
 import { TEST_WORLD_ENV, openTestWorld } from "./driver/test-world";
+import { SdkCloudRules } from "./driver/cloud-rules-sdk";
 import { DrillRequest, drillCommand } from "./runner/drill-command";
 import { prDestroy, prSweep, prUp } from "./runner/pr-commands";
 import { RunnerUsageError, isPrStack } from "./runner/pr-stacks";
@@ -116,7 +117,8 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
             const ctx = context();
             const environmentOf = (stack: string) => readStackConfig(dir, stack).config["paved:environment"];
             result = await runDrift(options, ctx, {
-                cloudRules: deps.cloudRules ?? testWorld?.world.cloud,
+                // The clouds' APIs for real runs; a test hands in its own (or the test world's), never the real one.
+                cloudRules: deps.cloudRules ?? testWorld?.world.cloud ?? (deps.driver ? undefined : new SdkCloudRules()),
                 autoFixStacks: options.autoFix ? autoFixStacks(dir, ctx.fleet, environmentOf) : undefined,
             });
             testWorld?.save();
