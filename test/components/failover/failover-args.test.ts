@@ -41,6 +41,7 @@ describe("failover arguments", () => {
         expect(paths({ standby: { region: "-west", gateway: "b" } })).to.deep.equal(["standby.region"]);
         expect(paths({ standby: { region: "west-", gateway: "b" } })).to.deep.equal(["standby.region"]);
         expect(problems({ primary: undefined })).to.deep.equal(['primary.region: got nothing: a region name, e.g. "us-east-1"']);
+        expect(problems({ standby: undefined })).to.deep.equal(['standby.region: got nothing: a region name, e.g. "us-east-1"']);
         expect(problems({ standby: { region: 42 as unknown as string, gateway: "b" } })).to.deep.equal(["standby.region: got 42: a region name, e.g. \"us-east-1\""]);
     });
 

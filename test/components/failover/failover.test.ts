@@ -77,6 +77,14 @@ describe("Route53Failover", () => {
         expect(ids.primary).to.not.equal(ids.standby);
     });
 
+    it("points every record at the public hosted zone of the domain it fails over", async () => {
+        const zones = (run: StackEvaluation) => [...new Set(ofType(run.resources, "aws:route53/record:Record").map((r) => inputsOf(r).zoneId))];
+        const other = await runProgram(() => void new Route53Failover("failover", { ...aws, domain: "other.example.org" }));
+        expect(zones(normal)).to.have.length(1);
+        expect(zones(other)).to.have.length(1);
+        expect(zones(other)[0]).to.not.equal(zones(normal)[0]);
+    });
+
     it("names each check after what it probes, and parents everything under the component", () => {
         expect(checksOf(normal)["failover-primary"].tags.Name).to.equal("health-us-east-1.paved.example.com/healthz");
         const component = one(normal.resources, "paved:failover:Route53Failover");
@@ -159,6 +167,8 @@ describe("CloudDnsFailover", () => {
         expect(same.message).to.include('sourceRegions: got ["us-east4","us-east4","europe-west1"]: exactly three different regions, e.g. ["us-east4", "europe-west1", "asia-southeast1"]');
         const four = await runFailing(() => void new CloudDnsFailover("failover", { ...gcp, sourceRegions: ["us-east4", "europe-west1", "asia-southeast1", "us-west1"] }));
         expect(four.message).to.include("sourceRegions: got");
+        const repeated = await runFailing(() => void new CloudDnsFailover("failover", { ...gcp, sourceRegions: ["us-east4", "europe-west1", "asia-southeast1", "us-east4"] }));
+        expect(repeated.message).to.include("sourceRegions: got");
     });
 });
 

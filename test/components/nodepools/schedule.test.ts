@@ -79,6 +79,8 @@ describe("schedule", () => {
         it("a cron window with only one of its two crons, naming the missing one", () => {
             expect(paths({ timeZone: "UTC", startCron: "0 7 * * *" } as ScheduleArgs)).to.deep.equal(["schedule.endCron"]);
             expect(paths({ timeZone: "UTC", endCron: "0 20 * * *" } as ScheduleArgs)).to.deep.equal(["schedule.startCron"]);
+            expect(scheduleProblems({ timeZone: "UTC", startCron: "0 7 * * *" } as ScheduleArgs).list[0].reason)
+                .to.equal('got nothing: not a valid cron expression (a cron expression is a string); e.g. "0 7 * * 1-5"');
         });
         it("a start equal to the end, saying so", () => {
             expect(scheduleProblems({ ...berlin, end: "07:00" }).list).to.deep.equal([{
