@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
+import { parse } from "yaml";
 import { CommandError, EngineEvent, LocalWorkspaceOptions, Stack } from "@pulumi/pulumi/automation";
 import { Interrupt } from "../../../automation/driver/interrupt";
 import {
@@ -47,6 +48,17 @@ describe("PulumiDriver (Automation API adapter)", () => {
         const table = ["v3.210.9", "v3.211.0", "v3.248.0", "v3.300.0-alpha.1", "v4.0.0", "v2.99.99", "3.211.1", "not a version"].map((v) => [v, cliVersionSupported(`${v}\n`)]);
         expect(table).to.deep.equal([["v3.210.9", false], ["v3.211.0", true], ["v3.248.0", true], ["v3.300.0-alpha.1", true], ["v4.0.0", true], ["v2.99.99", false], ["3.211.1", true], ["not a version", false]]);
         expect(pinnedPulumiCli(REPO_ROOT)).to.equal("3.248.0");
+    });
+
+    it("installs the pinned CLI from that one file in the real-engine workflow, which runs the integration suite on every push", () => {
+        const workflow = parse(fs.readFileSync(path.join(REPO_ROOT, ".github", "workflows", "real-engine.yml"), "utf8")) as {
+            on: Record<string, unknown>;
+            jobs: Record<string, { steps: { uses?: string; with?: Record<string, string>; run?: string }[] }>;
+        };
+        expect(Object.keys(workflow.on)).to.include("push");
+        const steps = workflow.jobs["real-engine"].steps;
+        expect(steps.filter((s) => s.uses?.startsWith("pulumi/actions@")).map((s) => s.with)).to.deep.equal([{ "pulumi-version-file": ".pulumi-version" }]);
+        expect(steps.some((s) => s.run?.includes("test/automation/driver/real-engine.test.ts"))).to.equal(true);
     });
 
     it("normalises org-prefixed stack names from Pulumi Cloud wherever stacks are compared", () => {
