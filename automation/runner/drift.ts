@@ -103,10 +103,6 @@ export function formatDrift(drift: StackDrift): string[] {
     const owned = allowed ? `${allowed} resource(s) changed only in controller-owned fields` : "";
     const lines = [drift.unexpected.length === 0 ? `${drift.stack}: no drift (${owned})` : `${drift.stack}: ${drift.unexpected.length} resource(s) changed outside Git${owned ? `; ${owned}` : ""}`];
     for (const r of drift.resources) {
-        if (r.deleted) {
-            lines.push(`  - ${r.type} ${r.name}: deleted outside Git`);
-            continue;
-        }
         lines.push(`  ~ ${r.type} ${r.name}`);
         for (const p of r.properties) {
             lines.push(`      ${p.path}: ${describeValue(p.deployed)} → ${describeValue(p.live)}${p.ownedBy ? `   (allowed: owned by ${p.ownedBy})` : ""}`);

@@ -166,7 +166,8 @@ describe("the drift protocol: a console change to a firewall is detected and rev
         expect(check.code).to.equal(3);
         expect(check.out).to.include.members([
             "dev-gcp: 1 resource(s) changed outside Git",
-            `  - ${FW} paved-dev-gcp-deny-all-ingress: deleted outside Git`,
+            `  ~ ${FW} paved-dev-gcp-deny-all-ingress`,
+            '      id: "projects/acme-platform-dev/global/firewalls/paved-dev-gcp-deny-all-ingress" → (absent)',
         ]);
         const fix = await paved(["drift", "--stack", "dev-gcp", "--fix"], s);
         expect(fix.code).to.equal(0);
