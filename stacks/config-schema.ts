@@ -1,5 +1,6 @@
 /** The shape of `paved:*` stack config (zod), with a valid example per key for error messages. */
 import { z } from "zod";
+import { EXCLUSION_SCOPES } from "../components/cluster/gke-maintenance";
 
 export const NAMESPACE = "paved";
 /** Roles a stack can play. */
@@ -36,6 +37,9 @@ const EXAMPLES: Record<string, string> = {
     "cluster.masterCidr": "172.16.0.0/28",
     "cluster.authorizedNetworks": '[{ cidrBlock: "203.0.113.0/24", displayName: "office" }]',
     "cluster.deletionProtection": "true",
+    "cluster.maintenance": '{ window: { startTime: "2025-01-07T02:00:00Z", endTime: "2025-01-07T06:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=TU,WE,TH" }, exclusions: [{ name: "black-friday", startTime: "2026-11-25T00:00:00Z", endTime: "2026-12-02T00:00:00Z" }] }',
+    "cluster.maintenance.window": '{ startTime: "2025-01-07T02:00:00Z", endTime: "2025-01-07T06:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=TU,WE,TH" }',
+    "cluster.maintenance.exclusions": '[{ name: "black-friday", startTime: "2026-11-25T00:00:00Z", endTime: "2026-12-02T00:00:00Z", scope: "NO_UPGRADES" }]',
     "cluster.systemPool": '{ instanceTypes: ["m6i.large"], minSize: 1, maxSize: 3, diskSizeGiB: 50 }',
     "cluster.systemPool.instanceTypes": '["m6i.large", "m6a.large"]',
     "cluster.systemPool.minSize": "1",
@@ -210,6 +214,11 @@ export const gcpCluster = z.strictObject({
     publicEndpoint: z.boolean().optional(),
     authorizedNetworks: z.array(z.strictObject({ cidrBlock: z.string(), displayName: z.string() })).optional(),
     deletionProtection: z.boolean().optional(),
+    // Checked for meaning (RFC 3339, RRULE, end after start) by the GKE component's own rules.
+    maintenance: z.strictObject({
+        window: z.strictObject({ startTime: z.string(), endTime: z.string(), recurrence: z.string() }).optional(),
+        exclusions: z.array(z.strictObject({ name: z.string(), startTime: z.string(), endTime: z.string(), scope: z.enum(EXCLUSION_SCOPES).optional() })).optional(),
+    }).optional(),
     systemPool: systemPool.optional(),
 });
 

@@ -1,5 +1,6 @@
 import { CostTags, validateCostTags } from "../tags";
 import { Problems, checkCidr, checkKubernetesVersion, isIpv4Cidr, show } from "../validation";
+import { GkeMaintenance, MaintenanceExclusion, MaintenanceWindow, PRODUCTION_WINDOW, maintenanceProblems } from "./gke-maintenance";
 import { SystemPoolArgs, definedOnly, validateSystemPool } from "./system-pool";
 
 export type ReleaseChannel = "RAPID" | "REGULAR" | "STABLE";
@@ -71,10 +72,17 @@ export interface GkeClusterArgs {
      * @default e2-standard-4, sized by `production`
      */
     readonly systemPool?: SystemPoolArgs;
+    /**
+     * When the release channel may upgrade control plane and nodes, and freeze periods when it may not.
+     * @default production: Tue–Thu 02:00–06:00 UTC; otherwise GKE's daily 4-hour window from 03:00 UTC; no exclusions
+     */
+    readonly maintenance?: GkeMaintenance;
 }
 
-export type ResolvedGkeClusterArgs = Required<Omit<GkeClusterArgs, "systemPool">> & {
+export type ResolvedGkeClusterArgs = Required<Omit<GkeClusterArgs, "systemPool" | "maintenance">> & {
     readonly systemPool: Required<SystemPoolArgs>;
+    /** No window outside production: GKE's daily one. */
+    readonly maintenance: { readonly window?: MaintenanceWindow; readonly exclusions: readonly MaintenanceExclusion[] };
 };
 
 export function resolveGkeClusterArgs(args: GkeClusterArgs): ResolvedGkeClusterArgs {
@@ -101,6 +109,7 @@ export function resolveGkeClusterArgs(args: GkeClusterArgs): ResolvedGkeClusterA
             diskSizeGiB: 50,
             ...definedOnly(args.systemPool ?? {}),
         },
+        maintenance: { window: args.maintenance?.window ?? (production ? PRODUCTION_WINDOW : undefined), exclusions: args.maintenance?.exclusions ?? [] },
     };
 }
 
@@ -151,6 +160,7 @@ export function gkeClusterProblems(args: ResolvedGkeClusterArgs): Problems {
         );
     });
     validateSystemPool(problems, "systemPool", args.systemPool);
+    maintenanceProblems(problems, "maintenance", args.maintenance);
     problems.check(
         args.systemPool.instanceTypes.length <= 1,
         "systemPool.instanceTypes",

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { gcpLabels } from "../tags";
 import { GkeClusterArgs, gkeClusterProblems, resolveGkeClusterArgs } from "./gke-args";
+import { gkeMaintenancePolicy, gkeUpgradeSettings } from "./gke-maintenance";
 import { secureNodeConfig } from "./gke-node-config";
 import { gkeKubeconfig } from "./kubeconfig";
 import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
@@ -167,7 +168,8 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
             databaseEncryption: { state: "ENCRYPTED", keyName: secretsKey.id },
             loggingConfig: { enableComponents: GKE_LOGGING_COMPONENTS },
             monitoringConfig: { enableComponents: GKE_MONITORING_COMPONENTS, managedPrometheus: { enabled: true } },
-            maintenancePolicy: { dailyMaintenanceWindow: { startTime: "03:00" } },
+            // The release channel upgrades control plane and nodes; the window and exclusions say when.
+            maintenancePolicy: gkeMaintenancePolicy(a.maintenance),
             deletionProtection: a.deletionProtection,
             resourceLabels: labels,
         }, { ...child, dependsOn: [keyGrant] });
@@ -179,7 +181,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
             initialNodeCount: a.systemPool.minSize,
             autoscaling: { minNodeCount: a.systemPool.minSize, maxNodeCount: a.systemPool.maxSize },
             management: { autoRepair: true, autoUpgrade: true },
-            upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },
+            upgradeSettings: gkeUpgradeSettings(a.production),
             nodeConfig: secureNodeConfig({
                 machineType: a.systemPool.instanceTypes[0],
                 diskSizeGiB: a.systemPool.diskSizeGiB,
