@@ -9,10 +9,12 @@ import { Problems, show } from "../validation";
 export const NODE_AMI_TYPE = "AL2023_x86_64_STANDARD";
 
 /**
- * How managed node groups roll: EKS drains at most this many nodes at a time and honours every
- * PodDisruptionBudget while draining (a budget that never allows an eviction fails the update after
- * 15 minutes instead of forcing it). The system group runs the cluster's critical add-ons, so one node
- * at a time; app pools may replace a third of their nodes at once.
+ * How managed node groups roll (AWS, "Understand each phase of node updates", managed-node-update-behavior):
+ * new nodes first, then at most `updateConfig` nodes drained at a time through the eviction API, which
+ * honours every PodDisruptionBudget; a budget that allows no eviction fails the update after 15 minutes
+ * instead of forcing it (the platform never sets forceUpdateVersion). The system group runs the critical
+ * add-ons, so one node at a time; CoreDNS there is guarded by the budget the EKS add-on ships with it
+ * (v1.9.3-eksbuild.6 and later, "Manage CoreDNS"), so DNS keeps a replica. App pools replace a third at once.
  */
 export const SYSTEM_UPDATE_CONFIG = { maxUnavailable: 1 } as const;
 export const APP_POOL_UPDATE_CONFIG = { maxUnavailablePercentage: 33 } as const;
