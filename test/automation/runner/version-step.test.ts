@@ -1,5 +1,11 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { expect } from "chai";
 import { MemoryDriver } from "../../../automation/driver/memory-driver";
+import { REPO_ROOT } from "../../harness";
 import { paved as run, repoStacks } from "./paved";
 
 const paved = (args: string[], driver: MemoryDriver) => run(args, { driver, retry: { retries: 0, backoffMs: 1 } });
@@ -83,5 +89,36 @@ describe("paved up: one Kubernetes minor version at a time, against the last dep
         expect((await paved(["up", "--stack", "dev"], driver)).code).to.equal(0);
         const previewed = deployed({ "paved:cluster.kubernetesVersion": "1.35" });
         expect((await paved(["preview", "--stack", "prod-us-east-1"], previewed)).code).to.equal(0);
+    });
+});
+
+describe("paved up (the real binary, a child process) refusing a version skip", () => {
+    it("exits 2 naming paved:cluster.kubernetesVersion and the deployed version, with no stack trace and no up", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-version-step-"));
+        try {
+            for (const file of ["Pulumi.yaml", "Pulumi.prod-us-east-1.yaml"]) fs.copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
+            const log = path.join(dir, "pulumi-calls.log");
+            const env = {
+                ...process.env,
+                PATH: `${path.join(__dirname, "version-step-stub")}${path.delimiter}${process.env.PATH ?? ""}`,
+                PAVED_PROJECT_DIR: dir,
+                PULUMI_BACKEND_URL: `file://${dir}`,
+                PULUMI_CONFIG_PASSPHRASE: "not-a-secret-test-passphrase",
+                PULUMI_STUB_LOG: log,
+                PULUMI_STUB_OUTPUTS: JSON.stringify({ kubernetesVersion: "1.33", nodeReleaseVersion: "1.33.0-20250704", nodeGroups: ["paved-prod-us-east-1-system"] }),
+                PULUMI_STUB_CONFIG: JSON.stringify({ "paved:cluster.kubernetesVersion": "1.35" }),
+            };
+            const tsx = pathToFileURL(path.join(REPO_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
+            const child = spawnSync(process.execPath, ["--import", tsx, path.join(REPO_ROOT, "automation", "cli.ts"), "up", "--stack", "prod-us-east-1"], { cwd: dir, env, encoding: "utf8", timeout: 60_000 });
+            expect({ status: child.status, stdout: child.stdout }).to.deep.equal({ status: 2, stdout: "" });
+            expect(child.stderr).to.include('prod-us-east-1: paved:cluster.kubernetesVersion: got "1.35" but the cluster runs 1.33 (its last deployment)');
+            expect(child.stderr.split("\n").filter((l) => /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$/.test(l))).to.deep.equal([]);
+            // The stub was asked for outputs and config, and never for an update.
+            const calls = fs.readFileSync(log, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as string[]).slice(0, 2).join(" "));
+            expect(calls).to.include.members(["stack output", "config get"]);
+            expect(calls.filter((c) => c.startsWith("up"))).to.deep.equal([]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
