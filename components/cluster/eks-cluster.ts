@@ -164,6 +164,8 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             roleArn: clusterRole.arn,
             vpcConfig: {
                 subnetIds: privateSubnetIds,
+                // Updated in place on an existing cluster: vpc_config.security_group_ids is not ForceNew
+                // (terraform-provider-aws internal/service/eks/cluster.go), EKS's UpdateClusterConfig takes it.
                 securityGroupIds: [securityGroups.cluster.id],
                 endpointPrivateAccess: true,
                 endpointPublicAccess: a.publicEndpoint,
