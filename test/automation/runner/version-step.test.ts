@@ -93,7 +93,7 @@ describe("paved up: one Kubernetes minor version at a time, against the last dep
 });
 
 describe("paved up (the real binary, a child process) refusing a version skip", () => {
-    it("exits 2 naming paved:cluster.kubernetesVersion and the deployed version, with no stack trace and no up", async () => {
+    it("exits 2 naming paved:cluster.kubernetesVersion and the deployed version, with no stack trace and no up", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-version-step-"));
         try {
             for (const file of ["Pulumi.yaml", "Pulumi.prod-us-east-1.yaml"]) fs.copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
