@@ -44,7 +44,9 @@ function openSsh(file: string, stack: string): void {
 
 const port22 = (file: string) => readWorld(file).securityGroupRules.filter((r) => r.FromPort === 22).length;
 
-describe("paved drift, the binary (child process, persisted in-memory world)", () => {
+describe("paved drift, the binary (child process, persisted in-memory world)", function () {
+    // Each run of the binary starts Node, tsx and the Pulumi SDK: seconds, more under a parallel suite.
+    this.timeout(120_000);
     let dir: string;
     let file: string;
     before(async () => {

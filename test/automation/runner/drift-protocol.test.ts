@@ -56,7 +56,9 @@ const consoleFirewall = (network: string, name: string, port: string): GceFirewa
     disabled: false,
 });
 
-describe("the drift protocol: a console change to a firewall is detected and reverted", () => {
+describe("the drift protocol: a console change to a firewall is detected and reverted", function () {
+    // The first test evaluates the shipped dev and dev-gcp stacks (cached for the others).
+    this.timeout(60_000);
     it("starts clean: the deployed firewalls of dev and dev-gcp show no drift (exit 0)", async () => {
         const s = await shippedWorld();
         const { code, out } = await paved(["drift", "--stack", "dev"], s);
