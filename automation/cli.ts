@@ -28,6 +28,7 @@ import { DrillRequest, drillCommand } from "./runner/drill-command";
 import { prDestroy, prSweep, prUp } from "./runner/pr-commands";
 import { RunnerUsageError, isPrStack } from "./runner/pr-stacks";
 import { RINGS_FILE, loadRing } from "./runner/rings";
+import { checkRunnerEnv } from "./runner/runner-env";
 import { OperationRequest, RunnerContext, runOperation } from "./runner/stack-commands";
 
 function projectDir(): string {
@@ -39,6 +40,12 @@ function projectFolder(chosen: string): string {
     const dir = path.resolve(chosen);
     if (!fs.existsSync(path.join(dir, "Pulumi.yaml"))) throw new RunnerUsageError(`got --project ${JSON.stringify(chosen)}: no Pulumi.yaml there; name the folder of the project, e.g. --project ./platform`);
     return dir;
+}
+
+/** The real driver, once the environment it hands to Pulumi is checked (a bad backend URL is exit 2, nothing touched). */
+function realDriver(dir: string): PulumiDriver {
+    checkRunnerEnv(process.env);
+    return new PulumiDriver({ projectDir: dir, env: process.env });
 }
 
 function isUsageError(e: unknown): boolean {
@@ -90,7 +97,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     const context = (): RunnerContext => {
         const knownStacks = listStacks(dir);
         return {
-            driver: deps.driver ?? testWorld?.driver ?? new PulumiDriver({ projectDir: dir, env: process.env }),
+            driver: deps.driver ?? testWorld?.driver ?? realDriver(dir),
             knownStacks,
             fleet: fleetOf(dir, knownStacks),
             log: (line) => console.log(line),

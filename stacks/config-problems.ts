@@ -62,7 +62,8 @@ const REQUIRED = "required, and missing";
 export function didYouMean(key: string, known: readonly string[]): string | undefined {
     if (known.length === 0) return undefined;
     const best = closest(key, [...known]);
-    return distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.ceil(best.length / 3)) ? best : undefined;
+    // Close enough to be a typo: a third of the word may differ (one letter in short words).
+    return distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
 }
 
 /**

@@ -31,7 +31,9 @@ function readYaml(file: string): Record<string, unknown> {
         if (typeof doc !== "object" || Array.isArray(doc)) throw new Error("the top level must be a mapping");
         return doc as Record<string, unknown>;
     } catch (e) {
-        throw new StackFileError(`${path.basename(file)} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+        // The parser's first line names the problem and where; the code frame after it is not one line.
+        const first = (e as Error).message.split("\n")[0].replace(/:\s*$/, "");
+        throw new StackFileError(`${path.basename(file)} is not valid YAML: ${first}; e.g. quote values with special characters, like kubernetesVersion: "1.33"`);
     }
 }
 

@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { durationHours, isPrometheusDuration, show } from "../../components/validation";
 import { GateSettings } from "../health/health-gate";
+import { didYouMean } from "../../stacks/config-problems";
 import { RunnerUsageError } from "./pr-stacks";
 
 export const RINGS_FILE = "rings.yaml";
@@ -58,17 +59,29 @@ export function loadRing(projectDir: string, name: string, knownStacks: readonly
     }
     const parsed = fileSchema.safeParse(doc, { reportInput: true });
     if (!parsed.success) {
-        const lines = parsed.error.issues.map((i) => {
+        const lines = parsed.error.issues.flatMap((i) => {
             const field = i.path.map(String).join(".");
+            if (i.code === "unrecognized_keys") {
+                // The keys allowed where the unknown one is: a ring's, a gate's, or the file's.
+                const known = Object.keys(i.path.length === 0 ? fileSchema.shape : i.path.length === 2 ? ringSchema.shape : gateSchema.shape);
+                return i.keys.map((k) => {
+                    const guess = didYouMean(k, known);
+                    return `${field ? `${field}.` : ""}${k}: unknown key${guess ? `: did you mean ${guess}?` : `; the keys here are ${known.join(", ")}`}`;
+                });
+            }
             const key = String(i.path.findLast((p) => typeof p === "string" && p in EXAMPLES) ?? "");
-            return `${field || "(top level)"}: ${i.code === "unrecognized_keys" ? `unknown key(s) ${i.keys.join(", ")}` : `got ${show(i.input)}: ${i.message}`}${EXAMPLES[key] ? `; e.g. ${EXAMPLES[key]}` : ""}`;
+            const example = EXAMPLES[key] ? `; e.g. ${EXAMPLES[key]}` : "; e.g. rings: { default: { stacks: [staging, prod-us-east-1] } }";
+            return [`${field || "(top level)"}: ${i.input === undefined ? "required, and missing" : `got ${show(i.input)}: ${i.message}`}${example}`];
         });
         throw new RunnerUsageError(`${RINGS_FILE}: ${lines.join("; ")}`);
     }
     const ring = parsed.data.rings[name];
-    if (!ring) throw new RunnerUsageError(`no ring "${name}" in ${RINGS_FILE}; rings there: ${Object.keys(parsed.data.rings).join(", ")}`);
+    if (!ring) {
+        const guess = didYouMean(name, Object.keys(parsed.data.rings));
+        throw new RunnerUsageError(`got --ring "${name}": no such ring in ${RINGS_FILE}${guess ? `; did you mean --ring ${guess}?` : `; rings there: ${Object.keys(parsed.data.rings).join(", ") || "none"}, e.g. --ring default`}`);
+    }
     const problems = [
-        ...ring.stacks.filter((s) => !knownStacks.includes(s)).map((s) => `rings.${name}.stacks: unknown stack "${s}" (no Pulumi.${s}.yaml)`),
+        ...ring.stacks.filter((s) => !knownStacks.includes(s)).map((s) => `rings.${name}.stacks: unknown stack "${s}" (no Pulumi.${s}.yaml)${didYouMean(s, knownStacks) ? `; did you mean ${didYouMean(s, knownStacks)}?` : ""}`),
         ...ring.stacks.filter((s, i) => ring.stacks.indexOf(s) !== i).map((s) => `rings.${name}.stacks: "${s}" appears twice`),
         ...Object.keys(ring.gate.prometheus).filter((s) => !ring.stacks.includes(s)).map((s) => `rings.${name}.gate.prometheus: "${s}" is not a stack of this ring`),
     ];

@@ -148,7 +148,7 @@ describe("paved deploy --ring (health gate on loopback)", function () {
         ]);
         writeRings({ default: { stacks: ["staging", "qa"] } });
         expect((await paved(["deploy"], driver)).err).to.deep.equal(['paved: rings.yaml: rings.default.stacks: unknown stack "qa" (no Pulumi.qa.yaml)']);
-        expect((await paved(["deploy", "--ring", "canary"], driver)).err).to.deep.equal(['paved: no ring "canary" in rings.yaml; rings there: default']);
+        expect((await paved(["deploy", "--ring", "canary"], driver)).err).to.deep.equal(['paved: got --ring "canary": no such ring in rings.yaml; rings there: default, e.g. --ring default']);
         expect(driver.calls).to.be.empty;
     });
 
