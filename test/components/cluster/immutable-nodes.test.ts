@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { withEksAmiReleases } from "../../../automation/offline/cloud-answers";
 import { evaluateStack } from "../../../automation/offline/evaluate";
 import { diffStacks } from "../../../automation/plan/diff";
+import { readStackConfig } from "../../../automation/offline/stack-file";
+import { StackConfigError, loadStackConfig } from "../../../stacks/config";
 import { program } from "../../../stacks/program";
 import { REPO_ROOT, StackEvaluation, inputsOf, ofType, one, runStack } from "../../harness";
 
@@ -33,8 +35,12 @@ describe("immutable EKS nodes: version and AMI release pinned", () => {
         });
     }
 
-    it("sets updateConfig explicitly: one system node at a time, a third of an app pool", async () => {
+    it("sets updateConfig explicitly: one system node at a time, a third of an app pool, and never forces past a PodDisruptionBudget", async () => {
         const run = await runStack("prod-us-east-1");
+        const groups = ofType(run.resources, NODE_GROUP);
+        expect(groups).to.have.length(3);
+        // forceUpdateVersion would evict pods whatever their budgets say; unset, EKS fails the update instead.
+        expect(groups.map((g) => inputsOf(g).forceUpdateVersion)).to.deep.equal([undefined, undefined, undefined]);
         expect(inputsOf(one(run.resources, NODE_GROUP, "paved-prod-us-east-1-system")).updateConfig).to.deep.equal({ maxUnavailable: 1 });
         expect(inputsOf(one(run.resources, NODE_GROUP, "apps-spot")).updateConfig).to.deep.equal({ maxUnavailablePercentage: 33 });
         expect(inputsOf(one(run.resources, NODE_GROUP, "apps-ondemand")).updateConfig).to.deep.equal({ maxUnavailablePercentage: 33 });
@@ -61,6 +67,15 @@ describe("immutable EKS nodes: version and AMI release pinned", () => {
             expect(newer.outputs.nodeReleaseVersion).to.equal("1.33.5-20251120");
             expect({ ...newer.outputs, nodeReleaseVersion: MOCKED_RELEASE }).to.deep.equal(current.outputs);
         });
+    });
+
+    it("refuses a paved:cluster.releaseVersion of another Kubernetes version as a config error naming the key", () => {
+        const config = readStackConfig(REPO_ROOT, "dev").config;
+        const pinned = { ...config, "paved:cluster": JSON.stringify({ ...JSON.parse(config["paved:cluster"]), releaseVersion: "1.32.5-20250704" }) };
+        expect(() => loadStackConfig(pinned, { stack: "dev" })).to.throw(
+            StackConfigError,
+            'paved:cluster.releaseVersion: got "1.32.5-20250704" but the cluster runs Kubernetes 1.33: nodes take a release of the cluster\'s version',
+        );
     });
 
     it("an explicit paved:cluster.releaseVersion holds every node group back, and no SSM answer is used", async () => {
