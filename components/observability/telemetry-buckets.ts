@@ -161,16 +161,26 @@ export class TelemetryBuckets extends pulumi.ComponentResource {
 
     private onGcp(name: string, args: TelemetryBucketsArgs, cluster: GkeCluster): pulumi.Output<TelemetryStorage> {
         const child = { parent: this };
+        const gcsBucket = (bucketName: string, days: number, logging?: { readonly to: gcp.storage.Bucket; readonly prefix: string; readonly after: pulumi.Resource }) => new gcp.storage.Bucket(bucketName, {
+            project: cluster.project,
+            location: cluster.region,
+            uniformBucketLevelAccess: true,
+            publicAccessPrevention: "enforced",
+            lifecycleRules: [{ action: { type: "Delete" }, condition: { age: days } }],
+            forceDestroy: !args.production,
+            labels: gcpLabels(args.tags),
+            logging: logging && { logBucket: logging.to.name, logObjectPrefix: logging.prefix },
+        }, { ...child, dependsOn: logging ? [logging.after] : [] }); // the log bucket accepts its writer before logging is on
+        // Usage logs of both stores go to their own bucket with its own lifecycle; Cloud Storage writes them as
+        // cloud-storage-analytics@google.com, which needs object create on it (Cloud Storage docs, "Usage logs & storage logs").
+        const logs = gcsBucket(`${name}-access-logs`, accessLogDays(args.production ?? false));
+        const logWriter = new gcp.storage.BucketIAMMember(`${name}-access-logs-writer`, {
+            bucket: logs.name,
+            role: "roles/storage.objectCreator",
+            member: "group:cloud-storage-analytics@google.com",
+        }, child);
         const made = STORES.map((store) => {
-            const bucket = new gcp.storage.Bucket(`${name}-${store}`, {
-                project: cluster.project,
-                location: cluster.region,
-                uniformBucketLevelAccess: true,
-                publicAccessPrevention: "enforced",
-                lifecycleRules: [{ action: { type: "Delete" }, condition: { age: lifecycleDays(args.retention[store]) } }],
-                forceDestroy: !args.production,
-                labels: gcpLabels(args.tags),
-            }, child);
+            const bucket = gcsBucket(`${name}-${store}`, lifecycleDays(args.retention[store]), { to: logs, prefix: store, after: logWriter });
             const account = new gcp.serviceaccount.Account(`${name}-${store}`, {
                 project: cluster.project,
                 accountId: serviceAccountId(`${name}-${store}`),

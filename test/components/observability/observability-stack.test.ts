@@ -108,13 +108,13 @@ describe("ObservabilityStack", () => {
         expect(forceDestroy(prod, s3)).to.deep.equal({ "obs-storage-access-logs": false, "obs-storage-loki": false, "obs-storage-tempo": false });
         expect(forceDestroy(dev, s3)).to.deep.equal({ "obs-storage-access-logs": true, "obs-storage-loki": true, "obs-storage-tempo": true });
         const gcs = "gcp:storage/bucket:Bucket";
-        expect(forceDestroy(gkeProd, gcs)).to.deep.equal({ "obs-storage-loki": false, "obs-storage-tempo": false });
-        expect(forceDestroy(gke, gcs)).to.deep.equal({ "obs-storage-loki": true, "obs-storage-tempo": true });
+        expect(forceDestroy(gkeProd, gcs)).to.deep.equal({ "obs-storage-access-logs": false, "obs-storage-loki": false, "obs-storage-tempo": false });
+        expect(forceDestroy(gke, gcs)).to.deep.equal({ "obs-storage-access-logs": true, "obs-storage-loki": true, "obs-storage-tempo": true });
     });
 
     it("keeps them in GCS on GKE, with public access prevented and a Workload Identity binding", () => {
         const buckets = ofType(gke.resources, "gcp:storage/bucket:Bucket").map(inputsOf);
-        expect(buckets).to.have.length(2);
+        expect(buckets).to.have.length(3); // loki, tempo and their usage-log bucket
         for (const b of buckets) expect(b).to.include({ uniformBucketLevelAccess: true, publicAccessPrevention: "enforced", location: "europe-west1" });
         const members = ofType(gke.resources, "gcp:serviceaccount/iAMMember:IAMMember").map((r) => inputsOf(r).member);
         expect(members).to.deep.equal([

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { EksCluster } from "../../../components/cluster";
+import { EksCluster, GkeCluster } from "../../../components/cluster";
 import { TelemetryBuckets, accessLogBucketPolicy, bucketAccessPolicy } from "../../../components/observability/telemetry-buckets";
 import { StackEvaluation, inputsOf, ofType, one, runProgram } from "../../harness";
 
@@ -56,5 +56,31 @@ describe("TelemetryBuckets on AWS", () => {
             }],
         });
         expect(JSON.parse(bucketAccessPolicy("arn:aws:s3:::traces", "tempo")).Statement[1].Resource).to.equal("arn:aws:s3:::traces/*");
+    });
+});
+
+describe("TelemetryBuckets on GCP", () => {
+    let run: StackEvaluation;
+    before(async () => {
+        run = await runProgram(() => {
+            const cluster = new GkeCluster("demo", { tags, project: "acme-platform-dev", region: "europe-west1", kubernetesVersion: "1.33" });
+            new TelemetryBuckets("t", { cluster, tags, namespace: "monitoring", retention: { loki: "7d", tempo: "3d" } });
+        });
+    });
+
+    it("logs usage of the Loki and Tempo buckets into a private usage-log bucket with its own 30-day lifecycle", () => {
+        const logs = one(run.resources, "gcp:storage/bucket:Bucket", "t-access-logs");
+        expect(inputsOf(logs)).to.deep.include({ uniformBucketLevelAccess: true, publicAccessPrevention: "enforced", lifecycleRules: [{ action: { type: "Delete" }, condition: { age: 30 } }] });
+        expect(inputsOf(logs)).to.not.have.property("logging");
+        const stores = ["t-loki", "t-tempo"].map((n) => one(run.resources, "gcp:storage/bucket:Bucket", n));
+        expect(stores.map((b) => inputsOf(b).logging.logObjectPrefix)).to.deep.equal(["loki", "tempo"]);
+        // The log bucket's auto-generated name (`t-access-logs-<suffix>`), as the mock cloud answered it.
+        for (const b of stores) expect(inputsOf(b).logging.logBucket).to.match(/^t-access-logs-[0-9a-f]+$/);
+    });
+
+    it("lets Cloud Storage's log writer (cloud-storage-analytics@google.com) create objects there, before logging is switched on", () => {
+        const writer = one(run.resources, "gcp:storage/bucketIAMMember:BucketIAMMember", "t-access-logs-writer");
+        expect(inputsOf(writer)).to.deep.include({ role: "roles/storage.objectCreator", member: "group:cloud-storage-analytics@google.com" });
+        for (const n of ["t-loki", "t-tempo"]) expect(one(run.resources, "gcp:storage/bucket:Bucket", n).dependencies).to.include(writer.urn);
     });
 });
