@@ -35,6 +35,9 @@ export class StackEvaluationError extends Error {
 
 let running = false;
 
+/** How long a failed program's registrations in flight may take to reach its own mocks. */
+const DRAIN_MS = 1000;
+
 /**
  * Errors of failed runs. The SDK rejects a failed stack's promises more than once, some of them after
  * the run has returned (the Stack resource's data, its outputs). Those late rejections carry the same
@@ -90,9 +93,10 @@ export async function evaluateProgram(settings: ProgramSettings, program: StackP
             const cause = asError(e);
             reported.add(cause);
             // The failed program may never settle (a resource waiting on a failed output); whatever it
-            // still rejects with is this failure's, never the next run's.
-            pending.catch((late: unknown) => typeof late === "object" && late !== null && reported.add(late));
-            await new Promise((resolve) => setImmediate(resolve));
+            // still rejects with is this failure's, never the next run's. Registrations still in flight
+            // get a moment to reach this run's mocks rather than the next run's.
+            const settled = pending.catch((late: unknown) => typeof late === "object" && late !== null && reported.add(late));
+            await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
             // The failed program's pending outputs are abandoned on purpose; clear them so the
             // runtime does not report them as leaks when the process exits.
             forgetPendingPromises();
