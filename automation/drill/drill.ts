@@ -360,7 +360,7 @@ export async function runDrill(targets: DrillTargets, settings: DrillSettings, c
                 const drift = classifyDrift(s, await driver.previewRefresh(s, { signal: ctx.signal }));
                 check(`no drift on ${s}`, drift.unexpected.length === 0, drift.unexpected.length ? `${s} has drifted from Git (${drift.unexpected.map((r) => r.name).join(", ")}): run paved drift --stack ${s} first` : "none");
             }
-            const preflightTimeout = settings.consecutive * settings.probeInterval * 5;
+            const preflightTimeout = settings.consecutive * settings.probeInterval * 5 + settings.requestTimeout;
             const standbyHealth = await waitUntilHealthy(endpoints.standby.healthEndpoint, { probes: settings.consecutive, intervalMs: clock.ms(settings.probeInterval), timeoutMs: clock.ms(preflightTimeout), requestTimeoutMs: clock.ms(settings.requestTimeout), signal: ctx.signal });
             check("standby healthy", standbyHealth.healthy, standbyHealth.healthy ? standbyHealth.detail : `standby ${targets.standby} is not healthy: ${standbyHealth.detail}`);
             const onPrimary = await watchUntilServedBy(endpoints.global, endpoints.primary.region, { ...wait, timeout: preflightTimeout, signal: ctx.signal });

@@ -7,14 +7,16 @@ import { Operation, OperationOptions, OperationResult } from "../driver/port";
 import { probeOnce } from "../health/probe";
 import { Clock } from "./clock";
 import { DRILL_KNOB, DrillTargets, KNOB_OUTPUT, PROMOTED, PROMOTED_OUTPUT } from "./drill";
+import { LatencyDistribution, drawLatency } from "./latency";
 
 /**
  * A drill rehearsal with no cloud: two regional services and a failover router on loopback, and the
  * in-memory driver standing in for the stacks. The router imitates DNS failover as Route 53 does
  * it: each region health-checked every interval, unhealthy after `failureThreshold` failures in a
  * row (healthy again after as many successes), the primary's check inverted while the drill knob is
- * on, all regions unhealthy → the primary (fail open), and an answer kept for the TTL by the
- * client's resolver. Time runs on the drill clock, so a rehearsal takes seconds.
+ * on, all regions unhealthy → the primary (fail open), and an answer kept for the TTL by each of
+ * the clients' resolvers (jittered; some keep it longer). Time runs on the drill clock, so a
+ * rehearsal takes seconds.
  */
 
 function listen(handler: http.RequestListener): Promise<{ url: string; server: http.Server }> {
@@ -22,20 +24,29 @@ function listen(handler: http.RequestListener): Promise<{ url: string; server: h
     return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
 }
 
-/** One region's health endpoint: answers its name while healthy; flapping, every other answer fails. */
+/**
+ * One region's health endpoint: answers its name while healthy; flapping, every other answer fails.
+ * Client traffic (the router's `?traffic=1`) beyond a warm region's share of the primary's load is
+ * answered 503 until promotion completes; health checks are light and always pass while healthy.
+ */
 export class RegionalService {
     healthy = true;
     flapping = false;
     capacity: "warm" | "primary" = "primary";
+    /** The share of the primary's traffic a warm region serves; the rest errors. */
+    warmShare = 1;
     private answers = 0;
+    private traffic = 0;
 
     private constructor(readonly region: string, readonly url: string, readonly server: http.Server) {}
 
     static async start(region: string): Promise<RegionalService> {
         const ref: { service?: RegionalService } = {};
-        const { url, server } = await listen((_req, res) => {
+        const { url, server } = await listen((req, res) => {
             const self = ref.service!;
             const up = self.healthy && !(self.flapping && self.answers++ % 2 === 1);
+            const over = up && req.url?.includes("traffic=1") && self.capacity === "warm" && (self.traffic++ % 10) >= self.warmShare * 10;
+            if (over) return void res.writeHead(503, { "content-type": "text/plain" }).end("over capacity (warm)\n");
             res.writeHead(up ? 200 : 503, { "content-type": "text/plain" }).end(up ? `${self.region}\n` : "unavailable\n");
         });
         ref.service = new RegionalService(region, url, server);
@@ -53,6 +64,20 @@ export interface RouterSettings {
     readonly ttlSeconds: number;
 }
 
+/** The clients' resolvers: how many, how their TTL expiry jitters, and how many hold answers past it. */
+export interface ResolverSettings {
+    /** Clients spread over this many resolvers, in turn. */
+    readonly count: number;
+    /** Each cached answer lives TTL × (1 ± up to this share). */
+    readonly jitter: number;
+    /** This many of the resolvers keep answers for `holdFactor` × TTL (resolvers that ignore TTLs). */
+    readonly sticky: number;
+    readonly holdFactor: number;
+}
+
+/** One resolver honouring the TTL exactly: the kind world. */
+export const ONE_RESOLVER: ResolverSettings = { count: 1, jitter: 0, sticky: 0, holdFactor: 1 };
+
 export interface RouterEvent {
     readonly t: number;
     readonly what: string;
@@ -63,17 +88,21 @@ export class FailoverRouter {
     invert = false;
     readonly events: RouterEvent[] = [];
     private readonly state = { primary: { healthy: true, streak: 0 }, standby: { healthy: true, streak: 0 } };
-    private cached?: { role: "primary" | "standby"; until: number };
+    /** Each resolver's cached answer. */
+    private readonly cached: ({ role: "primary" | "standby"; until: number } | undefined)[];
     /** Every answer a resolver was given, with how long it may keep it. */
-    private readonly resolutions: { t: number; role: "primary" | "standby"; until: number }[] = [];
+    private readonly resolutions: { t: number; resolver: number; role: "primary" | "standby"; until: number }[] = [];
+    private next = 0;
     private timer?: NodeJS.Timeout;
 
-    private constructor(readonly url: string, private readonly server: http.Server, private readonly regions: { primary: RegionalService; standby: RegionalService }, private readonly settings: RouterSettings, private readonly clock: Clock) {}
+    private constructor(readonly url: string, private readonly server: http.Server, private readonly regions: { primary: RegionalService; standby: RegionalService }, private readonly settings: RouterSettings, private readonly clock: Clock, private readonly resolvers: ResolverSettings, private readonly random: () => number) {
+        this.cached = Array.from({ length: resolvers.count }, () => undefined);
+    }
 
-    static async start(regions: { primary: RegionalService; standby: RegionalService }, settings: RouterSettings, clock: Clock): Promise<FailoverRouter> {
+    static async start(regions: { primary: RegionalService; standby: RegionalService }, settings: RouterSettings, clock: Clock, resolvers: ResolverSettings = ONE_RESOLVER, random: () => number = Math.random): Promise<FailoverRouter> {
         const ref: { router?: FailoverRouter } = {};
         const { url, server } = await listen((_req, res) => void ref.router!.answer(res));
-        const router = new FailoverRouter(url, server, regions, settings, clock);
+        const router = new FailoverRouter(url, server, regions, settings, clock, resolvers, random);
         ref.router = router;
         router.timer = setInterval(() => void router.check(), clock.ms(settings.intervalSeconds));
         return router;
@@ -83,20 +112,24 @@ export class FailoverRouter {
         return `${this.url}/healthz`;
     }
 
-    /** The region a resolver would be given now (kept for the TTL once given). */
-    resolve(): "primary" | "standby" {
+    /** The region resolver `resolver` gives a client now (kept for its TTL, jittered, once given). */
+    resolve(resolver = 0): "primary" | "standby" {
         const now = this.clock.now();
-        if (this.cached && now < this.cached.until) return this.cached.role;
+        const cached = this.cached[resolver];
+        if (cached && now < cached.until) return cached.role;
         const role = this.state.primary.healthy || !this.state.standby.healthy ? "primary" : "standby";
-        if (this.cached?.role !== role) this.events.push({ t: now, what: `answer ${role}` });
-        this.cached = { role, until: now + this.settings.ttlSeconds };
-        this.resolutions.push({ t: now, ...this.cached });
+        if (cached?.role !== role) this.events.push({ t: now, what: `resolver ${resolver}: answer ${role}` });
+        const jitter = 1 + (this.random() * 2 - 1) * this.resolvers.jitter;
+        const hold = resolver < this.resolvers.sticky ? this.resolvers.holdFactor : 1;
+        this.cached[resolver] = { role, until: now + this.settings.ttlSeconds * jitter * hold };
+        this.resolutions.push({ t: now, resolver, ...this.cached[resolver] });
         return role;
     }
 
     private async answer(res: http.ServerResponse): Promise<void> {
-        const target = this.regions[this.resolve()];
-        const answer = await probeOnce(target.healthEndpoint, this.clock.ms(5));
+        const resolver = this.next++ % this.resolvers.count;
+        const target = this.regions[this.resolve(resolver)];
+        const answer = await probeOnce(`${target.healthEndpoint}?traffic=1`, this.clock.ms(5));
         res.writeHead(answer.ok ? 200 : (answer.status ?? 502), { "content-type": "text/plain" }).end(`${answer.body ?? answer.error ?? ""}\n`);
     }
 
@@ -116,14 +149,17 @@ export class FailoverRouter {
 
     /**
      * The earliest a client could have been sent to the standby after `since`: when the primary was
-     * detected unhealthy, or when the answer cached then ran out, whichever came later. A prober's
-     * measured RTO can only be later than this, by up to one probe interval.
+     * detected unhealthy, or when the first resolver's answer cached then ran out, whichever came
+     * later. A prober's measured RTO can only be later than this.
      */
     standbyReachableAfter(since: number): number | undefined {
         const detected = this.events.find((e) => e.t >= since && e.what === "primary unhealthy")?.t;
         if (detected === undefined) return undefined;
-        const cachedThen = this.resolutions.filter((r) => r.t <= detected).at(-1);
-        return Math.max(detected, cachedThen?.role === "primary" ? cachedThen.until : detected);
+        const perResolver = this.cached.map((_, resolver) => {
+            const cachedThen = this.resolutions.filter((r) => r.resolver === resolver && r.t <= detected).at(-1);
+            return Math.max(detected, cachedThen?.role === "primary" ? cachedThen.until : detected);
+        });
+        return Math.min(...perResolver);
     }
 
     close(): Promise<void> {
@@ -172,6 +208,29 @@ class LockingDriver extends MemoryDriver {
     }
 }
 
+/** How hard the rehearsal's world is. */
+export interface RehearsalWorld {
+    /** Drill seconds per `up`: fixed, drawn from a distribution, or chosen per stack. Other calls take 0.5 s. @default 2 s */
+    readonly up?: LatencyDistribution | ((stack: string) => number);
+    /** @default one resolver that honours the TTL */
+    readonly resolvers?: ResolverSettings;
+    /** The share of the primary's traffic the warm standby serves before it errors. @default 1 (no limit) */
+    readonly warmShare?: number;
+    /** Where the world is kept between processes; without it, each rehearsal starts from Git's state. */
+    readonly worldFile?: string;
+}
+
+/**
+ * What `paved drill --simulate` rehearses against: a warm standby that serves 30 % of the primary's
+ * traffic until promoted, four resolvers whose TTL expiry jitters by ±20 % (one of them holding
+ * answers for twice the TTL), and updates that take a lognormal 2 s median (σ 0.5).
+ */
+export const HARDER_WORLD: RehearsalWorld = {
+    up: { kind: "lognormal", median: 2, sigma: 0.5 },
+    resolvers: { count: 4, jitter: 0.2, sticky: 1, holdFactor: 2 },
+    warmShare: 0.3,
+};
+
 /**
  * The rehearsal's world for the given stacks and regions: outputs as the real stacks export them
  * (loopback URLs), Git's state as config, and `up` applying its config to the router and the
@@ -179,14 +238,18 @@ class LockingDriver extends MemoryDriver {
  * starts from it, so `--simulate --resume` after a SIGKILL restores the world the dead drill left.
  * Otherwise the standby starts warm and the knob off.
  */
-export async function startRehearsal(targets: DrillTargets, regions: { primary: string; standby: string }, settings: RouterSettings, clock: Clock, upSeconds: number | ((stack: string, operation: string) => number) = 2, worldFile?: string): Promise<Rehearsal> {
+export async function startRehearsal(targets: DrillTargets, regions: { primary: string; standby: string }, settings: RouterSettings, clock: Clock, world: RehearsalWorld = {}): Promise<Rehearsal> {
+    const { worldFile } = world;
     const primary = await RegionalService.start(regions.primary);
     const standby = await RegionalService.start(regions.standby);
+    standby.warmShare = world.warmShare ?? 1;
     const kept = worldFile ? readWorld(worldFile) : undefined;
     standby.capacity = kept?.promoted ? "primary" : "warm";
-    const router = await FailoverRouter.start({ primary, standby }, settings, clock);
+    const router = await FailoverRouter.start({ primary, standby }, settings, clock, world.resolvers ?? ONE_RESOLVER);
     router.invert = kept?.knob ?? false;
-    const driver = new LockingDriver(new Set([targets.primary, targets.standby, targets.global]), new Map(), (stack, operation) => clock.ms(typeof upSeconds === "number" ? upSeconds : upSeconds(stack, operation)));
+    const up = world.up ?? { kind: "fixed", seconds: 2 };
+    const seconds = (stack: string, operation: string) => (operation !== "up" ? 0.5 : typeof up === "function" ? up(stack) : drawLatency(up));
+    const driver = new LockingDriver(new Set([targets.primary, targets.standby, targets.global]), new Map(), (stack, operation) => clock.ms(seconds(stack, operation)));
     for (const stack of kept?.locked ?? []) driver.locked.add(stack);
     const region = (stack: string, service: RegionalService) => ({ stack, region: service.region, healthEndpoint: service.healthEndpoint });
     driver.stackOutputs.set(targets.global, { globalEndpoint: router.globalEndpoint, primary: region(targets.primary, primary), standby: region(targets.standby, standby), failoverBoundSeconds: settings.intervalSeconds * settings.failureThreshold + settings.ttlSeconds, [KNOB_OUTPUT]: router.invert });

@@ -5,7 +5,8 @@ import { scaledClock } from "../drill/clock";
 import { DEFAULT_DRILL_SETTINGS, DrillContext, DrillResult, DrillSettings, DrillTargets, reportDirOf, resumeDrill, runDrill } from "../drill/drill";
 import { DrillLockedError } from "../drill/lock";
 import { DEFAULT_STOP_CONDITION } from "../drill/stop-condition";
-import { WORLD_FILE, startRehearsal } from "../drill/rehearsal";
+import { parseLatency } from "../drill/latency";
+import { HARDER_WORLD, WORLD_FILE, startRehearsal } from "../drill/rehearsal";
 import { writeDrillReport } from "../drill/report";
 import { StackDriver } from "../driver/port";
 import { EXIT } from "../exit-codes";
@@ -40,6 +41,8 @@ export interface DrillRequest {
     readonly stopFailedShare?: string;
     readonly stopWindow?: string;
     readonly simulate?: boolean;
+    /** With --simulate: how long the rehearsal's updates take (`latency.ts`). */
+    readonly upLatency?: string;
     readonly timeScale: string;
     readonly out?: string;
     readonly json?: boolean;
@@ -139,8 +142,11 @@ function lastWords(result: DrillResult): string[] {
  * the lock), 2 bad input.
  */
 export async function drillCommand(request: DrillRequest, projectDir: string, context: RunnerContext): Promise<number> {
-    const settings = drillSettings(request);
     const scale = request.simulate ? positive("time-scale", request.timeScale, "20") : 1;
+    // A rehearsal's loopback answers take the machine's time, not the world's: at least half a wall second.
+    const settings = { ...drillSettings(request), ...(request.simulate ? { requestTimeout: Math.max(DEFAULT_DRILL_SETTINGS.requestTimeout, scale / 2) } : {}) };
+    if (request.upLatency !== undefined && !request.simulate) throw new RunnerUsageError(`got --up-latency "${request.upLatency}" without --simulate: only a rehearsal's updates can be given a latency, e.g. paved drill --simulate --up-latency lognormal:2:0.5`);
+    const up = request.upLatency === undefined ? undefined : parseLatency(request.upLatency);
     const drillsDir = path.resolve(request.out ?? path.join(projectDir, "drills", request.simulate ? "rehearsals" : ""));
     const log = request.json ? () => undefined : context.log;
     const clock = scaledClock(scale);
@@ -152,7 +158,7 @@ export async function drillCommand(request: DrillRequest, projectDir: string, co
         const targets = chosen ?? drillTargets({ ...request, primary: undefined, standby: undefined }, projectDir, context.knownStacks);
         const { failover } = targets;
         // The world persists beside the journal, so --simulate --resume after a SIGKILL restores what the dead drill left.
-        const world = await startRehearsal(targets.targets, targets.regions, { ...failover.healthCheck, ttlSeconds: failover.ttlSeconds }, clock, 2, path.join(drillsDir, WORLD_FILE));
+        const world = await startRehearsal(targets.targets, targets.regions, { ...failover.healthCheck, ttlSeconds: failover.ttlSeconds }, clock, { ...HARDER_WORLD, ...(up ? { up } : {}), worldFile: path.join(drillsDir, WORLD_FILE) });
         driver = world.driver;
         close = () => world.close();
         log(`rehearsal: ${targets.targets.primary} (${targets.regions.primary}) → ${targets.targets.standby} (${targets.regions.standby}) on loopback, time ×${scale}; no cloud is touched`);

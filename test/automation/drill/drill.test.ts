@@ -7,7 +7,7 @@ import { Clock, scaledClock } from "../../../automation/drill/clock";
 import { DEFAULT_DRILL_SETTINGS, DRILL_KNOB, DrillContext, DrillResult, DrillSettings, KNOB_OUTPUT, PROMOTED_OUTPUT, resumeDrill, runDrill } from "../../../automation/drill/drill";
 import { Journal } from "../../../automation/drill/journal";
 import { LOCK_FILE, holderId, thisProcess } from "../../../automation/drill/lock";
-import { Rehearsal, startRehearsal } from "../../../automation/drill/rehearsal";
+import { HARDER_WORLD, Rehearsal, RehearsalWorld, startRehearsal } from "../../../automation/drill/rehearsal";
 import { writeDrillReport } from "../../../automation/drill/report";
 import { probeOnce } from "../../../automation/health/probe";
 import { recordOnGlobalStack } from "../../../automation/runner/drill-command";
@@ -31,9 +31,9 @@ describe("paved drill (rehearsal on loopback)", function () {
     let dir: string;
     let lines: string[];
 
-    const start = async (upSeconds?: (stack: string, operation: string) => number) => {
+    const start = async (rehearsal?: RehearsalWorld) => {
         clock = scaledClock(50);
-        world = await startRehearsal(TARGETS, REGIONS, ROUTER, clock, upSeconds);
+        world = await startRehearsal(TARGETS, REGIONS, ROUTER, clock, rehearsal);
     };
     beforeEach(async () => {
         await start();
@@ -210,7 +210,7 @@ describe("paved drill (rehearsal on loopback)", function () {
     it("--step-timeout bounds a slow update: the promotion is cancelled and the drill restores", async () => {
         await world.close();
         let first = true;
-        await start((stack, operation) => (stack === TARGETS.standby && operation === "up" && first ? ((first = false), 15) : 0.5));
+        await start({ up: (stack) => (stack === TARGETS.standby && first ? ((first = false), 15) : 0.5) });
         const result = await drill(undefined, { ...SETTINGS, stepTimeout: 6 });
         expect(result.outcome).to.equal("rolled back");
         expect(result.reason).to.equal("promote: the update of prod-us-west-2 took longer than the step timeout (6 s) and was cancelled");
@@ -311,5 +311,26 @@ describe("paved drill (rehearsal on loopback)", function () {
         expect(result.outcome).to.equal("pass");
         expect(result.marks.find((m) => m.name === "restored")!.t).to.be.at.least(flapEnds);
         await expectRestored(result);
+    });
+});
+
+describe("the harder rehearsal world", function () {
+    this.timeout(20_000);
+    it("a warm standby answers only 3 in 10 client requests until promoted, then all", async () => {
+        const clock = scaledClock(50);
+        const world = await startRehearsal(TARGETS, REGIONS, { intervalSeconds: 5, failureThreshold: 1, ttlSeconds: 2 }, clock, HARDER_WORLD);
+        try {
+            world.primary.healthy = false;
+            // The router's checks see the primary fail, then its resolvers' answers run out (2 × TTL at most).
+            await new Promise((r) => setTimeout(r, clock.ms(20)));
+            const answers = async () => Promise.all(Array.from({ length: 10 }, () => probeOnce(world.router.globalEndpoint, 1000).then((a) => a.body)));
+            const warm = await answers();
+            expect(warm.filter((b) => b === REGIONS.standby)).to.have.length(3);
+            expect(warm.filter((b) => b === "over capacity (warm)")).to.have.length(7);
+            world.driver.onUp!(TARGETS.standby, { "paved:failover.promoted": "true" });
+            expect(await answers()).to.deep.equal(Array.from({ length: 10 }, () => REGIONS.standby));
+        } finally {
+            await world.close();
+        }
     });
 });
