@@ -181,6 +181,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .option("--force-resume <holder>", "with --resume: restore although the drill lock's holder (owner@host:pid, as the refusal names it) may be alive")
         .option("--simulate", "a rehearsal: the same drill against loopback services and a failover router, no cloud")
         .option("--time-scale <n>", "how much faster a rehearsal runs than real time", "20")
+        .option("--up-latency <spec>", "with --simulate: how long updates take, in seconds: 2, uniform:1:5 or lognormal:2:0.5 (default lognormal:2:0.5)")
         .option("--out <dir>", "where journals and reports go (default: drills/, rehearsals under drills/rehearsals/)")
         .option("--json", "machine-readable output")
         .action(async (options: DrillRequest) => {
