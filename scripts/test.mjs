@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm test`: the compile, the lint and the tests, overlapped on a small machine. One `tsc -b`
-// builds the library into dist/ and type-checks the tests against it in the same process (they
-// share the parsed node_modules types). ESLint (type-aware) runs beside it and beside mocha; mocha
-// runs its files in worker processes, each with its own Pulumi mock runtime. Any failure fails the
-// run; the output still ends with the reporter's closing line ("tests: N passed, N failed, N skipped").
+// `npm test`: the build, the type-check, the lint and the tests, overlapped on a small machine.
+// `tsc -b` builds the library into dist/ (its own check, with node types only); scripts/check.mjs
+// type-checks everything and lints it on one TypeScript program beside the build and the tests, at
+// low priority; mocha runs its files in worker processes, each with its own Pulumi mock runtime. Any
+// failure fails the run; the output still ends with the reporter's closing line.
 import { spawn } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,7 +15,7 @@ const bin = (name) => path.join(root, "node_modules", ".bin", name);
 /** Runs a command; `quiet` keeps its output for later instead of printing it as it comes. */
 function run(command, args, { quiet = false, onLine, nice = 0 } = {}) {
     return new Promise((resolve) => {
-        const child = spawn(bin(command), args, { cwd: root, stdio: ["ignore", quiet || onLine ? "pipe" : "inherit", quiet ? "pipe" : "inherit"] });
+        const child = spawn(command, args, { cwd: root, stdio: ["ignore", quiet || onLine ? "pipe" : "inherit", quiet ? "pipe" : "inherit"] });
         if (nice) os.setPriority(child.pid, nice);
         let output = "";
         let partial = "";
@@ -33,23 +33,23 @@ function run(command, args, { quiet = false, onLine, nice = 0 } = {}) {
     });
 }
 
-// The lint is in no hurry, mocha's loopback probes are (100 ms timeouts): it yields the CPU to them.
-const lint = run("eslint", ["."], { quiet: true, nice: 10 });
-const compile = await run("tsc", ["-b", "tsconfig.test.json"]);
-if (!compile.ok) {
-    const linted = await lint;
-    process.stdout.write(linted.output);
-    console.log(`tsc failed${linted.ok ? "" : ", eslint failed"}: the tests did not run`);
+// The check is in no hurry, mocha's loopback probes are (100 ms timeouts): it yields the CPU to them.
+const check = run(process.execPath, [path.join(root, "scripts", "check.mjs")], { quiet: true, nice: 10 });
+const build = await run(bin("tsc"), ["-b", "tsconfig.build.json"]);
+if (!build.ok) {
+    const checked = await check;
+    process.stdout.write(checked.output);
+    console.log("the build failed: the tests did not run");
     process.exit(1);
 }
 
-// The reporter's closing line is held back until the lint has spoken, so it stays the last line.
+// The reporter's closing line is held back until the check has spoken, so it stays the last line.
 let closing;
 const jobs = String(Math.max(2, os.availableParallelism() - 1));
-const tests = await run("mocha", ["--parallel", "--jobs", jobs, ...(process.stdout.isTTY ? ["--color"] : [])], {
+const tests = await run(bin("mocha"), ["--parallel", "--jobs", jobs, ...(process.stdout.isTTY ? ["--color"] : [])], {
     onLine: (line) => (/^tests: \d+ passed/.test(line) ? (closing = line) : console.log(line)),
 });
-const linted = await lint;
-if (!linted.ok) process.stdout.write(`eslint (exit ${linted.code}):\n${linted.output}`);
+const checked = await check;
+if (!checked.ok) process.stdout.write(`type-check and lint (scripts/check.mjs, exit ${checked.code}):\n${checked.output}`);
 if (closing) console.log(closing);
-process.exit(tests.ok && linted.ok ? 0 : 1);
+process.exit(tests.ok && checked.ok ? 0 : 1);
