@@ -70,7 +70,7 @@ export function timelineSvg(result: DrillResult): string {
     bar(210, "RTO", mark("injected"), mark("failed over"), result.settings.objectiveSeconds);
     bar(240, "fail-back", mark("failback"), result.marks.filter((m) => m.name === "restored").at(-1)?.t, result.settings.failbackObjectiveSeconds);
 
-    const legend: [string, string][] = [[COLORS.primary, `primary (${result.regions.primary})`], [COLORS.standby, `standby (${result.regions.standby})`], [COLORS.failed, "no answer"], [COLORS.gap, "no probe"], [COLORS.met, "within objective (bar: measured, tick: objective)"]];
+    const legend: [string, string][] = [[COLORS.primary, `primary (${result.regions.primary})`], [COLORS.standby, `standby (${result.regions.standby})`], [COLORS.failed, "no answer"], [COLORS.gap, "no probe"], [COLORS.met, "met (│ objective)"]];
     legend.forEach(([color, label], i) => parts.push(`<rect x="${left + i * 175}" y="266" width="12" height="12" fill="${color}" /><text x="${left + i * 175 + 18}" y="277" font-size="11">${escape(label)}</text>`));
     return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="290" viewBox="0 0 ${width} 290" font-family="sans-serif">\n<rect width="100%" height="100%" fill="#fff" />\n${parts.join("\n")}\n</svg>\n`;
 }
