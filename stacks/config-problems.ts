@@ -42,11 +42,17 @@ function segments(path: string): (string | number)[] {
     return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
 }
 
-/** The value at a key path of the parsed config, or undefined. */
+/** The value at a key path of the parsed config, or undefined. A map key may hold dots (a tag "team.channel"). */
 export function valueAt(raw: unknown, path: string): unknown {
-    let at: unknown = raw;
-    for (const s of segments(path)) at = typeof at === "object" && at !== null ? (at as Record<string | number, unknown>)[s] : undefined;
-    return at;
+    const walk = (at: unknown, rest: readonly (string | number)[]): unknown => {
+        if (rest.length === 0) return at;
+        if (typeof at !== "object" || at === null) return undefined;
+        const record = at as Record<string | number, unknown>;
+        if (rest[0] in record) return walk(record[rest[0]], rest.slice(1));
+        const joined = rest.join(".");
+        return joined in record ? record[joined] : undefined;
+    };
+    return walk(raw, segments(path));
 }
 
 /** Whether one key path is the other or lies under it (`a` and `a.b`, `a[0]` and `a[0].c`). */

@@ -281,6 +281,42 @@ describe("stack config", () => {
         expect(loadGlobalConfig(global, { stack: "prod-global", peerConfig: (s) => peers[s] })).to.deep.include({ primary: { stack: "prod-us-east-1", region: "us-east-1" }, drill: false });
     });
 
+    it("lists a type error, a range error and a cross-field error of one stack in one pass", () => {
+        const error = failureOf({
+            ...awsConfig,
+            "paved:nodePools": JSON.stringify([{ name: "apps", instanceTypes: ["m6i.large", "m6a.large"], maxSize: "six" }]),
+            "paved:cluster": JSON.stringify({ kubernetesVersion: "1.33", vpcCidr: "10.0.0.0/24" }),
+            "paved:scaleToZero": JSON.stringify([{ namespace: "shop", name: "web", replicas: 2 }]),
+            "paved:schedule": "none",
+        });
+        expect(error.problems.map((p) => p.propertyPath)).to.deep.equal(["paved:nodePools[0].maxSize", "paved:scaleToZero", "paved:cluster.vpcCidr"]);
+        expect(error.problems[0].reason).to.equal('got "six": Invalid input: expected number, received string; e.g. 6');
+    });
+
+    it("keeps an entry with an unknown key checked for everything else, under its true index", () => {
+        const canary = (extra: object) => ({ app: "web", namespace: "shop", image: "web:1.0", hostname: "shop.example.com", ...extra });
+        const error = failureOf({
+            ...awsConfig,
+            "paved:vault": JSON.stringify({ address: "https://vault.example.com:8200", apps: [] }),
+            "paved:observability": JSON.stringify({}),
+            "paved:gitops": JSON.stringify({ repoUrl: "https://github.com/acme/apps.git", path: "clusters/staging" }),
+            "paved:delivery": JSON.stringify({ canaries: [canary({}), canary({ replica: 2, steps: [10, 5, 100] })] }),
+        });
+        expect(error.problems.map((p) => p.propertyPath)).to.deep.equal(["paved:delivery.canaries[1].replica", "paved:delivery.canaries[1].steps[1]"]);
+        expect(error.problems[0].reason).to.equal("unknown key: did you mean paved:delivery.canaries[1].replicas?");
+    });
+
+    it("names a missing key 'required', once", () => {
+        const withoutOwner = Object.fromEntries(Object.entries(awsConfig).filter(([key]) => key !== "paved:owner"));
+        const error = failureOf(withoutOwner);
+        expect(error.problems).to.deep.equal([{ propertyPath: "paved:owner", reason: "required, and missing; e.g. platform-team" }]);
+    });
+
+    it("shows a tag value whose key holds a dot in --json data", () => {
+        const error = failureOf({ ...awsConfig, "paved:tags": JSON.stringify({ "team.channel": "#platform" }) });
+        expect(error.issues.map((i) => [i.key, i.value])).to.deep.equal([["paved:tags.team.channel", "#platform"]]);
+    });
+
     it("stops the stack program before it registers any resource", async () => {
         const failure = await runFailing(program, {
             stack: "staging",
