@@ -11,7 +11,8 @@ import { HARDER_WORLD, Rehearsal, RehearsalWorld, startRehearsal } from "../../.
 import { writeDrillReport } from "../../../automation/drill/report";
 import { probeOnce } from "../../../automation/health/probe";
 import { recordOnGlobalStack } from "../../../automation/runner/drill-command";
-import { freePort } from "../../loopback";
+import { instantValue } from "../../../automation/health/prometheus-query";
+import { Loopback, freePort, requestCounterExporter, startPrometheus } from "../../loopback";
 
 /**
  * The drill in rehearsal: its own code, the in-memory driver for the stacks, loopback services and
@@ -331,6 +332,42 @@ describe("the harder rehearsal world", function () {
             expect(await answers()).to.deep.equal(Array.from({ length: 10 }, () => REGIONS.standby));
         } finally {
             await world.close();
+        }
+    });
+});
+
+describe("paved drill stop condition with Prometheus (Debian's prometheus on loopback)", function () {
+    this.timeout(60_000);
+    const query = 'sum(rate(http_requests_total{service="standby",code=~"5.."}[1m])) / sum(rate(http_requests_total{service="standby"}[1m]))';
+    let exporter: Loopback;
+    let prometheus: Loopback;
+    before(async () => {
+        exporter = await requestCounterExporter({ standby: 0.2 });
+        prometheus = await startPrometheus([exporter.url], async (url) => (await instantValue(url, query, 1000)) !== undefined);
+    });
+    after(async () => {
+        await prometheus?.close();
+        await exporter?.close();
+    });
+
+    it("the standby's error ratio above 5 % for the window reverts the knob at once, before the failover completes", async () => {
+        const clock = scaledClock(50);
+        // Route 53's defaults: the failover itself cannot complete within 20 s of injection.
+        const world = await startRehearsal(TARGETS, REGIONS, { intervalSeconds: 10, failureThreshold: 3, ttlSeconds: 30 }, clock);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-drill-"));
+        try {
+            const settings: DrillSettings = { ...SETTINGS, prometheus: { url: prometheus.url, errorRatioQuery: query }, stop: { failedProbeShare: 0.5, standbyErrorRatio: 0.05, windowSeconds: 6 } };
+            const result = await runDrill(TARGETS, settings, { driver: world.driver, clock, log: () => undefined, drillsDir: dir, projectDir: dir, rehearsal: true });
+            expect(result.outcome).to.equal("stopped by condition");
+            expect(result.reason).to.match(/^stopped by condition: the standby's error ratio stayed above 5\.0 % for 6 s \(now 20\.0 %\)/);
+            expect(result.marks.map((m) => m.name)).to.not.include("failed over");
+            expect(result.rtoSeconds).to.equal(undefined);
+            expect({ knob: (await world.driver.outputs(TARGETS.global)).drill, promoted: (await world.driver.outputs(TARGETS.standby)).failoverPromoted }).to.deep.equal({ knob: false, promoted: false });
+            expect((await probeOnce(world.router.globalEndpoint, 1000)).body).to.equal(REGIONS.primary);
+            expect(Journal.unfinished(dir)).to.equal(undefined);
+        } finally {
+            await world.close();
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 });
