@@ -125,6 +125,9 @@ export async function runDrift(request: DriftRequest, context: RunnerContext, de
     }
 
     const all = [...outcomes.values()];
+    const left = all.filter((o) => hasDrift(o) && !o.fixed && !o.error).map((o) => o.stack);
+    // The last words: what is still different from Git, and the one command that puts it back.
+    if (left.length > 0) log(`changed outside Git and not reverted: ${left.join(", ")}; to re-apply Git's state: paved drift --stack ${left[0]} --fix (add --dry-run to see what it would change)`);
     if (request.json) context.log(JSON.stringify(all));
     if (all.some((o) => o.error)) return EXIT.failure;
     return all.some((o) => hasDrift(o) && !o.fixed) ? EXIT.findings : EXIT.ok;
