@@ -3,7 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { MemoryDriver } from "../../../automation/driver/memory-driver";
+import { MemoryDriver, ScriptedOutcome } from "../../../automation/driver/memory-driver";
+import { scaledClock } from "../../../automation/drill/clock";
+import { startRehearsal } from "../../../automation/drill/rehearsal";
 import { REPO_ROOT } from "../../harness";
 import { renderSvg } from "../../render-svg";
 import { paved, repoStacks } from "../runner/paved";
@@ -105,6 +107,26 @@ describe("paved drill (command)", function () {
             expect(readJson(path.join(out, "drill.lock"))).to.deep.equal(holder);
         } finally {
             sleeper.kill();
+        }
+    });
+
+    it("a pre-flight abort (drift) changes nothing but still writes the report and tags the global stack: exit 1", async () => {
+        const world = await startRehearsal({ primary: "prod-us-east-1", standby: "prod-us-west-2", global: "prod-global" }, { primary: "us-east-1", standby: "us-west-2" }, { intervalSeconds: 10, failureThreshold: 3, ttlSeconds: 30 }, scaledClock(1));
+        try {
+            (world.driver as unknown as { script: Map<string, ScriptedOutcome[]> }).script.set("prod-global", [{ kind: "drift", findings: [{ urn: "urn:pulumi:prod-global::paved-road::aws:route53/record:Record::failover-primary", type: "aws:route53/record:Record", property: "ttl", deployed: 30, live: 300 }] }]);
+            const run = await paved(["drill", "--out", out], { driver: world.driver });
+            expect(run.code, run.err.join("\n")).to.equal(1);
+            expect(run.out).to.include("drill aborted at pre-flight, nothing changed: prod-global has drifted from Git (failover-primary): run paved drift --stack prod-global first");
+            expect(world.driver.calls.filter((c) => c.operation === "up")).to.deep.equal([]);
+            const tags = await world.driver.getTags("prod-global");
+            expect(tags["paved:last-drill-result"]).to.equal("aborted at pre-flight");
+            const [folder] = fs.readdirSync(out).filter((f) => fs.statSync(path.join(out, f)).isDirectory());
+            expect(fs.readdirSync(path.join(out, folder)).sort()).to.deep.equal(["report.json", "report.md", "timeline.svg"]);
+            expect(fs.readFileSync(path.join(out, folder, "report.md"), "utf8")).to.include("| no drift on prod-global | **failed** |");
+            expect(fs.existsSync(path.join(out, "journal.jsonl"))).to.equal(false);
+            expect(fs.existsSync(path.join(out, "drill.lock"))).to.equal(false);
+        } finally {
+            await world.close();
         }
     });
 

@@ -371,3 +371,16 @@ describe("paved drill stop condition with Prometheus (Debian's prometheus on loo
         }
     });
 });
+
+describe("the drill journal", () => {
+    it("never truncates a journal that is there: starting one over it throws EEXIST and leaves it whole", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-journal-"));
+        try {
+            fs.writeFileSync(Journal.pathIn(dir), '{"step":"started","at":"2026-12-01T09:00:00.000Z"}\n');
+            expect(() => Journal.start(dir, {})).to.throw(/EEXIST/);
+            expect(fs.readFileSync(Journal.pathIn(dir), "utf8")).to.equal('{"step":"started","at":"2026-12-01T09:00:00.000Z"}\n');
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
