@@ -130,6 +130,14 @@ describe("paved drill (command)", function () {
         }
     });
 
+    it("bad drill input through the real binary: exit 2, one line naming flag, value and an example, no stack trace", async () => {
+        const child = await exited(cli(["drill", "--simulate", "--up-latency", "lognormal:0:1", "--out", out]));
+        expect(child.code).to.equal(2);
+        expect(child.out).to.deep.equal(['paved: got --up-latency "lognormal:0:1": lognormal takes a median above 0 and a σ, e.g. --up-latency 2, uniform:1:5 or lognormal:2:0.5 (seconds; median and σ)']);
+        expect(child.out.filter((l) => /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$/.test(l))).to.deep.equal([]);
+        expect(fs.readdirSync(out)).to.deep.equal([]);
+    });
+
     const refusals: [string, string[], RegExp][] = [
         ["a standby equal to the primary", ["--primary", "prod-us-east-1", "--standby", "prod-us-east-1"], /^paved: got --standby prod-us-east-1, the same as --primary/],
         ["a standby on another cloud", ["--standby", "dev-gcp"], /^paved: got --primary prod-us-east-1 on aws and --standby dev-gcp on gcp: failover between clouds is not supported$/],
@@ -137,6 +145,9 @@ describe("paved drill (command)", function () {
         ["an objective that is not a duration", ["--objective", "2 minutes"], /^paved: got --objective "2 minutes": a duration, e.g. --objective 120s$/],
         ["an unknown stack", ["--global", "prod-globl"], /^paved: unknown stack "prod-globl"/],
         ["--resume with no journal", ["--resume"], /^paved: no unfinished drill to resume: .*journal.jsonl does not exist or is closed$/],
+        ["a stop threshold that is not a share below 1", ["--stop-failed-share", "1.5"], /^paved: got --stop-failed-share "1\.5": a share of probes below 1, e\.g\. --stop-failed-share 0\.5$/],
+        ["a stop window that is not a duration", ["--stop-window", "half a minute"], /^paved: got --stop-window "half a minute": a duration, e\.g\. --stop-window 30s$/],
+        ["an update latency without --simulate", ["--up-latency", "2"], /^paved: got --up-latency "2" without --simulate: only a rehearsal's updates can be given a latency/],
     ];
     for (const [what, args, message] of refusals) {
         it(`refuses ${what}: exit 2, nothing touched`, async () => {
