@@ -112,6 +112,48 @@ describe("ObservabilityStack", () => {
         expect(forceDestroy(gke, gcs)).to.deep.equal({ "obs-storage-access-logs": true, "obs-storage-loki": true, "obs-storage-tempo": true });
     });
 
+    it("encrypts, owner-enforces and expires each S3 bucket exactly so, and lets each store's role reach only its bucket", () => {
+        const byName = (type: string) => Object.fromEntries(ofType(dev.resources, type).map((r) => [r.name, inputsOf(r)]));
+        const encryption = byName("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+        expect(Object.fromEntries(Object.entries(encryption).map(([n, e]) => [n, e.rules]))).to.deep.equal({
+            "obs-storage-access-logs": [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }],
+            "obs-storage-loki": [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+            "obs-storage-tempo": [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+        });
+        const ownership = byName("aws:s3/bucketOwnershipControls:BucketOwnershipControls");
+        expect(Object.values(ownership).map((o) => o.rule)).to.deep.equal([{ objectOwnership: "BucketOwnerEnforced" }, { objectOwnership: "BucketOwnerEnforced" }, { objectOwnership: "BucketOwnerEnforced" }]);
+        expect(byName("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")["obs-storage-loki"].rules).to.deep.equal([{
+            id: "expire-after-retention", status: "Enabled", filter: {}, expiration: { days: 8 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+        }]);
+        const policy = JSON.parse(byName("aws:iam/rolePolicy:RolePolicy")["obs-storage-loki"].policy);
+        expect(inputsOf(one(dev.resources, "aws:s3/bucket:Bucket", "obs-storage-loki")).tags).to.include({ environment: "dev", "managed-by": "paved-road" });
+        expect(policy.Version).to.equal("2012-10-17");
+        expect(policy.Statement.map((st: { Effect: string; Action: string[]; Resource: string }) => [st.Effect, st.Action, st.Resource.replace(/^arn:aws:s3:[^/]*\/obs-storage-loki-[0-9a-f]+/, "<loki>")])).to.deep.equal([
+            ["Allow", ["s3:ListBucket"], "<loki>"],
+            ["Allow", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "<loki>/*"],
+        ]);
+        const storage = release(dev, "tempo").values.tempo.storage.trace;
+        expect(storage.backend).to.equal("s3");
+        expect(storage.s3.region).to.equal("eu-central-1");
+        expect(release(dev, "tempo").values.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).to.match(/^arn:aws:iam::\d+:role\/obs-storage-tempo/);
+    });
+
+    it("gives each GCS store its own service account, object admin on its bucket only, and deletes objects after the retention", () => {
+        const buckets = Object.fromEntries(ofType(gke.resources, "gcp:storage/bucket:Bucket").map((r) => [r.name, inputsOf(r)]));
+        expect(buckets["obs-storage-loki"].lifecycleRules).to.deep.equal([{ action: { type: "Delete" }, condition: { age: 8 } }]);
+        expect(buckets["obs-storage-tempo"].lifecycleRules).to.deep.equal([{ action: { type: "Delete" }, condition: { age: 4 } }]);
+        expect(buckets["obs-storage-loki"].labels).to.include({ environment: "dev", "managed-by": "paved-road" });
+        expect(buckets["obs-storage-loki"].project).to.equal("acme-platform-dev");
+        const admins = ofType(gke.resources, "gcp:storage/bucketIAMMember:BucketIAMMember").map(inputsOf).filter((m) => m.role === "roles/storage.objectAdmin");
+        expect(admins.map((m) => m.member)).to.have.length(2);
+        expect(admins.map((m) => String(m.member).replace(/@.*/, ""))).to.deep.equal(["serviceAccount:obs-storage-loki", "serviceAccount:obs-storage-tempo"]);
+        const accounts = ofType(gke.resources, "gcp:serviceaccount/account:Account").map(inputsOf).filter((a) => String(a.displayName).includes("object storage"));
+        expect(accounts.map((a) => [a.displayName, a.project])).to.deep.equal([["loki object storage (obs-storage)", "acme-platform-dev"], ["tempo object storage (obs-storage)", "acme-platform-dev"]]);
+        const identity = ofType(gke.resources, "gcp:serviceaccount/iAMMember:IAMMember").map(inputsOf);
+        expect(identity.map((m) => m.role)).to.deep.equal(["roles/iam.workloadIdentityUser", "roles/iam.workloadIdentityUser"]);
+        expect(release(gke, "loki").values.serviceAccount.annotations["iam.gke.io/gcp-service-account"]).to.match(/^obs-storage-loki@/);
+    });
+
     it("keeps them in GCS on GKE, with public access prevented and a Workload Identity binding", () => {
         const buckets = ofType(gke.resources, "gcp:storage/bucket:Bucket").map(inputsOf);
         expect(buckets).to.have.length(3); // loki, tempo and their usage-log bucket
