@@ -1,152 +1,19 @@
 import * as path from "node:path";
-import { OperationCancelledError, StackDriver } from "../driver/port";
-import { probeOnce, waitUntilHealthy } from "../health/probe";
-import { instantValue } from "../health/prometheus-query";
+import { StackDriver } from "../driver/port";
+import { waitUntilHealthy } from "../health/probe";
 import { classifyDrift } from "../runner/drift";
 import { RunnerUsageError } from "../runner/pr-stacks";
-import { Clock } from "./clock";
-import { DrillProvenance, provenance } from "./evidence";
+import { DrillRecord, liveNow, update } from "./applied";
+import { provenance } from "./evidence";
 import { Journal } from "./journal";
 import { DrillLock, DrillLockedError, LockHolder, acquireDrillLock, describeHolder, holderAlive, holderId, thisProcess } from "./lock";
-import { Sample, startSampling, watchUntilServedBy } from "./measure";
-import { RESTORE_RETRY, RetryPolicy, withRetries } from "./retry";
-import { DEFAULT_STOP_CONDITION, StopCondition, stopCheck } from "./stop-condition";
+import { startSampling, watchUntilServedBy } from "./measure";
+import { DEFAULT_DRILL_SETTINGS, DRILL_KNOB, DrillContext, DrillOutcome, DrillPreflightError, DrillResult, DrillSettings, DrillTargets, Endpoints, KNOB_OUTPUT, PROMOTED, PROMOTED_OUTPUT, PreflightCheck, reportDirOf } from "./model";
+import { replicationLag, standbyErrorRatio } from "./optional-probes";
+import { restore } from "./restore";
+import { stopCheck } from "./stop-condition";
 
-/** The config keys the drill turns (stacks/config-schema.ts), for one update at a time. */
-export const DRILL_KNOB = "paved:global.drill";
-export const PROMOTED = "paved:failover.promoted";
-/** The outputs that say what is applied (stacks/global.ts, stacks/regional.ts). */
-export const KNOB_OUTPUT = "drill";
-export const PROMOTED_OUTPUT = "failoverPromoted";
-
-export interface DrillTargets {
-    readonly primary: string;
-    readonly standby: string;
-    readonly global: string;
-}
-
-/** In drill seconds. */
-export interface DrillSettings {
-    readonly objectiveSeconds: number;
-    /** How long the primary may take to serve again after the knob is reverted. */
-    readonly failbackObjectiveSeconds: number;
-    /** Answers in a row that make a region "serving". */
-    readonly consecutive: number;
-    readonly probeInterval: number;
-    readonly requestTimeout: number;
-    /** How long each update, promotion, failover and failback may take before the drill restores. */
-    readonly stepTimeout: number;
-    readonly stop: StopCondition;
-    readonly restoreRetry: RetryPolicy;
-    readonly prometheus?: { readonly url: string; readonly errorRatioQuery: string };
-    /** A URL answering the standby's replication lag in seconds, and the most that is acceptable. */
-    readonly rpo?: { readonly probeUrl: string; readonly objectiveSeconds: number };
-}
-
-export const DEFAULT_DRILL_SETTINGS: DrillSettings = {
-    objectiveSeconds: 120,
-    failbackObjectiveSeconds: 120,
-    consecutive: 3,
-    probeInterval: 1,
-    requestTimeout: 5,
-    stepTimeout: 600,
-    stop: DEFAULT_STOP_CONDITION,
-    restoreRetry: RESTORE_RETRY,
-};
-
-export interface DrillContext {
-    readonly driver: StackDriver;
-    readonly clock: Clock;
-    readonly log: (line: string) => void;
-    /** Where the journal, the lock and the reports go. */
-    readonly drillsDir: string;
-    /** Paths in the report are relative to it. */
-    readonly projectDir: string;
-    readonly rehearsal: boolean;
-    readonly signal?: AbortSignal;
-    /** Where the operator and CI run come from. */
-    readonly env?: NodeJS.ProcessEnv;
-}
-
-export type MarkName = "promote" | "injected" | "failed over" | "stopped" | "failback" | "restored" | "warm" | "rolled back";
-
-export interface Mark {
-    readonly name: MarkName;
-    /** Drill seconds since the drill's clock started. */
-    readonly t: number;
-    /** UTC wall time. */
-    readonly at: string;
-}
-
-export type DrillOutcome = "pass" | "objective missed" | "rolled back" | "stopped by condition" | "primary did not recover" | "restore failed" | "aborted at pre-flight";
-
-export interface PreflightCheck {
-    readonly check: string;
-    readonly ok: boolean;
-    readonly detail: string;
-}
-
-/** What serves and what is applied when the drill ends, read from the world, not from a file. */
-export interface LiveState {
-    readonly servedBy: string;
-    readonly knob: string;
-    readonly standby: string;
-}
-
-export interface UpdateRecord {
-    readonly step: string;
-    readonly stack: string;
-    /** The temporary config the update ran with; none means Git's state. */
-    readonly config?: Readonly<Record<string, string>>;
-    readonly at: string;
-    readonly seconds: number;
-    readonly changes: Readonly<Record<string, number>>;
-    /** The engine's update ID, where the driver reports one. */
-    readonly updateId?: string;
-}
-
-export interface DrillResult {
-    readonly targets: DrillTargets;
-    readonly regions: { readonly primary: string; readonly standby: string };
-    readonly settings: DrillSettings;
-    readonly rehearsal: boolean;
-    /** How much faster than real time the drill ran (1 for a real drill). */
-    readonly timeScale: number;
-    /** The global stack's worst case for a real failure: checks × interval + TTL, when it exports it. */
-    readonly failoverBoundSeconds?: number;
-    readonly startedAt: string;
-    readonly provenance: DrillProvenance;
-    readonly preflight: readonly PreflightCheck[];
-    readonly outcome: DrillOutcome;
-    readonly reason?: string;
-    readonly rtoSeconds?: number;
-    /** From the knob's revert until the primary served `consecutive` answers in a row. */
-    readonly failbackSeconds?: number;
-    /** Share of failed probes between injection and failover. */
-    readonly failedProbeShare?: number;
-    readonly standbyErrorRatio?: number;
-    readonly replicationLagSeconds?: number;
-    /** Optional measurements that failed, each naming the probe and its URL; what was measured stands. */
-    readonly notMeasured: readonly string[];
-    readonly marks: Mark[];
-    readonly samples: Sample[];
-    readonly updates: UpdateRecord[];
-    readonly live?: LiveState;
-    /** The one command that finishes the job when the drill could not. */
-    readonly finish?: string;
-    /** The journal, relative to the project. */
-    readonly journal: string;
-}
-
-/** Pre-flight found the platform unfit for a drill: nothing was changed. */
-export class DrillPreflightError extends Error {}
-
-interface Endpoints {
-    readonly global: string;
-    readonly failoverBoundSeconds?: number;
-    readonly primary: { readonly region: string; readonly healthEndpoint: string };
-    readonly standby: { readonly region: string; readonly healthEndpoint: string };
-}
+export * from "./model";
 
 async function endpointsOf(targets: DrillTargets, driver: StackDriver): Promise<Endpoints> {
     const out = await driver.outputs(targets.global);
@@ -159,125 +26,6 @@ async function endpointsOf(targets: DrillTargets, driver: StackDriver): Promise<
     if (typeof out.globalEndpoint !== "string") throw new RunnerUsageError(`global stack ${targets.global} exports no globalEndpoint: is it a global-role stack that has been deployed?`);
     const bound = typeof out.failoverBoundSeconds === "number" ? out.failoverBoundSeconds : undefined;
     return { global: out.globalEndpoint, failoverBoundSeconds: bound, primary: region("primary") as Endpoints["primary"], standby: region("standby") as Endpoints["standby"] };
-}
-
-/** Each drill's report folder, named by its start time. */
-export const reportDirOf = (drillsDir: string, startedAt: string) => path.join(drillsDir, startedAt.replace(/[:.]/g, "-"));
-
-/** One drill's bookkeeping: marks with UTC times, samples and updates, shared by the drill and its restore. */
-class Record_ {
-    readonly marks: Mark[] = [];
-    readonly samples: Sample[] = [];
-    readonly updates: UpdateRecord[] = [];
-    readonly notMeasured: string[] = [];
-    constructor(private readonly clock: Clock) {}
-
-    mark(name: MarkName, t = this.clock.now()): number {
-        this.marks.push({ name, t, at: new Date(Date.now() - this.clock.ms(this.clock.now() - t)).toISOString() });
-        return t;
-    }
-}
-
-/**
- * Runs `up` on one stack with temporary config (none: Git's state), bounded by `timeout` drill
- * seconds when given, then checks the *applied* state in the stack's outputs.
- */
-async function update(ctx: DrillContext, rec: Record_, step: string, stack: string, config: Record<string, string> | undefined, applied: { output: string; value: boolean }, timeout?: number): Promise<void> {
-    const { driver, clock } = ctx;
-    const deadline = timeout === undefined ? undefined : AbortSignal.timeout(clock.ms(timeout));
-    const signals = [ctx.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
-    const start = clock.now();
-    const at = new Date().toISOString();
-    try {
-        const result = await driver.run(stack, "up", { signal: signals.length ? AbortSignal.any(signals) : undefined, ...(config ? { config } : {}) });
-        const updateId = (result as { updateId?: string }).updateId;
-        rec.updates.push({ step, stack, ...(config ? { config } : {}), at, seconds: clock.now() - start, changes: result.changes, ...(updateId ? { updateId } : {}) });
-    } catch (e) {
-        if (e instanceof OperationCancelledError && deadline?.aborted) throw new Error(`${step}: the update of ${stack} took longer than the step timeout (${timeout} s) and was cancelled`);
-        if (e instanceof OperationCancelledError) throw new Error("cancelled (SIGINT/SIGTERM)");
-        throw e;
-    }
-    const value = (await driver.outputs(stack))[applied.output];
-    if (value !== applied.value) throw new Error(`${step}: ${stack} was updated, but its output ${applied.output} is ${JSON.stringify(value ?? null)}, not ${applied.value}`);
-}
-
-/** What is live now: who answers the global endpoint, and the knob and the promotion as the stacks' outputs say. */
-async function liveNow(ctx: DrillContext, targets: DrillTargets, endpoints: Endpoints | undefined, regions: DrillResult["regions"]): Promise<LiveState> {
-    const read = async (stack: string, output: string, yes: string, no: string) => {
-        try {
-            const v = (await ctx.driver.outputs(stack))[output];
-            return v === true ? yes : v === false ? no : `unknown (${stack} exports no ${output})`;
-        } catch (e) {
-            return `unknown (${(e as Error).message})`;
-        }
-    };
-    let servedBy = "unknown (the global stack's outputs could not be read)";
-    if (endpoints) {
-        const answer = await probeOnce(endpoints.global, ctx.clock.ms(5));
-        const region = answer.ok ? answer.body?.trim() : undefined;
-        servedBy = region === regions.primary ? `the primary ${targets.primary} (${region})` : region === regions.standby ? `the standby ${targets.standby} (${region})` : `no region (${answer.error ?? `HTTP ${answer.status}`})`;
-    }
-    return {
-        servedBy,
-        knob: await read(targets.global, KNOB_OUTPUT, "on (the primary's health check inverted)", "off"),
-        standby: await read(targets.standby, PROMOTED_OUTPUT, "promoted (primary capacity)", "warm"),
-    };
-}
-
-interface RestoreOutcome {
-    /** Everything the journal began is undone; false leaves the journal open for `--resume`. */
-    readonly complete: boolean;
-    readonly knobReverted: boolean;
-    readonly primaryServing: boolean;
-    readonly problem?: string;
-}
-
-/**
- * Undoes what the journal says was begun, each action retried with backoff and checked against
- * the applied state: the knob first, then — only once the primary has served `consecutive`
- * answers in a row over at least the failover bound — the standby back to warm. A standby carrying traffic is never shrunk.
- * Never cancelled; a journal that cannot be written does not stop it.
- */
-async function restore(journal: Journal, targets: DrillTargets, endpoints: Endpoints | undefined, settings: DrillSettings, ctx: DrillContext, rec: Record_, reason: string, clearStaleLocks: boolean): Promise<RestoreOutcome> {
-    const { driver, clock, log } = ctx;
-    const calm: DrillContext = { ...ctx, signal: undefined };
-    const retry = <T>(what: string, action: () => Promise<T>) => withRetries(what, action, settings.restoreRetry, clock, log);
-    journal.tryWrite("restore", { reason }, log);
-    const problems: string[] = [];
-    if (clearStaleLocks) {
-        for (const stack of [targets.global, targets.standby]) {
-            await retry(`restore: clear a stale lock on ${stack}`, () => driver.cancelStaleUpdate(stack)).catch((e: Error) => problems.push(`clearing ${stack}'s lock failed: ${e.message}`));
-        }
-    }
-    let knobReverted = true;
-    if (journal.has("inject")) {
-        log(`restore: ${DRILL_KNOB} back to Git's state (off) on ${targets.global}`);
-        knobReverted = await retry("restore: knob off", () => update(calm, rec, "restore: knob off", targets.global, undefined, { output: KNOB_OUTPUT, value: false })).then(
-            () => true,
-            (e: Error) => (problems.push(`the knob could not be reverted: ${e.message}`), false),
-        );
-    }
-    let primaryServing = false;
-    if (knobReverted && endpoints) {
-        const back = await watchUntilServedBy(endpoints.global, endpoints.primary.region, { clock, interval: settings.probeInterval, consecutive: settings.consecutive, requestTimeout: settings.requestTimeout, timeout: settings.stepTimeout + (endpoints.failoverBoundSeconds ?? 0), span: endpoints.failoverBoundSeconds });
-        rec.samples.push(...back.samples);
-        primaryServing = back.reachedAt !== undefined;
-        if (primaryServing) rec.mark("restored", back.reachedAt);
-        else problems.push(`the primary did not serve ${settings.consecutive} answers in a row within ${settings.stepTimeout + (endpoints.failoverBoundSeconds ?? 0)} s`);
-    }
-    let standbyWarm = !journal.has("promote");
-    if (!standbyWarm && primaryServing) {
-        log(`restore: ${targets.standby} back to warm capacity`);
-        standbyWarm = await retry("restore: standby warm", () => update(calm, rec, "restore: standby warm", targets.standby, undefined, { output: PROMOTED_OUTPUT, value: false })).then(
-            () => true,
-            (e: Error) => (problems.push(`the standby could not return to warm: ${e.message}`), false),
-        );
-        if (standbyWarm) rec.mark("warm");
-    } else if (!standbyWarm) {
-        log(`restore: ${targets.standby} stays promoted: it carries the traffic while the primary does not serve`);
-    }
-    rec.mark("rolled back");
-    return { complete: knobReverted && standbyWarm, knobReverted, primaryServing, problem: problems.length ? problems.join("; ") : undefined };
 }
 
 /** Takes the lock, naming the holder when it cannot; `takeOver` says when a dead holder's lock may be broken. */
@@ -335,7 +83,7 @@ export async function runDrill(targets: DrillTargets, settings: DrillSettings, c
         log(`released ${lock.file}`);
     }
     async function drillUnderLock(targets: DrillTargets, settings: DrillSettings, ctx: DrillContext, me: LockHolder, startedAt: string): Promise<DrillResult> {
-        const rec = new Record_(clock);
+        const rec = new DrillRecord(clock);
         const preflight: PreflightCheck[] = [];
         const base0 = { targets, settings, rehearsal: ctx.rehearsal, timeScale: clock.scale, startedAt, provenance: provenance(ctx.projectDir, me, ctx.rehearsal), preflight, marks: rec.marks, samples: rec.samples, updates: rec.updates, notMeasured: rec.notMeasured };
         const check = (name: string, ok: boolean, detail: string) => {
@@ -456,31 +204,6 @@ export async function runDrill(targets: DrillTargets, settings: DrillSettings, c
     }
 }
 
-async function replicationLag(url: string, timeoutMs: number): Promise<number> {
-    let res: Response;
-    try {
-        res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    } catch (e) {
-        const err = e as Error & { cause?: { code?: string } };
-        throw new Error(`the probe ${url} did not answer (${err.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : (err.cause?.code ?? err.message)})`);
-    }
-    const lag = Number((await res.text()).trim());
-    if (!res.ok || Number.isNaN(lag)) throw new Error(`the probe ${url} answered HTTP ${res.status} without a number of seconds`);
-    return lag;
-}
-
-async function standbyErrorRatio(prometheus: NonNullable<DrillSettings["prometheus"]>, timeoutMs: number, rec: Record_): Promise<number | undefined> {
-    try {
-        const value = await instantValue(prometheus.url, prometheus.errorRatioQuery, timeoutMs);
-        if (value === undefined) rec.notMeasured.push(`not measured: the standby's error ratio: Prometheus ${prometheus.url} has no series for ${prometheus.errorRatioQuery}`);
-        return value;
-    } catch (e) {
-        const err = e as Error;
-        rec.notMeasured.push(`not measured: the standby's error ratio: ${err.message}`);
-        return undefined;
-    }
-}
-
 /**
  * `paved drill --resume`: restores the drill whose process died (or that could not finish), from
  * its journal. Refuses while the drill's owner is alive, unless `force` names that owner exactly.
@@ -501,7 +224,7 @@ export async function resumeDrill(ctx: DrillContext, force?: string): Promise<Dr
         const settings = { ...DEFAULT_DRILL_SETTINGS, ...started.settings };
         ctx.driver.assertReady([started.targets.primary, started.targets.standby, started.targets.global]);
         const endpoints = await endpointsOf(started.targets, ctx.driver).catch(() => undefined);
-        const rec = new Record_(ctx.clock);
+        const rec = new DrillRecord(ctx.clock);
         const reason = `resumed: the drill's process ended after step "${journal.steps.at(-1)!.step}"`;
         ctx.log(`${reason}; restoring`);
         const restored = await restore(journal, started.targets, endpoints, settings, ctx, rec, reason, true);

@@ -6,7 +6,7 @@ import { MemoryDriver } from "../driver/memory-driver";
 import { Operation, OperationOptions, OperationResult } from "../driver/port";
 import { probeOnce } from "../health/probe";
 import { Clock } from "./clock";
-import { DRILL_KNOB, DrillTargets, KNOB_OUTPUT, PROMOTED, PROMOTED_OUTPUT } from "./drill";
+import { DRILL_KNOB, DrillTargets, KNOB_OUTPUT, PROMOTED, PROMOTED_OUTPUT } from "./model";
 import { LatencyDistribution, drawLatency } from "./latency";
 
 /**
