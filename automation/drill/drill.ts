@@ -80,7 +80,7 @@ export async function runDrill(targets: DrillTargets, settings: DrillSettings, c
         return await drillUnderLock(targets, settings, ctx, me, startedAt);
     } finally {
         lock.release();
-        log(`released ${lock.file}`);
+        log(`released the drill lock ${path.relative(ctx.projectDir, lock.file)}`);
     }
     async function drillUnderLock(targets: DrillTargets, settings: DrillSettings, ctx: DrillContext, me: LockHolder, startedAt: string): Promise<DrillResult> {
         const rec = new DrillRecord(clock);
