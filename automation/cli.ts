@@ -12,7 +12,8 @@ import * as path from "node:path";
 import { Command, CommanderError } from "commander";
 import { StackConfigError } from "../stacks/config";
 import { StackDriver } from "./driver/port";
-import { MissingPassphraseError, MissingPulumiCliError, PulumiDriver } from "./driver/pulumi-driver";
+import { Interrupt } from "./driver/interrupt";
+import { MissingPassphraseError, MissingPulumiCliError, OldPulumiCliError, PulumiDriver } from "./driver/pulumi-driver";
 import { StackEvaluationError } from "./offline/evaluate";
 import { StackFileError, listStacks, readStackConfig } from "./offline/stack-file";
 import { planCommand } from "./plan/plan-command";
@@ -50,7 +51,7 @@ function realDriver(dir: string): PulumiDriver {
 
 function isUsageError(e: unknown): boolean {
     const cause = e instanceof StackEvaluationError ? e.cause : e;
-    return cause instanceof StackConfigError || cause instanceof StackFileError || cause instanceof RunnerUsageError || cause instanceof MissingPassphraseError || cause instanceof MissingPulumiCliError;
+    return cause instanceof StackConfigError || cause instanceof StackFileError || cause instanceof RunnerUsageError || cause instanceof MissingPassphraseError || cause instanceof MissingPulumiCliError || cause instanceof OldPulumiCliError;
 }
 
 /** What the commands that change stacks need; tests hand in the in-memory driver, a project and a clock. */
@@ -209,9 +210,18 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
 }
 
 if (require.main === module) {
-    // Ctrl-C cancels running operations cleanly (the driver stops them) instead of killing the process mid-update.
-    const controller = new AbortController();
-    process.once("SIGINT", () => controller.abort());
-    process.once("SIGTERM", () => controller.abort());
-    main(process.argv.slice(2), { signal: controller.signal }).then((code) => (process.exitCode = code), () => (process.exitCode = EXIT.failure));
+    // Ctrl-C reaches the terminal's whole foreground group: each running `pulumi` already has its SIGINT
+    // and cancels gracefully; a second one from us would mean "terminate now" (pkg/backend/cancellation_scope.go)
+    // and can orphan resources. So SIGINT only stops new operations. SIGTERM (CI cancelling a job signals
+    // just this process) cancels the running ones, once: the SDK sends each child one SIGINT.
+    const stop = new AbortController();
+    const cancelRunning = new AbortController();
+    // Both handlers stay installed: with none left, the SDK's child cleanup (execa, signal-exit) would
+    // SIGTERM the children and kill this process on a repeated signal.
+    process.on("SIGINT", () => stop.abort(new Interrupt(cancelRunning.signal)));
+    process.on("SIGTERM", () => {
+        cancelRunning.abort();
+        stop.abort(new Interrupt(cancelRunning.signal));
+    });
+    main(process.argv.slice(2), { signal: stop.signal }).then((code) => (process.exitCode = code), () => (process.exitCode = EXIT.failure));
 }
