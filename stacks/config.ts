@@ -251,7 +251,7 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
         config = { ...base, cloud: "aws", cluster: args };
     } else {
         const gcpProject = c.gcpProject ?? "";
-        const args: GkeClusterArgs = { ...(cluster.data as z.infer<typeof gcpCluster>), tags, production, project: gcpProject, region: c.region };
+        const args: GkeClusterArgs = { ...cluster.data, tags, production, project: gcpProject, region: c.region };
         problems.addAll(gkeClusterProblems(resolveGkeClusterArgs(args)).list, clusterConfigPath);
         config = { ...base, cloud: "gcp", gcpProject, cluster: args };
     }
