@@ -19,6 +19,7 @@ import {
     tempoValues,
 } from "../../../components/observability";
 import { HelmChartPin } from "../../../components/helm";
+import { TelemetryBuckets } from "../../../components/observability/telemetry-buckets";
 import * as pulumi from "@pulumi/pulumi";
 import { StackEvaluation, inputsOf, ofType, one, runFailing, runProgram } from "../../harness";
 import { unknownValuePaths, upstreamChart, valuesSchemaValidator } from "../../upstream";
@@ -152,6 +153,26 @@ describe("ObservabilityStack", () => {
         const identity = ofType(gke.resources, "gcp:serviceaccount/iAMMember:IAMMember").map(inputsOf);
         expect(identity.map((m) => m.role)).to.deep.equal(["roles/iam.workloadIdentityUser", "roles/iam.workloadIdentityUser"]);
         expect(release(gke, "loki").values.serviceAccount.annotations["iam.gke.io/gcp-service-account"]).to.match(/^obs-storage-loki@/);
+    });
+
+    it("parents every storage resource under its TelemetryBuckets, keeps a production access-log bucket a year, and annotates both stores' accounts on GKE", () => {
+        for (const run of [dev, gke]) {
+            const component = one(run.resources, "paved:observability:TelemetryBuckets");
+            const storage = run.resources.filter((r) => r.custom && r.name.startsWith("obs-storage"));
+            expect(storage, run.stack).to.not.be.empty;
+            expect(storage.filter((r) => r.parent !== component.urn).map((r) => r.name)).to.deep.equal([]);
+        }
+        const lifecycle = (run: StackEvaluation) => inputsOf(one(run.resources, "gcp:storage/bucket:Bucket", "obs-storage-access-logs")).lifecycleRules[0].condition.age;
+        expect([lifecycle(gke), lifecycle(gkeProd)]).to.deep.equal([30, 365]);
+        expect(release(gke, "tempo").values.serviceAccount.annotations["iam.gke.io/gcp-service-account"]).to.match(/^obs-storage-tempo@/);
+    });
+
+    it("empties a TelemetryBuckets' buckets on destroy when production is not said", async () => {
+        const run = await runProgram(() => {
+            const cluster = new EksCluster("demo", { tags, kubernetesVersion: "1.33" });
+            new TelemetryBuckets("t", { cluster, tags, namespace: "monitoring", retention: { loki: "7d", tempo: "3d" } });
+        });
+        expect(Object.fromEntries(ofType(run.resources, "aws:s3/bucket:Bucket").map((r) => [r.name, inputsOf(r).forceDestroy]))).to.deep.equal({ "t-access-logs": true, "t-loki": true, "t-tempo": true });
     });
 
     it("keeps them in GCS on GKE, with public access prevented and a Workload Identity binding", () => {
