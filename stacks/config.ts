@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { EksClusterArgs, eksClusterProblems, resolveEksClusterArgs } from "../components/cluster/eks-args";
 import { GkeClusterArgs, gkeClusterProblems, resolveGkeClusterArgs } from "../components/cluster/gke-args";
 import { CostOptions, PoolCostInput, costProblems } from "../components/nodepools/cost";
@@ -246,7 +245,7 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     }
     let config: StackConfig;
     if (c.cloud === "aws") {
-        const args: EksClusterArgs = { ...(cluster.data as z.infer<typeof awsCluster>), tags, production };
+        const args: EksClusterArgs = { ...cluster.data, tags, production };
         problems.addAll(eksClusterProblems(resolveEksClusterArgs(clusterNameOf(options.stack), args)).list, clusterConfigPath);
         config = { ...base, cloud: "aws", cluster: args };
     } else {
