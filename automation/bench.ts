@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { benchDrill } from "./drill/bench-drill";
+import { programStartReport } from "./bench/program-start";
 import { MemoryDriver } from "./driver/memory-driver";
 import { listStacks } from "./offline/stack-file";
 import { runDrift } from "./runner/drift-command";
@@ -66,6 +67,9 @@ async function main(): Promise<void> {
 
     // Rehearsal drills: RTO against each run's theoretical floor (automation/drill/bench-drill.ts).
     await benchDrill();
+
+    // How long a stack program takes to start under Pulumi's language host, before any provider.
+    for (const line of programStartReport(projectDir)) console.log(line);
 }
 
 /** Ends the bench with one line and exit 1, whatever is still open (a server, a timer). */

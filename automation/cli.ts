@@ -18,6 +18,7 @@ import { StackEvaluationError } from "./offline/evaluate";
 import { StackFileError, listStacks, readStackConfig } from "./offline/stack-file";
 import { planCommand } from "./plan/plan-command";
 import { EXIT } from "./exit-codes";
+import { pavedVersion } from "./version";
 import { TraceRequest, traceCommand, traceOptions } from "./trace/trace-command";
 import { deployRing } from "./runner/deploy-ring";
 import { DriftRequest, runDrift } from "./runner/drift-command";
@@ -84,6 +85,7 @@ const stackOptions = (command: Command) =>
 export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
     const cli = new Command("paved")
         .description("The paved road's runner.")
+        .version(pavedVersion(), "-V, --version", "print paved's version")
         .exitOverride()
         .configureOutput({ writeOut: (s) => console.log(s.trimEnd()), writeErr: (s) => console.error(s.trimEnd()) });
     let result: number = EXIT.ok;

@@ -27,15 +27,23 @@ describe("the paved-road package", () => {
         expect(one(run.resources, "aws:eks/cluster:Cluster").parent).to.match(/paved:cluster:EksCluster::team$/);
     });
 
+    it("prints its version with paved --version (the built binary, as a child process)", () => {
+        const out = execFileSync(process.execPath, [path.join(REPO_ROOT, "dist", "automation", "cli.js"), "--version"], { cwd: REPO_ROOT, encoding: "utf8" });
+        expect(out).to.equal("0.1.0\n");
+    });
+
     it("ships declarations next to the code, so a consumer type-checks against it", () => {
-        expect(require.resolve(path.join(REPO_ROOT, "dist", "index.d.ts"))).to.be.a("string");
-        expect(require.resolve(path.join(REPO_ROOT, "dist", "components", "cluster", "eks-cluster.d.ts"))).to.be.a("string");
+        const index = fs.readFileSync(path.join(REPO_ROOT, "dist", "index.d.ts"), "utf8");
+        expect(index).to.match(/^export \* from "\.\/components";$/m);
+        const eks = fs.readFileSync(path.join(REPO_ROOT, "dist", "components", "cluster", "eks-cluster.d.ts"), "utf8");
+        expect(eks).to.match(/export declare class EksCluster extends pulumi\.ComponentResource/);
+        expect(eks).to.match(/constructor\(name: string, args: EksClusterArgs, opts\?: pulumi\.ComponentResourceOptions\)/);
     });
 
     it("packs the built library and its declarations, without the compiler's build state", () => {
         const [pack] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT, encoding: "utf8" })) as { files: { path: string }[] }[];
         const files = pack.files.map((f) => f.path);
-        expect(files).to.include.members(["package.json", "dist/index.js", "dist/index.d.ts", "dist/automation/cli.js"]);
+        expect(files).to.include.members(["package.json", "LICENSE", "dist/index.js", "dist/index.d.ts", "dist/automation/cli.js"]);
         expect(files.filter((f) => f.endsWith(".tsbuildinfo") || f.startsWith("test/") || f.startsWith("dist/test/"))).to.deep.equal([]);
     });
 

@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { pavedVersion } from "../version";
 import { LockHolder } from "./lock";
 
 /** What an auditor needs to tie a drill to code, tools and people. */
@@ -24,15 +23,6 @@ const firstLine = (command: string, args: string[], cwd: string): string | undef
 /** The drill's provenance; a rehearsal drives no Pulumi CLI, and says so. */
 export function provenance(projectDir: string, holder: LockHolder, rehearsal: boolean): DrillProvenance {
     return { ...codeAndTools(projectDir, rehearsal), operator: `${holder.owner}@${holder.host}`, ...(holder.ciRun ? { ciRun: holder.ciRun } : {}) };
-}
-
-/** paved's own version: its package.json, found upwards from this file (source or dist/). */
-function pavedVersion(): string {
-    for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-        const file = path.join(dir, "package.json");
-        if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, "utf8")) as { version?: string }).version ?? "unknown";
-    }
-    return "unknown";
 }
 
 function codeAndTools(projectDir: string, rehearsal: boolean): Omit<DrillProvenance, "operator" | "ciRun"> {

@@ -2,6 +2,7 @@ import { EXIT } from "../exit-codes";
 import { healthGate } from "../health/health-gate";
 import { Ring } from "./rings";
 import { RunnerContext, forEachStack } from "./stack-commands";
+import { checkVersionSteps } from "./version-step";
 
 export interface RingStep {
     readonly stack: string;
@@ -19,6 +20,8 @@ export interface RingStep {
 export async function deployRing(ring: Ring, request: { readonly json?: boolean }, context: RunnerContext): Promise<number> {
     context.driver.assertReady(ring.stacks);
     const log = request.json ? () => undefined : context.log;
+    // The whole ring goes one minor version at a time, checked before its first stack is touched.
+    (await checkVersionSteps(context.driver, ring.stacks)).forEach((line) => log(line));
     const steps: RingStep[] = [];
     for (const stack of ring.stacks) {
         log(`ring ${ring.name}: ${stack}: up`);
