@@ -80,7 +80,7 @@ describe("paved drift (in-memory driver)", () => {
             "prod-us-east-1: no drift",
         ]);
         expect(out[out.length - 1]).to.equal("changed outside Git and not reverted: dev; to re-apply Git's state: paved drift --stack dev --fix (add --dry-run to see what it would change)");
-        expect(callsOf(driver).every(([, op]) => op === "previewRefresh")).to.be.true;
+        expect(callsOf(driver).map(([, op]) => op)).to.deep.equal(FLEET.map(() => "previewRefresh"));
         expect(driver.calls.map((c) => c.stack).sort()).to.deep.equal(FLEET);
     });
 
