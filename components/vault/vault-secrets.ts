@@ -4,6 +4,7 @@ import * as vault from "@pulumi/vault";
 import { KubernetesCluster, onCluster } from "../cluster/kubernetes-cluster";
 import { pinnedRelease } from "../helm";
 import { Problems, show } from "../validation";
+import { tracingAnnotations } from "../observability/instrumentation";
 import { injectorAnnotations } from "./annotations";
 import { DEFAULT_TOKEN_MAX_TTL, DEFAULT_TOKEN_TTL, VaultAppSpec, WorkloadKind, vaultAppProblems } from "./app-spec";
 import { vaultAuth, vaultConnection, vaultStaticSecret } from "./operator-resources";
@@ -145,10 +146,13 @@ export class VaultSecrets extends pulumi.ComponentResource {
         this.registerOutputs({ authPath: this.authPath, kvMount: this.kvMount });
     }
 
-    /** Pod-template annotations for an injector-mode app (see `withPodAnnotations` to apply them). */
+    /**
+     * Pod-template annotations for an injector-mode app, with its tracing opt-in when it has one (see
+     * `withPodAnnotations` to apply them): the app spec is the one place an app says both.
+     */
     annotationsFor(appName: string, kind?: WorkloadKind): Record<string, string> {
         const app = this.apps.find((a) => a.name === appName);
         if (!app) throw new Error(`VaultSecrets: no app "${appName}"; registered apps: ${this.apps.map((a) => a.name).join(", ")}`);
-        return injectorAnnotations(app, { role: this.roles[app.name], authPath: this.authPath, mount: this.kvMount, kind });
+        return { ...injectorAnnotations(app, { role: this.roles[app.name], authPath: this.authPath, mount: this.kvMount, kind }), ...tracingAnnotations(app.name, app) };
     }
 }

@@ -183,6 +183,23 @@ describe("Vault secret injection", () => {
     describe("annotations", () => {
         const args = { role: "payments-payments", authPath: "kubernetes-dev-eu-central-1", mount: "secret" };
 
+        it("of a traced app carry its tracing opt-in beside the injector's, and of an untraced app none", async () => {
+            const found: Record<string, Record<string, string>> = {};
+            await runProgram(() => {
+                const cluster = new EksCluster("c-dev", { tags: { environment: "dev", owner: "o", costCenter: "c" }, kubernetesVersion: "1.33" });
+                const v = new VaultSecrets("vault-dev", { cluster, clusterKey: "dev", environment: "dev", vaultAddress: "https://vault.example.com:8200", apps: [{ ...payments, tracing: "java" }, reports] });
+                found.payments = v.annotationsFor("payments");
+                found.reports = v.annotationsFor("reports");
+            });
+            expect(found.payments).to.deep.include({
+                "vault.hashicorp.com/agent-inject": "true",
+                "instrumentation.opentelemetry.io/inject-java": "monitoring/paved",
+                "resource.opentelemetry.io/service.name": "payments",
+            });
+            expect(Object.keys(found.reports)).to.include("vault.hashicorp.com/agent-inject");
+            expect(Object.keys(found.reports).filter((k) => /opentelemetry/.test(k))).to.deep.equal([]);
+        });
+
         it("render each secret as an env file for a Deployment, with agent limits", () => {
             const a = injectorAnnotations(payments, args);
             expect(a).to.deep.include({
