@@ -73,6 +73,7 @@ export class MemoryDriver implements StackDriver {
         return Promise.resolve(this.config.get(stack)?.[key]);
     }
 
+    /** Seeds a stack's config (Git's state) in tests and rehearsals; not part of the port, which never writes a stack file. */
     setConfig(stack: string, key: string, value: string): Promise<void> {
         if (!this.stacks.has(stack)) return Promise.reject(new StackMissingError(stack));
         this.config.set(stack, { ...this.config.get(stack), [key]: value });

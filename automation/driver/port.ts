@@ -53,8 +53,6 @@ export interface StackDriver {
     cancelStaleUpdate(stack: string): Promise<void>;
     /** One config value by path, e.g. `paved:global.drill`; undefined when unset. Never a secret. */
     getConfig(stack: string, key: string): Promise<string | undefined>;
-    /** Sets one plain config value by path (the next `up` applies it). */
-    setConfig(stack: string, key: string, value: string): Promise<void>;
     /** The stack's outputs as of its last update; secrets stay masked. */
     outputs(stack: string): Promise<Record<string, unknown>>;
     getTags(stack: string): Promise<Record<string, string>>;

@@ -251,12 +251,6 @@ export class PulumiDriver implements StackDriver {
         return s.getConfig(key, true).then((c) => c.value, () => undefined);
     }
 
-    /** Writes the stack's `Pulumi.<stack>.yaml`, as `pulumi config set --path` does; for one run only, use `OperationOptions.config`. */
-    async setConfig(stack: string, key: string, value: string): Promise<void> {
-        const s = await this.stack(stack);
-        await s.setConfig(key, { value, secret: false }, true);
-    }
-
     async outputs(stack: string): Promise<Record<string, unknown>> {
         const s = await this.stack(stack);
         const outputs = await s.outputs();
