@@ -5,6 +5,9 @@ import { EXCLUSION_SCOPES } from "../components/cluster/gke-maintenance";
 export const NAMESPACE = "paved";
 /** Roles a stack can play. */
 export const ROLES = ["regional", "preview", "global", "local"] as const;
+/** Who applies a stack: `paved` (from a laptop or CI), or the Pulumi Kubernetes Operator from Git. */
+export const RECONCILERS = ["operator", "paved"] as const;
+const reconciler = z.enum(RECONCILERS, { error: 'must be "operator" or "paved"' });
 
 /** A valid value for each key, shown with every problem so the fix is obvious. */
 const EXAMPLES: Record<string, string> = {
@@ -16,6 +19,7 @@ const EXAMPLES: Record<string, string> = {
     owner: "platform-team",
     costCenter: "cc-1234",
     production: "false",
+    reconciler: '"operator" (the Pulumi Kubernetes Operator reconciles this stack from Git; `paved up` refuses it) or "paved" (the default: `paved` drives it)',
     tags: '{ "team-channel": "platform" }',
     gcpProject: "acme-platform-dev",
     cluster: '{ kubernetesVersion: "1.33" }',
@@ -197,6 +201,7 @@ export const topLevel = z.strictObject({
     owner: text,
     costCenter: text,
     production: z.boolean().optional(),
+    reconciler: reconciler.optional(),
     tags: z.record(z.string(), z.string()).optional(),
     gcpProject: z.string().optional(),
     cluster: z.record(z.string(), z.unknown()).optional(),
@@ -333,6 +338,7 @@ const common = {
     owner: text,
     costCenter: text,
     production: z.boolean().optional(),
+    reconciler: reconciler.optional(),
     tags: z.record(z.string(), z.string()).optional(),
     gcpProject: z.string().optional(),
 };
