@@ -2,9 +2,18 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
+import * as semver from "semver";
 import { teamCluster } from "./fixtures/consumer";
 import { REPO_ROOT, one, runProgram } from "./harness";
 import { UPSTREAM_DIR } from "./upstream";
+
+interface Manifest {
+    version: string;
+    engines?: { node: string };
+    dependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+    peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+}
 
 describe("the paved-road package", () => {
     it("resolves by name to the built entry and exports every component and the config loader", () => {
@@ -45,6 +54,29 @@ describe("the paved-road package", () => {
         const files = pack.files.map((f) => f.path);
         expect(files).to.include.members(["package.json", "LICENSE", "dist/index.js", "dist/index.d.ts", "dist/automation/cli.js"]);
         expect(files.filter((f) => f.endsWith(".tsbuildinfo") || f.startsWith("test/") || f.startsWith("dist/test/"))).to.deep.equal([]);
+    });
+
+    it("takes the Pulumi SDKs as peers (clouds optional), and this repository builds and tests at each range's oldest end", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Manifest;
+        const peers = Object.keys(pkg.peerDependencies ?? {});
+        expect(peers).to.deep.equal(["@pulumi/aws", "@pulumi/gcp", "@pulumi/kubernetes", "@pulumi/policy", "@pulumi/pulumi", "@pulumi/vault"]);
+        expect(Object.keys(pkg.peerDependenciesMeta ?? {}).filter((p) => pkg.peerDependenciesMeta?.[p].optional)).to.deep.equal(["@pulumi/aws", "@pulumi/gcp"]);
+        // A peer is never also a regular dependency: that is how a second copy of the SDK gets nested under paved-road.
+        expect(peers.filter((p) => p in (pkg.dependencies ?? {}))).to.deep.equal([]);
+        const installed = peers.map((p) => [p, (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules", p, "package.json"), "utf8")) as Manifest).version]);
+        // @pulumi/policy writes its own version with a "v" (v1.21.0): compared as semver reads it.
+        installed.forEach((entry) => (entry[1] = semver.clean(entry[1])!));
+        expect(peers.map((p) => [p, semver.minVersion(pkg.peerDependencies![p])?.version])).to.deep.equal(installed);
+    });
+
+    it("declares the Node versions its dependencies declare: the oldest it allows satisfies every installed runtime dependency", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Manifest;
+        const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, Manifest & { dev?: boolean }> };
+        const oldest = semver.minVersion(pkg.engines!.node)!.version;
+        expect(oldest).to.equal("20.19.0");
+        const runtime = Object.entries(lock.packages).filter(([where, p]) => where !== "" && !p.dev && p.engines?.node);
+        expect(runtime.map(([where]) => where)).to.include("node_modules/@kubernetes-models/keda");
+        expect(runtime.filter(([, p]) => !semver.satisfies(oldest, p.engines!.node)).map(([where, p]) => `${where} wants node ${p.engines!.node}`)).to.deep.equal([]);
     });
 
     it("is self-contained: no tracked file outside *.md reads a folder beside the clone", () => {
