@@ -31,15 +31,22 @@ export const GROUPS = {
     },
     policy: {
         mutate: ["policy/**/*.ts", "!policy/index.ts", "!policy/taggable-types.ts", "!policy/generate-taggable-types.ts"],
-        spec: ["test/policy/**/*.test.ts"],
+        // policy-config checks every policy's configSchema, which the engine requires of the config it is given.
+        spec: ["test/policy/**/*.test.ts", "test/automation/driver/policy-config.test.ts"],
     },
     drift: {
         mutate: ["automation/runner/drift.ts"],
-        spec: ["test/automation/runner/drift*.test.ts"],
+        // engine-drift feeds the report the engine's own refresh-preview events.
+        spec: ["test/automation/runner/drift*.test.ts", "test/automation/driver/engine-drift.test.ts"],
     },
     drill: {
-        mutate: ["automation/drill/**/*.ts"],
+        // bench-drill.ts is `npm run bench`'s figures, not a safety path; the runner's drill command
+        // (flags, exit codes, --resume) is.
+        mutate: ["automation/drill/**/*.ts", "!automation/drill/bench-drill.ts", "automation/runner/drill-command.ts"],
         spec: ["test/automation/drill/**/*.test.ts"],
+        // The rehearsals wait on a scaled clock: a test runner sits at about a tenth of a core, so three
+        // share the machine no more than one CPU-bound group does.
+        concurrency: 3,
     },
 };
 
@@ -61,6 +68,7 @@ function runGroup(name, base, strykerArgs) {
         htmlReporter: { fileName: `reports/mutation/${name}.html` },
         jsonReporter: { fileName: `reports/mutation/${name}.json` },
         thresholds: { ...base.thresholds, break: null },
+        ...(group.concurrency ? { concurrency: group.concurrency } : {}),
     };
     delete config.$schema;
     fs.mkdirSync(REPORTS, { recursive: true });

@@ -1,7 +1,6 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
 import * as policyProxy from "@pulumi/policy/proxy";
 import { expect } from "chai";
-import { checkPolicies, policyArgs } from "../../automation/offline/policy-check";
+import { checkPolicies } from "../../automation/offline/policy-check";
 import {
     PLATFORM_POLICIES,
     encryptionAtRest,
@@ -14,14 +13,8 @@ import {
     spotForNonProdPools,
 } from "../../policy/policies";
 import { runProgram, runStack } from "../harness";
+import { violations } from "./policy-report";
 
-/** Runs one policy on one resource exactly as the policy server would hand it over; returns the messages. */
-async function violations(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, config = {}): Promise<string[]> {
-    const messages: string[] = [];
-    const validate = policy.validateResource as (args: unknown, report: (m: string) => void) => Promise<void> | void;
-    await validate(policyArgs({ type, name: "r", urn: `urn:pulumi:test::paved::${type}::r`, inputs: props }, config), (m) => messages.push(m));
-    return messages;
-}
 
 const tags = { environment: "dev", owner: "platform-team", "cost-center": "cc-1" };
 const template = {
