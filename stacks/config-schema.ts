@@ -101,6 +101,13 @@ const EXAMPLES: Record<string, string> = {
     "gitops.path": '"clusters/dev"',
     "gitops.revision": '"main"',
     "gitops.sso": '{ issuer: "https://login.example.com", clientId: "argocd" }',
+    fleet: '{ repoUrl: "https://github.com/acme/paved.git", backend: "s3://acme-pulumi-state" }',
+    "fleet.repoUrl": '"https://github.com/acme/paved.git" (this repository: its Pulumi.<stack>.yaml files)',
+    "fleet.branch": '"main"',
+    "fleet.repoDir": '"infra" (the folder of Pulumi.yaml; omit it at the root)',
+    "fleet.backend": '"s3://acme-pulumi-state" (the runner\'s PULUMI_BACKEND_URL)',
+    "fleet.resyncSeconds": "600",
+    "fleet.previewOnly": '["prod"] (environments the operator only previews)',
     "prEnvironments.repoUrl": '"https://github.com/acme/shop.git"',
     "prEnvironments.path": '"deploy/chart"',
     "prEnvironments.github": "{ owner: acme, repo: shop }",
@@ -236,6 +243,15 @@ export const topLevel = z.strictObject({
         path: z.string(),
         github: z.strictObject({ owner: z.string(), repo: z.string() }),
         managedZone: z.string().optional(),
+    }).optional(),
+    // The Pulumi Kubernetes Operator on this (management) cluster; checked by stacks/fleet-config.ts.
+    fleet: z.strictObject({
+        repoUrl: z.string(),
+        branch: z.string().optional(),
+        repoDir: z.string().optional(),
+        backend: z.string(),
+        resyncSeconds: z.number().optional(),
+        previewOnly: z.array(z.string()).optional(),
     }).optional(),
     // Apps are checked by the Vault component's own rules (they also catch plaintext values).
     vault: z.strictObject({

@@ -20,6 +20,8 @@ import { show } from "../components/validation";
 import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GRAFANA_ADMIN, platformVaultApps } from "./platform-apps";
 import { ConfigProblems, StackConfigError, parseLenient, pavedConfig, tagsOf } from "./config-problems";
 import { checkCloudRules } from "./config-rules";
+import { FleetSettings } from "./fleet";
+import { fleetSettingsOf } from "./fleet-config";
 import { NAMESPACE, ROLES, awsCluster, exampleFor, gcpCluster, topLevel } from "./config-schema";
 
 export { NAMESPACE, ROLES, StackConfigError };
@@ -73,6 +75,8 @@ interface StackConfigBase {
     readonly failover?: { readonly role: "primary" | "standby"; readonly promoted: boolean; readonly warmFloor: number };
     /** One Argo CD Application per open pull request. */
     readonly prEnvironments?: { readonly source: GitSource; readonly github: { readonly owner: string; readonly repo: string }; readonly managedZone: string };
+    /** This cluster manages the fleet: the Pulumi Kubernetes Operator and the Stack objects' Application. */
+    readonly fleet?: FleetSettings;
 }
 
 export interface StackVault {
@@ -238,7 +242,9 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
         if (!gitops) problems.add("prEnvironments", `needs paved:gitops: PR environments are Argo CD Applications; e.g. ${exampleFor("gitops")}`);
     }
 
-    const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, nodePools, scaleToZero, failover, cost: c.cost ?? {}, vault: vaultConfig, observability, gitops, canaries, prEnvironments };
+    const fleet = c.fleet && fleetSettingsOf(c.fleet, { reconciler: c.reconciler, gitops, vault: vaultConfig }, problems);
+
+    const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, nodePools, scaleToZero, failover, cost: c.cost ?? {}, vault: vaultConfig, observability, gitops, canaries, prEnvironments, fleet };
     if (!cluster?.data) {
         problems.throwIfAny();
         throw new StackConfigError(`Pulumi.${options.stack}.yaml`, problems.list);

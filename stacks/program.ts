@@ -40,5 +40,5 @@ export function program(): Promise<Record<string, unknown>> {
     if (allConfig["paved:role"] === "preview") return Promise.resolve(preview(loadPreviewConfig(allConfig, { ...options, stackExists, peerConfig })));
     if (allConfig["paved:role"] === "global") return Promise.resolve(global(loadGlobalConfig(allConfig, { ...options, peerConfig })));
     if (allConfig["paved:role"] === "local") return Promise.resolve(local(loadLocalConfig(allConfig, options)));
-    return Promise.resolve(regional(loadStackConfig(allConfig, options)));
+    return Promise.resolve(regional(loadStackConfig(allConfig, options), projectRoot()));
 }

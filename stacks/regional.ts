@@ -21,6 +21,8 @@ import { EksSpotNodePool } from "../components/nodepools/eks-spot-node-pool";
 import { GkeSpotNodePool } from "../components/nodepools/gke-spot-node-pool";
 import { WorkloadSchedule } from "../components/nodepools/workload-schedule";
 import { VaultSecrets } from "../components/vault/vault-secrets";
+import { InfraGitOps } from "../components/gitops/infra-gitops";
+import { fleetOf, fleetVaultApps } from "./fleet";
 import { ObservabilityStack } from "../components/observability/observability-stack";
 import { StackConfig, clusterKeyOf, clusterNameOf, costInputs } from "./config";
 import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GATEWAY_TLS_SECRET, GRAFANA_ADMIN, OBSERVABILITY_NAMESPACE, appNamespaces, platformVaultApps, scheduledWorkloads } from "./platform-apps";
@@ -29,7 +31,7 @@ import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GATEWAY_TLS_SECRET, GRAFANA_AD
  * The regional role: one cluster per region, with everything that runs on it — spot pools, Vault,
  * observability, GitOps and progressive delivery — composed in this one place.
  */
-export function regional(config: StackConfig): Record<string, unknown> {
+export function regional(config: StackConfig, projectDir: string): Record<string, unknown> {
     const name = clusterNameOf(config.stack);
     const { tags } = config;
     let cluster: EksCluster | GkeCluster;
@@ -101,6 +103,9 @@ export function regional(config: StackConfig): Record<string, unknown> {
             dns,
         }, { providers: cloudProviders });
     }
+    // The management cluster: the operator, and the Application owning the Stack objects of every operator-owned stack.
+    const fleet = config.fleet && fleetOf(projectDir, config.fleet);
+    const infraGitOps = fleet && new InfraGitOps("fleet", { cluster, ...fleet, production: config.production }, { dependsOn: gitops ? [gitops] : [] });
     // Namespaces of apps that no component creates (Vault apps such as payments): created here, before anything goes into them.
     const namespaces = appNamespaces(config).map((ns) => new k8s.core.v1.Namespace(`namespace-${ns}`, {
         metadata: { name: ns, labels: { "app.kubernetes.io/managed-by": "paved-road" } },
@@ -114,11 +119,11 @@ export function regional(config: StackConfig): Record<string, unknown> {
             environment: config.environment,
             vaultAddress: config.vault.address,
             kv: config.vault.kv,
-            apps: [...config.vault.apps, ...platformVaultApps(config)],
+            apps: [...config.vault.apps, ...platformVaultApps(config), ...(fleet ? fleetVaultApps(fleet.stacks, config.environment) : [])],
         }, {
             providers: [provider],
             // The platform's Secrets go into namespaces those components create.
-            dependsOn: [observability?.namespaceResource, gitops?.namespaceResource, delivery?.gatewayNamespace, ...namespaces].filter((r) => r !== undefined),
+            dependsOn: [observability?.namespaceResource, gitops?.namespaceResource, delivery?.gatewayNamespace, infraGitOps?.namespaceResource, ...namespaces].filter((r) => r !== undefined),
         });
     }
     if (config.schedule) {
@@ -148,6 +153,8 @@ export function regional(config: StackConfig): Record<string, unknown> {
         ...(observability ? telemetryUrls(OBSERVABILITY_NAMESPACE) : {}),
         // What the drill reads back: whether the promotion it asked for is applied, not what a file says.
         ...(config.failover ? { failoverPromoted: config.failover.promoted } : {}),
+        // The stacks the operator on this cluster reconciles, in file order.
+        ...(fleet ? { fleetStacks: fleet.stacks.map((s) => s.name) } : {}),
         // What preview stacks point their records at: the shared Gateway's load balancer.
         ...(delivery ? { gatewayHostname: gatewayAddress(delivery.gateway, "Hostname"), gatewayAddress: gatewayAddress(delivery.gateway, "IPAddress") } : {}),
     };

@@ -52,7 +52,7 @@ describe("paved:reconciler", () => {
             }
         };
         try {
-            for (const stack of ["dev", "prod-global", "pr", "local"]) {
+            for (const stack of ["dev-gcp", "prod-global", "pr", "local"]) {
                 const bad = problemsOf(stack, "argo");
                 expect(bad?.problems, stack).to.have.length(1);
                 expect(bad?.problems[0].propertyPath, stack).to.equal("paved:reconciler");

@@ -1,0 +1,47 @@
+import { validatedManifest } from "../custom-resource";
+import { ARGOCD_NAMESPACE, IN_CLUSTER, SYNC_POLICY } from "../delivery/argocd-manifests";
+import { FleetSource, STACKS_NAMESPACE } from "./fleet-spec";
+
+/** Where the rendered Stack objects are in the stacks' repository (written by `npm run render:fleet`). */
+export const FLEET_MANIFESTS_PATH = "deploy/fleet";
+export const FLEET_PROJECT = "fleet";
+
+/**
+ * The fleet's own AppProject: only the stacks' repository as source, only Stack objects, only into
+ * the stacks' namespace. Argo CD can create or delete a Stack object there, and nothing else.
+ */
+export async function fleetProject(source: FleetSource): Promise<Record<string, unknown>> {
+    const { AppProject } = await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject");
+    return validatedManifest(new AppProject({
+        metadata: { name: FLEET_PROJECT, namespace: ARGOCD_NAMESPACE },
+        spec: {
+            description: "Stack objects of the Pulumi Kubernetes Operator, rendered from the Pulumi.<stack>.yaml files (managed by paved-road)",
+            sourceRepos: [source.repoUrl],
+            destinations: [{ server: IN_CLUSTER, namespace: STACKS_NAMESPACE }],
+            clusterResourceWhitelist: [],
+            namespaceResourceWhitelist: [{ group: "pulumi.com", kind: "Stack" }],
+            orphanedResources: { warn: true },
+        },
+    }));
+}
+
+/**
+ * The Application that owns the Stack objects: Argo CD keeps them equal to Git (self-heal reverts a
+ * hand edit, prune removes the object of a stack that is no longer operator-owned; its
+ * destroyOnFinalize is off, so that removes nothing in the cloud). The operator's status is left out
+ * of the diff.
+ */
+export async function fleetApplication(source: FleetSource): Promise<Record<string, unknown>> {
+    const { Application } = await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application");
+    return validatedManifest(new Application({
+        metadata: { name: "fleet-stacks", namespace: ARGOCD_NAMESPACE, finalizers: ["resources-finalizer.argocd.argoproj.io"] },
+        spec: {
+            project: FLEET_PROJECT,
+            source: { repoURL: source.repoUrl, path: source.repoDir ? `${source.repoDir}/${FLEET_MANIFESTS_PATH}` : FLEET_MANIFESTS_PATH, targetRevision: source.branch },
+            destination: { server: IN_CLUSTER, namespace: STACKS_NAMESPACE },
+            // The component creates the namespace; the project may create nothing outside it.
+            syncPolicy: { ...SYNC_POLICY, syncOptions: SYNC_POLICY.syncOptions.filter((o) => !o.startsWith("CreateNamespace")) },
+            ignoreDifferences: [{ group: "pulumi.com", kind: "Stack", jsonPointers: ["/status"] }],
+        },
+    }));
+}
