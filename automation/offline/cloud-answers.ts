@@ -79,13 +79,17 @@ const AMI_RELEASE_PARAMETER = /^\/aws\/service\/eks\/optimized-ami\/(\d+\.\d+)\/
 
 /** The value of an EKS-optimized AMI release parameter; what SSM answers for a name it does not have otherwise. */
 export function ssmParameterValue(name: string): string {
-    const version = AMI_RELEASE_PARAMETER.exec(name)?.[1];
-    const value = version === undefined ? undefined : amiReleasesNow[version];
+    const [, version, arch] = AMI_RELEASE_PARAMETER.exec(name) ?? [];
+    // AWS publishes each architecture's image separately: "<version>/<arch>" answers for one only.
+    const value = version === undefined ? undefined : amiReleasesNow[`${version}/${arch}`] ?? amiReleasesNow[version];
     if (value === undefined) throw new Error(`ParameterNotFound: ${name}`);
     return value;
 }
 
-/** Runs `body` while AWS "publishes" other recommended releases (per Kubernetes version), e.g. a new AMI with security fixes. */
+/**
+ * Runs `body` while AWS "publishes" other recommended releases, e.g. a new AMI with security fixes:
+ * keyed by Kubernetes version ("1.33"), or by version and architecture ("1.33/arm64") for one only.
+ */
 export async function withEksAmiReleases<T>(releases: Record<string, string>, body: () => Promise<T>): Promise<T> {
     amiReleasesNow = { ...EKS_AMI_RELEASES, ...releases };
     try {
@@ -93,4 +97,14 @@ export async function withEksAmiReleases<T>(releases: Record<string, string>, bo
     } finally {
         amiReleasesNow = EKS_AMI_RELEASES;
     }
+}
+
+/**
+ * An existing VPC as DescribeVpcs would report it: one primary IPv4 range, the same for the same ID,
+ * 10.<n>.0.0/16 with n from the ID (a fictional account's VPCs, so tests can tell them from a new VPC's default 10.0.0.0/16).
+ */
+export function existingVpc(id: string): { id: string; cidrBlock: string; cidrBlockAssociations: { associationId: string; cidrBlock: string; state: string }[]; state: string } {
+    const n = 1 + ([...id].reduce((sum, c) => sum + c.charCodeAt(0), 0) % 254);
+    const cidrBlock = `10.${n}.0.0/16`;
+    return { id, cidrBlock, cidrBlockAssociations: [{ associationId: `vpc-cidr-assoc-${id.slice(4)}`, cidrBlock, state: "associated" }], state: "available" };
 }

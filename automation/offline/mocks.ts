@@ -6,6 +6,7 @@ import {
     awsPartition,
     awsZones,
     eksAddonVersion,
+    existingVpc,
     gkeEngineVersions,
     ssmParameterValue,
 } from "./cloud-answers";
@@ -73,6 +74,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 } catch (e) {
                     throw mockError((e as Error).message);
                 }
+            case "aws:ec2/getVpc:getVpc": {
+                // An existing VPC (bring your own network): its primary range, as DescribeVpcs reports it.
+                const vpc = existingVpc(str(inputs.id));
+                return { ...vpc, arn: `arn:${awsPartition(region)}:ec2:${region}:${MOCK_AWS_ACCOUNT}:vpc/${vpc.id}`, ownerId: MOCK_AWS_ACCOUNT };
+            }
             case "aws:route53/getZone:getZone": {
                 const name = str(inputs.name).replace(/\.$/, "");
                 return { id: `Z${shortHash(name, 12).toUpperCase()}`, zoneId: `Z${shortHash(name, 12).toUpperCase()}`, name, privateZone: false, arn: `arn:aws:route53:::hostedzone/${name}` };

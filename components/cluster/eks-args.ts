@@ -7,12 +7,33 @@ import {
     isIpv4Cidr,
     show,
 } from "../validation";
+import { checkAwsId, checkAwsIds } from "./network-ids";
 import { checkReleaseVersion } from "./node-release";
 import { MAX_ZONES } from "./subnets";
 import { SystemPoolArgs, definedOnly, systemPoolDefaults, validateSystemPool } from "./system-pool";
 
 export type NatGatewayMode = "perZone" | "single";
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/** A VPC the cluster joins instead of creating its own (bring your own network). */
+export interface ExistingVpc {
+    /** The VPC, e.g. "vpc-0a1b2c3d4e5f67890". Its CIDR ranges are read at deployment for the security group rules. */
+    readonly vpcId: pulumi.Input<string>;
+    /**
+     * Private subnets for the control plane's network interfaces and the nodes: at least two, in two
+     * or more Availability Zones (EKS refuses one zone). They need egress (NAT or VPC endpoints for
+     * ECR, S3, EC2 and STS); tag them `kubernetes.io/role/internal-elb: "1"` for internal load balancers.
+     */
+    readonly privateSubnetIds: readonly pulumi.Input<string>[];
+    /**
+     * Public subnets for internet-facing load balancers (tag them `kubernetes.io/role/elb: "1"`).
+     * @default none
+     */
+    readonly publicSubnetIds?: readonly pulumi.Input<string>[];
+}
+
+/** The keys that shape a VPC the cluster creates: meaningless with an existing one. */
+export const MANAGED_VPC_KEYS = ["vpcCidr", "availabilityZoneCount", "natGateways"] as const;
 
 export interface EksClusterArgs {
     /** Cost and ownership tags put on every taggable resource. */
@@ -30,6 +51,12 @@ export interface EksClusterArgs {
      * @default the component's name
      */
     readonly clusterName?: string;
+    /**
+     * An existing VPC and subnets to use: then no VPC, subnet, gateway or route is created, and
+     * `vpcCidr`, `availabilityZoneCount` and `natGateways` must not be set.
+     * @default none: the cluster gets its own VPC
+     */
+    readonly network?: ExistingVpc;
     /**
      * VPC address range; a /16 to /20.
      * @default "10.0.0.0/16"
@@ -85,8 +112,10 @@ export interface EksClusterArgs {
 }
 
 /** Arguments with every default applied. */
-export type ResolvedEksClusterArgs = Required<Omit<EksClusterArgs, "systemPool" | "releaseVersion">> & {
+export type ResolvedEksClusterArgs = Required<Omit<EksClusterArgs, "systemPool" | "releaseVersion" | "network">> & {
     readonly systemPool: Required<SystemPoolArgs>;
+    /** Absent: the cluster creates its VPC. `alsoSet`: the managed-VPC keys given beside it (each a problem). */
+    readonly network?: ExistingVpc & { readonly alsoSet: readonly (typeof MANAGED_VPC_KEYS)[number][] };
     /** Absent: AWS's recommended release for the Kubernetes version. */
     readonly releaseVersion?: string;
 };
@@ -111,6 +140,7 @@ export function resolveEksClusterArgs(name: string, args: EksClusterArgs): Resol
             ...definedOnly(args.systemPool ?? {}),
         },
         releaseVersion: args.releaseVersion,
+        network: args.network && { ...args.network, alsoSet: MANAGED_VPC_KEYS.filter((k) => args[k] !== undefined) },
     };
 }
 
@@ -128,25 +158,8 @@ export function eksClusterProblems(args: ResolvedEksClusterArgs): Problems {
         "clusterName",
         `got ${show(args.clusterName)}: EKS names use letters, digits, "-" and "_" (at most 100), e.g. "paved-dev"`,
     );
-    checkCidr(problems, "vpcCidr", args.vpcCidr, "10.0.0.0/16");
-    if (isIpv4Cidr(args.vpcCidr)) {
-        const prefix = Number(args.vpcCidr.split("/")[1]);
-        problems.check(
-            prefix >= 16 && prefix <= 20,
-            "vpcCidr",
-            `got ${show(args.vpcCidr)}: the VPC must be a /16 to /20 so every zone gets room for pods, e.g. "10.0.0.0/16"`,
-        );
-    }
-    problems.check(
-        Number.isInteger(args.availabilityZoneCount) && args.availabilityZoneCount >= 2 && args.availabilityZoneCount <= MAX_ZONES,
-        "availabilityZoneCount",
-        `got ${show(args.availabilityZoneCount)}: EKS needs subnets in at least 2 zones; use 2 to ${MAX_ZONES}, e.g. 3`,
-    );
-    problems.check(
-        args.natGateways === "perZone" || args.natGateways === "single",
-        "natGateways",
-        `got ${show(args.natGateways)}: use "perZone" or "single", e.g. "single" outside production`,
-    );
+    if (args.network) existingVpcProblems(problems, "network", args);
+    else managedVpcProblems(problems, args);
     if (args.publicEndpoint) {
         problems.check(
             args.publicAccessCidrs.length > 0,
@@ -173,6 +186,46 @@ export function eksClusterProblems(args: ResolvedEksClusterArgs): Problems {
         "logRetentionDays",
         `got ${show(args.logRetentionDays)}: CloudWatch accepts only ${LOG_RETENTION_DAYS.join(", ")}; e.g. 90`,
     );
-    validateSystemPool(problems, "systemPool", args.systemPool);
+    validateSystemPool(problems, "systemPool", args.systemPool, "aws");
     return problems;
+}
+
+/** The VPC the cluster creates: its range and how it is cut into zones. */
+function managedVpcProblems(problems: Problems, args: ResolvedEksClusterArgs): void {
+    checkCidr(problems, "vpcCidr", args.vpcCidr, "10.0.0.0/16");
+    if (isIpv4Cidr(args.vpcCidr)) {
+        const prefix = Number(args.vpcCidr.split("/")[1]);
+        problems.check(
+            prefix >= 16 && prefix <= 20,
+            "vpcCidr",
+            `got ${show(args.vpcCidr)}: the VPC must be a /16 to /20 so every zone gets room for pods, e.g. "10.0.0.0/16"`,
+        );
+    }
+    problems.check(
+        Number.isInteger(args.availabilityZoneCount) && args.availabilityZoneCount >= 2 && args.availabilityZoneCount <= MAX_ZONES,
+        "availabilityZoneCount",
+        `got ${show(args.availabilityZoneCount)}: EKS needs subnets in at least 2 zones; use 2 to ${MAX_ZONES}, e.g. 3`,
+    );
+    problems.check(
+        args.natGateways === "perZone" || args.natGateways === "single",
+        "natGateways",
+        `got ${show(args.natGateways)}: use "perZone" or "single", e.g. "single" outside production`,
+    );
+}
+
+/** An existing VPC: well-formed IDs, two or more private subnets, none listed twice or as both kinds. */
+function existingVpcProblems(problems: Problems, path: string, args: ResolvedEksClusterArgs): void {
+    const network = args.network!;
+    for (const key of network.alsoSet) {
+        problems.add(key, `got ${show(args[key])} together with ${path}: ${key} shapes a VPC the cluster creates, and with an existing VPC none is created; remove it, or remove ${path} to get a new VPC, e.g. ${path}: { vpcId: "vpc-0a1b2c3d4e5f67890", privateSubnetIds: ["subnet-0a1b2c3d4e5f67890", "subnet-0a1b2c3d4e5f67891"] }`);
+    }
+    checkAwsId(problems, `${path}.vpcId`, "vpc", network.vpcId);
+    checkAwsIds(problems, `${path}.privateSubnetIds`, "subnet", network.privateSubnetIds, 2, "EKS needs private subnets in at least two Availability Zones, so list two or more");
+    if (network.publicSubnetIds !== undefined) checkAwsIds(problems, `${path}.publicSubnetIds`, "subnet", network.publicSubnetIds, 0, "");
+    const both = (network.publicSubnetIds ?? []).filter((id) => typeof id === "string" && network.privateSubnetIds.includes(id));
+    problems.check(
+        both.length === 0,
+        `${path}.publicSubnetIds`,
+        `got ${show(both)} in both privateSubnetIds and publicSubnetIds: nodes belong in private subnets and internet-facing load balancers in public ones; list each subnet once, e.g. publicSubnetIds: ["subnet-0f1e2d3c4b5a69788"]`,
+    );
 }

@@ -15,13 +15,15 @@ import {
 } from "./eks-iam";
 import { launchTemplateRef, nodeLaunchTemplate } from "./eks-launch-template";
 import { eksKubeconfig } from "./kubeconfig";
-import { NODE_AMI_TYPE, SYSTEM_UPDATE_CONFIG, releaseVersionParameter } from "./node-release";
+import { AmiType } from "./architecture";
+import { amiTypeFor, nodeReleaseVersion } from "./eks-node-image";
+import { SYSTEM_UPDATE_CONFIG } from "./node-release";
 import { PlatformFirewalls, platformSecurityGroups } from "./security-groups";
 import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
-import { subnetLayout } from "./subnets";
+import { existingVpc, newVpc } from "./eks-network";
 
 /**
- * A private-by-default EKS cluster in its own VPC: API authentication with access entries,
+ * A private-by-default EKS cluster in its own VPC (or an existing one, `network`): API authentication with access entries,
  * KMS envelope encryption of Secrets, control-plane logs, IRSA and Pod Identity, managed add-ons,
  * and a small on-demand system node group with IMDSv2 and no remote access of any kind.
  */
@@ -61,6 +63,10 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     public readonly systemNodeGroup: aws.eks.NodeGroup;
     /** The add-ons nodes need to join and network (VPC CNI, kube-proxy, Pod Identity agent): every node group waits for them. */
     public readonly nodeAddons: readonly aws.eks.Addon[];
+    /** The system node group's AMI type, from its instance types' architecture. */
+    public readonly systemAmiType: AmiType;
+    private readonly releases = new Map<AmiType, pulumi.Output<string>>();
+    private readonly pinnedRelease?: string;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:cluster:EksCluster", name, {}, opts);
@@ -73,72 +79,14 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         const region = aws.getRegionOutput({}, child).region;
         const policyArn = (policy: string) => partition.apply((p) => managedPolicyArn(p, policy));
 
-        // --- Network: private subnets for nodes, public subnets only for load balancers and NAT.
-        const zones = aws
-            .getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, child)
-            .names.apply((names) => {
-                if (names.length < a.availabilityZoneCount) {
-                    throw new Error(
-                        `EksCluster ${name}: availabilityZoneCount is ${a.availabilityZoneCount} but the region offers only ${names.length} zones (${names.join(", ")}); lower availabilityZoneCount`,
-                    );
-                }
-                return names.slice(0, a.availabilityZoneCount);
-            });
-        const layout = subnetLayout(a.vpcCidr, a.availabilityZoneCount);
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-            cidrBlock: a.vpcCidr,
-            enableDnsHostnames: true,
-            enableDnsSupport: true,
-            tags: { ...tags, Name: `${name}-vpc` },
-        }, child);
-        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { ...tags, Name: `${name}-igw` } }, child);
-        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
-            vpcId: vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
-            tags: { ...tags, Name: `${name}-public` },
-        }, child);
-
-        const publicSubnets = layout.public.map((cidrBlock, i) => {
-            const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
-                vpcId: vpc.id,
-                cidrBlock,
-                availabilityZone: zones[i],
-                mapPublicIpOnLaunch: false,
-                tags: { ...tags, Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1" },
-            }, child);
-            new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, child);
-            return subnet;
-        });
-
-        const natCount = a.natGateways === "perZone" ? a.availabilityZoneCount : 1;
-        const nats = publicSubnets.slice(0, natCount).map((subnet, i) => {
-            const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${i}` } }, child);
-            return new aws.ec2.NatGateway(`${name}-nat-${i}`, {
-                allocationId: eip.id,
-                subnetId: subnet.id,
-                tags: { ...tags, Name: `${name}-nat-${i}` },
-            }, { ...child, dependsOn: [igw] });
-        });
-
-        const privateSubnets = layout.private.map((cidrBlock, i) => {
-            const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
-                vpcId: vpc.id,
-                cidrBlock,
-                availabilityZone: zones[i],
-                tags: { ...tags, Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1" },
-            }, child);
-            const routes = new aws.ec2.RouteTable(`${name}-private-${i}`, {
-                vpcId: vpc.id,
-                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id }],
-                tags: { ...tags, Name: `${name}-private-${i}` },
-            }, child);
-            new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, child);
-            return subnet;
-        });
-        const privateSubnetIds = privateSubnets.map((s) => s.id);
+        // --- Network: an existing VPC as given, or a new one (eks-network.ts).
+        const network = a.network
+            ? existingVpc(a.network, child)
+            : newVpc(name, { vpcCidr: a.vpcCidr, availabilityZoneCount: a.availabilityZoneCount, natGateways: a.natGateways, tags }, child);
+        const privateSubnetIds = network.privateSubnetIds;
 
         // --- Firewalls the platform owns: every rule inline, so console edits are drift (security-groups.ts).
-        const securityGroups = platformSecurityGroups(name, { vpcId: vpc.id, vpcCidr: a.vpcCidr, tags }, child);
+        const securityGroups = platformSecurityGroups(name, { vpcId: network.vpcId, vpcCidrs: network.vpcCidrs, tags }, child);
 
         // --- Control plane.
         const clusterRole = new aws.iam.Role(`${name}-cluster`, { assumeRolePolicy: CLUSTER_TRUST, tags }, child);
@@ -230,10 +178,10 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             securityGroupIds: [securityGroups.nodes.id],
         }, child);
         // Nodes are replaced, never patched: a new AMI release or Kubernetes version rolls the group.
-        const nodeReleaseVersion = a.releaseVersion !== undefined
-            ? pulumi.output(a.releaseVersion)
-            // The provider marks parameter values secret; this public parameter is not one.
-            : pulumi.unsecret(aws.ssm.getParameterOutput({ name: releaseVersionParameter(a.kubernetesVersion, NODE_AMI_TYPE) }, child).value);
+        this.kubernetesVersion = a.kubernetesVersion;
+        this.pinnedRelease = a.releaseVersion;
+        this.systemAmiType = amiTypeFor(a.systemPool.instanceTypes);
+        const nodeReleaseVersion = this.releaseVersionFor(this.systemAmiType);
         const systemNodes = new aws.eks.NodeGroup(`${name}-system`, {
             clusterName: cluster.name,
             version: cluster.version,
@@ -241,7 +189,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             nodeRoleArn: nodeRole.arn,
             subnetIds: privateSubnetIds,
             capacityType: "ON_DEMAND",
-            amiType: NODE_AMI_TYPE,
+            amiType: this.systemAmiType,
             instanceTypes: [...a.systemPool.instanceTypes],
             scalingConfig: { minSize: a.systemPool.minSize, maxSize: a.systemPool.maxSize, desiredSize: a.systemPool.minSize },
             updateConfig: SYSTEM_UPDATE_CONFIG,
@@ -267,9 +215,9 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         );
         this.certificateAuthority = cluster.certificateAuthority.data.apply(pemFromBase64);
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { ...child, dependsOn: [systemNodes] });
-        this.vpcId = vpc.id;
+        this.vpcId = network.vpcId;
         this.privateSubnetIds = privateSubnetIds;
-        this.publicSubnetIds = publicSubnets.map((s) => s.id);
+        this.publicSubnetIds = network.publicSubnetIds;
         this.oidcProviderArn = oidc.arn;
         this.oidcIssuerUrl = oidcIssuerUrl;
         this.kmsKeyArn = secretsKey.arn;
@@ -281,7 +229,6 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         this.firewalls = pulumi.all([region, groupScope(securityGroups.cluster), groupScope(securityGroups.nodes)])
             .apply(([r, ...groups]): PlatformFirewalls => ({ cloud: "aws", region: r, groups }));
         this.region = region;
-        this.kubernetesVersion = a.kubernetesVersion;
         this.nodeVersion = cluster.version;
         this.nodeReleaseVersion = nodeReleaseVersion;
         this.systemNodeGroup = systemNodes;
@@ -296,6 +243,19 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             oidcProviderArn: this.oidcProviderArn,
             kmsKeyArn: this.kmsKeyArn,
         });
+    }
+
+    /**
+     * The AMI release node groups of an AMI type pin: the cluster's pinned release, or AWS's
+     * recommended one for that architecture (an Arm pool reads the arm64 parameter).
+     */
+    public releaseVersionFor(amiType: AmiType): pulumi.Output<string> {
+        let release = this.releases.get(amiType);
+        if (!release) {
+            release = nodeReleaseVersion(this.kubernetesVersion, amiType, this.pinnedRelease, { parent: this });
+            this.releases.set(amiType, release);
+        }
+        return release;
     }
 
     /** A role one add-on's ServiceAccount assumes through EKS Pod Identity, with one managed policy. */

@@ -14,14 +14,15 @@ export function nodeLaunchTemplate(
         readonly description: string;
         readonly diskSizeGiB: number;
         readonly tags: Record<string, string>;
-        /** The platform's node security group (components/cluster/security-groups.ts). */
+        /** The platform's node security group (components/cluster/security-groups.ts), or a given cluster's. */
         readonly securityGroupIds: pulumi.Input<string>[];
     },
     opts: pulumi.CustomResourceOptions,
 ): aws.ec2.LaunchTemplate {
     return new aws.ec2.LaunchTemplate(name, {
         description: args.description,
-        vpcSecurityGroupIds: args.securityGroupIds,
+        // None named: EKS attaches the cluster security group (a pool joining a cluster made elsewhere).
+        vpcSecurityGroupIds: args.securityGroupIds.length > 0 ? args.securityGroupIds : undefined,
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         blockDeviceMappings: [{
             deviceName: "/dev/xvda",

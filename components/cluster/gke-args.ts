@@ -159,7 +159,7 @@ export function gkeClusterProblems(args: ResolvedGkeClusterArgs): Problems {
             `got "0.0.0.0/0": that opens the control plane to the internet; list your office or VPN networks, e.g. "203.0.113.0/24"`,
         );
     });
-    validateSystemPool(problems, "systemPool", args.systemPool);
+    validateSystemPool(problems, "systemPool", args.systemPool, "gcp");
     maintenanceProblems(problems, "maintenance", args.maintenance);
     problems.check(
         args.systemPool.instanceTypes.length <= 1,

@@ -9,3 +9,4 @@ export * from "./system-pool";
 export { CLUSTER_POLICIES, EKS_ADDONS, NODE_POLICIES } from "./eks-iam";
 export * from "./eks-launch-template";
 export * from "./gke-node-config";
+export { AMI_TYPES, AmiType, Architecture, GCE_ARM_SERIES, ec2Architecture, gceArchitecture } from "./architecture";

@@ -31,7 +31,7 @@ type Ingress = aws.types.input.ec2.SecurityGroupIngress;
 type Egress = aws.types.input.ec2.SecurityGroupEgress;
 
 /** Ports the control plane opens on nodes: 443 for webhooks, 1025-65535 for the kubelet (10250) and extension API servers (EKS security group requirements). */
-export function nodeIngressRules(clusterSecurityGroupId: pulumi.Input<string>, vpcCidr: string): Ingress[] {
+export function nodeIngressRules(clusterSecurityGroupId: pulumi.Input<string>, vpcCidrs: pulumi.Input<string[]>): Ingress[] {
     const self = (protocol: string, fromPort: number, toPort: number, description: string): Ingress => ({ protocol, fromPort, toPort, self: true, description });
     return [
         { protocol: "tcp", fromPort: 443, toPort: 443, securityGroups: [clusterSecurityGroupId], description: "control plane to webhooks" },
@@ -40,18 +40,18 @@ export function nodeIngressRules(clusterSecurityGroupId: pulumi.Input<string>, v
         self("tcp", 23, 65535, "node to node, TCP above SSH"),
         self("udp", 0, 65535, "node to node, UDP (DNS, overlay)"),
         self("icmp", -1, -1, "node to node, ICMP (path MTU discovery)"),
-        { protocol: "tcp", fromPort: 30000, toPort: 32767, cidrBlocks: [vpcCidr], description: "load balancers in the VPC to NodePorts" },
+        { protocol: "tcp", fromPort: 30000, toPort: 32767, cidrBlocks: vpcCidrs, description: "load balancers in the VPC to NodePorts" },
     ];
 }
 
 /** Nodes reach image registries and AWS APIs through NAT. */
 export const NODE_EGRESS: Egress[] = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "nodes to registries and AWS APIs" }];
 
-export const clusterIngressRules = (vpcCidr: string): Ingress[] => [
-    { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [vpcCidr], description: "nodes and pods to the API server" },
+export const clusterIngressRules = (vpcCidrs: pulumi.Input<string[]>): Ingress[] => [
+    { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: vpcCidrs, description: "nodes and pods to the API server" },
 ];
-export const clusterEgressRules = (vpcCidr: string): Egress[] => [
-    { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: [vpcCidr], description: "control plane to nodes and pods" },
+export const clusterEgressRules = (vpcCidrs: pulumi.Input<string[]>): Egress[] => [
+    { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: vpcCidrs, description: "control plane to nodes and pods" },
 ];
 
 export interface PlatformSecurityGroups {
@@ -59,23 +59,23 @@ export interface PlatformSecurityGroups {
     readonly nodes: aws.ec2.SecurityGroup;
 }
 
-/** The cluster and node security groups, every rule inline. */
+/** The cluster and node security groups, every rule inline; `vpcCidrs`: every IPv4 range of the VPC. */
 export function platformSecurityGroups(
     name: string,
-    args: { readonly vpcId: pulumi.Input<string>; readonly vpcCidr: string; readonly tags: Record<string, string> },
+    args: { readonly vpcId: pulumi.Input<string>; readonly vpcCidrs: pulumi.Input<string[]>; readonly tags: Record<string, string> },
     opts: pulumi.CustomResourceOptions,
 ): PlatformSecurityGroups {
     const cluster = new aws.ec2.SecurityGroup(`${name}-cluster-sg`, {
         description: `EKS control plane of ${name}: every rule declared by paved-road`,
         vpcId: args.vpcId,
-        ingress: clusterIngressRules(args.vpcCidr),
-        egress: clusterEgressRules(args.vpcCidr),
+        ingress: clusterIngressRules(args.vpcCidrs),
+        egress: clusterEgressRules(args.vpcCidrs),
         tags: { ...args.tags, Name: `${name}-cluster` },
     }, opts);
     const nodes = new aws.ec2.SecurityGroup(`${name}-nodes-sg`, {
         description: `EKS nodes of ${name}: every rule declared by paved-road, no SSH`,
         vpcId: args.vpcId,
-        ingress: nodeIngressRules(cluster.id, args.vpcCidr),
+        ingress: nodeIngressRules(cluster.id, args.vpcCidrs),
         egress: NODE_EGRESS,
         tags: { ...args.tags, Name: `${name}-nodes` },
     }, opts);

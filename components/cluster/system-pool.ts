@@ -1,4 +1,5 @@
 import { Problems, checkIntegerIn, checkSizeRange, show } from "../validation";
+import { checkOneArchitecture } from "./architecture";
 
 /** The small on-demand pool that runs critical add-ons (CoreDNS, the CSI driver, controllers). */
 export interface SystemPoolArgs {
@@ -33,7 +34,7 @@ export function definedOnly<T extends object>(value: T): Partial<T> {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export function validateSystemPool(problems: Problems, path: string, pool: Required<SystemPoolArgs>): void {
+export function validateSystemPool(problems: Problems, path: string, pool: Required<SystemPoolArgs>, cloud: "aws" | "gcp"): void {
     checkSizeRange(problems, path, pool.minSize, pool.maxSize);
     checkIntegerIn(problems, `${path}.diskSizeGiB`, pool.diskSizeGiB, 20, 16384, 50);
     problems.check(
@@ -41,4 +42,5 @@ export function validateSystemPool(problems: Problems, path: string, pool: Requi
         `${path}.instanceTypes`,
         `got ${show(pool.instanceTypes)}: name at least one instance type, e.g. ["m6i.large"]`,
     );
+    checkOneArchitecture(problems, `${path}.instanceTypes`, cloud, pool.instanceTypes);
 }

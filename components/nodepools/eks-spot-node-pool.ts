@@ -2,15 +2,61 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "../cluster/eks-cluster";
 import { launchTemplateRef, nodeLaunchTemplate } from "../cluster/eks-launch-template";
-import { APP_POOL_UPDATE_CONFIG, NODE_AMI_TYPE } from "../cluster/node-release";
+import { APP_POOL_UPDATE_CONFIG } from "../cluster/node-release";
+import { AmiType } from "../cluster/architecture";
+import { amiTypeFor, nodeReleaseVersion } from "../cluster/eks-node-image";
 import { awsTags } from "../tags";
 import { PoolCostInput } from "./cost";
+import { ExistingEksCluster, existingEksClusterProblems } from "./existing-cluster";
 import { DISCOVERY_ENABLED_TAG, discoveryOwnerTag, nodeTemplateTags } from "./eks-autoscaler-tags";
-import { ResolvedSpotPoolArgs, SpotPoolArgs, cloudTaint, poolLabels, resolveSpotPoolArgs, spotPoolCostInput } from "./spot-pool-args";
+import { ResolvedSpotPoolArgs, SpotPoolArgs, cloudTaint, poolLabels, resolveSpotPoolArgs, spotPoolCostInput, spotPoolProblems } from "./spot-pool-args";
 
 export interface EksSpotNodePoolArgs extends SpotPoolArgs {
-    /** The cluster the pool joins (its node role and private subnets). */
-    readonly cluster: EksCluster;
+    /**
+     * The cluster the pool joins: the `EksCluster` component (its node role, private subnets and node
+     * security group), or a reference to a cluster made elsewhere.
+     */
+    readonly cluster: EksCluster | ExistingEksCluster;
+}
+
+/** What a pool's node groups take from their cluster, whichever form it was given in. */
+interface PoolCluster {
+    readonly clusterName: pulumi.Output<string>;
+    readonly version: pulumi.Input<string>;
+    readonly releaseVersion: (amiType: AmiType) => pulumi.Output<string>;
+    readonly nodeRoleArn: pulumi.Input<string>;
+    readonly subnetIds: pulumi.Input<string>[];
+    readonly securityGroupIds: pulumi.Input<string>[];
+    /** Node groups wait for these (node role policies, network add-ons, the system group); nothing for a cluster made elsewhere. */
+    readonly dependsOn: pulumi.Resource[];
+}
+
+function poolCluster(cluster: EksCluster | ExistingEksCluster, opts: pulumi.InvokeOutputOptions): PoolCluster {
+    if (pulumi.Resource.isInstance(cluster)) {
+        const c = cluster; // the component
+        return {
+            clusterName: c.clusterName,
+            // The cluster's version and AMI release: a change rolls the pool after the system group.
+            version: c.nodeVersion,
+            releaseVersion: (amiType) => c.releaseVersionFor(amiType),
+            nodeRoleArn: c.nodeRoleArn,
+            subnetIds: c.privateSubnetIds,
+            securityGroupIds: [c.nodeSecurityGroupId],
+            // As the system group: the node role's policies are attached before nodes join and detached after they drain.
+            // Upgrade order: app pools roll after the system group and the add-ons their nodes need.
+            dependsOn: [...c.nodeRolePolicies, ...c.nodeAddons, c.systemNodeGroup],
+        };
+    }
+    const ref = cluster; // a reference
+    return {
+        clusterName: pulumi.output(ref.clusterName),
+        version: ref.kubernetesVersion,
+        releaseVersion: (amiType) => nodeReleaseVersion(ref.kubernetesVersion, amiType, ref.releaseVersion, opts),
+        nodeRoleArn: ref.nodeRoleArn,
+        subnetIds: [...ref.subnetIds],
+        securityGroupIds: [...(ref.securityGroupIds ?? [])],
+        dependsOn: [],
+    };
 }
 
 type Capacity = "spot" | "ondemand";
@@ -23,6 +69,8 @@ type Capacity = "spot" | "ondemand";
 export class EksSpotNodePool extends pulumi.ComponentResource {
     public readonly poolName: string;
     public readonly settings: ResolvedSpotPoolArgs;
+    /** The AMI type of every node group of the pool, from its instance types' architecture. */
+    public readonly amiType: AmiType;
     public readonly spotNodeGroupName: pulumi.Output<string>;
     public readonly fallbackNodeGroupName?: pulumi.Output<string>;
     /** The managed node groups (spot, then the fallback): what a version or AMI release change replaces. */
@@ -30,15 +78,22 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksSpotNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:nodepools:EksSpotNodePool", name, {}, opts);
+        // One error for every problem, the pool's and the cluster reference's.
+        const problems = spotPoolProblems(args, "aws");
+        if (!pulumi.Resource.isInstance(args.cluster)) existingEksClusterProblems(problems, "cluster", args.cluster);
+        problems.throwIfAny("EksSpotNodePool");
         const a = resolveSpotPoolArgs(args, "aws", "EksSpotNodePool");
-        const { cluster } = args;
         const child = { parent: this };
+        const cluster = poolCluster(args.cluster, child);
+        // Graviton types run the ARM64 image, x86 types the x86_64 one (one architecture per pool, validated).
+        this.amiType = amiTypeFor(a.instanceTypes);
+        const releaseVersion = cluster.releaseVersion(this.amiType);
         const tags = awsTags(a.tags);
         const template = nodeLaunchTemplate(`${name}-nodes`, {
             description: `Node pool ${name}: IMDSv2 only, encrypted gp3 root, no key pair`,
             diskSizeGiB: a.diskSizeGiB,
             tags,
-            securityGroupIds: [cluster.nodeSecurityGroupId],
+            securityGroupIds: cluster.securityGroupIds,
         }, child);
 
         const nodeGroup = (capacity: Capacity) => {
@@ -47,14 +102,13 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
             const minSize = capacity === "spot" ? a.minSize : 0;
             const group = new aws.eks.NodeGroup(`${name}-${capacity}`, {
                 clusterName: cluster.clusterName,
-                // The cluster's version and AMI release: a change rolls the pool after the system group.
-                version: cluster.nodeVersion,
-                releaseVersion: cluster.nodeReleaseVersion,
+                version: cluster.version,
+                releaseVersion,
                 nodeGroupNamePrefix: `${name}-${capacity}-`,
                 nodeRoleArn: cluster.nodeRoleArn,
-                subnetIds: cluster.privateSubnetIds,
+                subnetIds: cluster.subnetIds,
                 capacityType: capacity === "spot" ? "SPOT" : "ON_DEMAND",
-                amiType: NODE_AMI_TYPE,
+                amiType: this.amiType,
                 instanceTypes: [...a.instanceTypes],
                 scalingConfig: { minSize, maxSize: a.maxSize, desiredSize: minSize },
                 updateConfig: APP_POOL_UPDATE_CONFIG,
@@ -64,9 +118,7 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
                 tags,
             }, {
                 ...child,
-                // As the system group: the node role's policies are attached before nodes join and detached after they drain.
-                // Upgrade order: app pools roll after the system group and the add-ons their nodes need.
-                dependsOn: [...cluster.nodeRolePolicies, ...cluster.nodeAddons, cluster.systemNodeGroup],
+                dependsOn: cluster.dependsOn,
                 // The autoscaler and the schedule own the node count; never report it as drift.
                 ignoreChanges: ["scalingConfig.desiredSize"],
             });

@@ -10,3 +10,4 @@ export * from "./scaled-object";
 export * from "./schedule";
 export * from "./spot-pool-args";
 export * from "./workload-schedule";
+export { ExistingEksCluster, ExistingGkeCluster } from "./existing-cluster";

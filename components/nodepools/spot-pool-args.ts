@@ -1,3 +1,4 @@
+import { checkOneArchitecture } from "../cluster/architecture";
 import { CostTags, validateCostTags } from "../tags";
 import { Problems, checkIntegerIn, checkSizeRange, show } from "../validation";
 import { INSTANCE_PRICES } from "./prices";
@@ -82,6 +83,7 @@ export function spotPoolProblems(args: SpotPoolArgs, cloud: "aws" | "gcp"): Prob
         "instanceTypes",
         `got ${show(args.instanceTypes)}: a spot pool needs at least 2 different instance types so one reclaimed type cannot empty it; use 3 or more of the same vCPU/memory shape across families, e.g. ${example}`,
     );
+    checkOneArchitecture(problems, "instanceTypes", cloud, types);
     const shapes = new Set(types.map((t) => INSTANCE_PRICES[t]).filter((s) => s !== undefined).map((s) => `${s.vcpu}/${s.memoryGiB}`));
     if (cloud === "aws") {
         // One managed node group: the autoscaler sizes every node by the first type's shape.
