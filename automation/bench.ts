@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the wall time and peak memory of `paved plan` over every shipped stack (offline
- * evaluation, policies, critical path), and each environment's cost plan — the savings ratio of
- * spot × schedule over on-demand around the clock; `paved drift` over 50 stacks at concurrency 1 and
+ * evaluation, policies, critical path), and each environment's cost plan — its nodes as a share of
+ * on-demand around the clock, with the breakdown per pool for every non-production stack; `paved drift` over 50 stacks at concurrency 1 and
  * 8; and rehearsal drills' measured RTO against the failover router's own switch time.
  */
 import * as fs from "node:fs";
@@ -12,6 +12,7 @@ import { benchDrill } from "./drill/bench-drill";
 import { programStartReport } from "./bench/program-start";
 import { MemoryDriver } from "./driver/memory-driver";
 import { listStacks } from "./offline/stack-file";
+import { formatCostReport } from "./offline/summary";
 import { runDrift } from "./runner/drift-command";
 import { planStack } from "./plan/plan";
 
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     const rows: string[] = [];
     const started = performance.now();
     let peakRss = process.memoryUsage().rss;
+    const sleeping: string[] = [];
     for (const stack of listStacks(projectDir)) {
         const t = performance.now();
         const plan = await planStack(projectDir, stack);
@@ -29,12 +31,15 @@ async function main(): Promise<void> {
         rows.push(
             `${stack.padEnd(16)} ${String(plan.resources).padStart(4)} resources ${ms.toFixed(0).padStart(6)} ms   ` +
                 (cost
-                    ? `$${cost.plannedMonthlyUsd.toFixed(2).padStart(9)} vs $${cost.baselineMonthlyUsd.toFixed(2).padStart(9)}   savings ratio ${(cost.savingsRatio * 100).toFixed(1)} %`
+                    ? `$${cost.plannedMonthlyUsd.toFixed(2).padStart(9)} vs $${cost.baselineMonthlyUsd.toFixed(2).padStart(9)}   nodes ${(cost.shareOfOnDemand * 100).toFixed(1)} % of on-demand 24/7`
                     : "(no nodes of its own)"),
         );
+        // Non-production sleeps: its breakdown per pool (system and app pools, hours a week, spot).
+        if (plan.cost && plan.cost.environment !== "prod") sleeping.push(`${stack}:`, ...formatCostReport(plan.cost));
     }
     console.log("stack            paved plan (offline)          planned vs on-demand 24/7 (monthly)");
     for (const row of rows) console.log(row);
+    for (const line of sleeping) console.log(line);
     console.log(`all stacks: ${(performance.now() - started).toFixed(0)} ms wall, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
 
     // PR stacks scale with the number of open pull requests: plan 1, 10 and 50 copies of the template.

@@ -76,6 +76,7 @@ const EXAMPLES: Record<string, string> = {
     local: "{ context: kind-paved }",
     "local.context": "kind-paved",
     "local.prometheusAddress": '"http://prometheus-server.monitoring.svc.cluster.local"',
+    wake: '{ from: "2026-01-05T06:00:00Z", until: "2026-01-05T19:00:00Z" }, set for one run by `paved wake --stack dev`',
     "schedule.timeZone": '"Europe/Berlin"',
     "schedule.days": '"Mon-Fri"',
     "schedule.start": '"07:00"',
@@ -213,6 +214,8 @@ export const topLevel = z.strictObject({
     gcpProject: z.string().optional(),
     cluster: z.record(z.string(), z.unknown()).optional(),
     schedule: scheduleSetting.optional(),
+    // Set for one run by `paved wake`, never in a file.
+    wake: z.strictObject({ from: z.string(), until: z.string() }).optional(),
     nodePools: z.array(nodePool).optional(),
     scaleToZero: z.array(z.strictObject({
         namespace: z.string(),

@@ -5,6 +5,8 @@ import { ScheduledWorkload } from "../components/nodepools/scaled-object";
 import { ScheduleArgs, scheduleProblems } from "../components/nodepools/schedule";
 import { SpotPoolArgs, resolveSpotPoolArgs, spotPoolCostInput, spotPoolProblems } from "../components/nodepools/spot-pool-args";
 import { workloadScheduleProblems } from "../components/nodepools/workload-schedule";
+import { WakeWindow, wakeProblems } from "../components/nodepools/wake";
+import { systemPoolSchedule } from "../components/cluster/system-pool";
 import { ObservabilitySizing } from "../components/observability/sizing";
 import { SloSpec } from "../components/observability/slo";
 import { observabilityProblems } from "../components/observability/observability-stack";
@@ -52,6 +54,8 @@ interface StackConfigBase {
     /** The environment's on-hours; undefined: always on (production's default). */
     readonly schedule?: ScheduleArgs;
     readonly nodePools: readonly StackNodePool[];
+    /** An early wake for this one run (`paved wake`): every pool and scheduled workload up until its end. */
+    readonly wake?: WakeWindow;
     /** Workloads KEDA scales to zero outside the environment's on-hours. */
     readonly scaleToZero: readonly ScheduledWorkload[];
     readonly cost: CostOptions;
@@ -103,14 +107,14 @@ export function clusterNameOf(stack: string): string {
 /** A regional GKE cluster spreads each node pool over this many zones. */
 const GKE_ZONES = 3;
 
-/** What the cost report prices: the always-on system pool, then every spot pool. */
+/** What the cost report prices: the system pool (its own hours and capacity), then every spot pool. */
 export function costInputs(config: StackConfig): PoolCostInput[] {
     const system =
         config.cloud === "aws"
             ? { ...resolveEksClusterArgs(clusterNameOf(config.stack), config.cluster).systemPool, zones: 1 }
             : { ...resolveGkeClusterArgs(config.cluster).systemPool, zones: GKE_ZONES };
     return [
-        { pool: "system", instanceType: system.instanceTypes[0], nodes: system.minSize * system.zones, spot: false },
+        { pool: "system", instanceType: system.instanceTypes[0], nodes: system.minSize * system.zones, spot: system.spot, onHoursPerWeek: systemPoolSchedule(system)?.onHoursPerWeek },
         ...config.nodePools.map((p) => spotPoolCostInput(p.name, resolveSpotPoolArgs(p, config.cloud, "nodePools"))),
     ];
 }
@@ -128,6 +132,8 @@ function clusterConfigPath(argPath: string): string {
         "tags.environment": "environment",
         "tags.owner": "owner",
         "tags.costCenter": "costCenter",
+        // The environment's on-hours, as the system pool's opened early: the problem is the schedule's.
+        "systemPool.schedule.startCron": "schedule",
         project: "gcpProject",
         region: "region",
     };
@@ -169,7 +175,13 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     const production = c.production ?? c.environment === "prod";
     const tags = tagsOf(c);
     const envSchedule = c.schedule === "none" ? undefined : (c.schedule as ScheduleArgs | undefined) ?? (production ? undefined : DEFAULT_SCHEDULE);
-    if (c.schedule && c.schedule !== "none") problems.addAll(scheduleProblems(c.schedule as ScheduleArgs, "schedule").list, (p) => p);
+    const scheduleFound = c.schedule && c.schedule !== "none" ? scheduleProblems(c.schedule as ScheduleArgs, "schedule").list : [];
+    problems.addAll(scheduleFound, (p) => p);
+    // An early wake (`paved wake`) only makes sense where capacity sleeps.
+    const wakeFound = c.wake ? wakeProblems(c.wake, "wake").list : [];
+    problems.addAll(wakeFound, (p) => p);
+    if (c.wake && !envSchedule) problems.add("wake", `got ${show(c.wake)} but ${production ? "production never sleeps" : "the environment has no schedule"}, so there is nothing to wake; remove it`);
+    const wake = c.wake && wakeFound.length === 0 && envSchedule ? c.wake : undefined;
 
     const failover = c.failover && { role: c.failover.role, promoted: c.failover.promoted ?? false, warmFloor: c.failover.warmFloor ?? WARM_FLOOR };
     if (failover?.role === "primary" && c.failover?.promoted !== undefined) problems.add("failover.promoted", `got ${show(c.failover.promoted)}: only a standby is promoted; remove it, or set failover.role: standby`);
@@ -178,7 +190,8 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     const nodePools: StackNodePool[] = (c.nodePools ?? []).map((declared, i) => {
         const p = warm ? warmPool(declared, failover.warmFloor) : declared;
         const own = p.schedule === "none" ? undefined : (p.schedule as ScheduleArgs | undefined);
-        const pool: StackNodePool = { ...p, tags, critical: p.critical ?? production, schedule: p.schedule === "none" ? undefined : own ?? envSchedule };
+        const poolSchedule = p.schedule === "none" ? undefined : own ?? envSchedule;
+        const pool: StackNodePool = { ...p, tags, critical: p.critical ?? production, schedule: poolSchedule, ...(poolSchedule && wake ? { wake } : {}) };
         // The environment's schedule and tags are reported once, under their own keys.
         const found = spotPoolProblems({ ...pool, schedule: own }, cloud!).list.filter((x) => !x.propertyPath.startsWith("tags."));
         problems.addAll(found, (path) => `nodePools[${i}].${path}`);
@@ -244,14 +257,17 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
 
     const fleet = c.fleet && fleetSettingsOf(c.fleet, { reconciler: c.reconciler, gitops, vault: vaultConfig }, problems);
 
-    const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, nodePools, scaleToZero, failover, cost: c.cost ?? {}, vault: vaultConfig, observability, gitops, canaries, prEnvironments, fleet };
+    const base = { stack: options.stack, role: c.role, environment: c.environment, production, region: c.region, domain: c.domain, tags, schedule: envSchedule, wake, nodePools, scaleToZero, failover, cost: c.cost ?? {}, vault: vaultConfig, observability, gitops, canaries, prEnvironments, fleet };
     if (!cluster?.data) {
         problems.throwIfAny();
         throw new StackConfigError(`Pulumi.${options.stack}.yaml`, problems.list);
     }
     let config: StackConfig;
     if (c.cloud === "aws") {
-        const args: EksClusterArgs = { ...cluster.data, tags, production };
+        // Outside production the system pool sleeps with the environment (a valid schedule only: a bad one is reported under its own key).
+        const sleeps = !production && envSchedule && scheduleFound.length === 0;
+        const systemPool = sleeps ? { ...cluster.data.systemPool, schedule: envSchedule, ...(wake ? { wake } : {}) } : cluster.data.systemPool;
+        const args: EksClusterArgs = { ...cluster.data, tags, production, systemPool };
         problems.addAll(eksClusterProblems(resolveEksClusterArgs(clusterNameOf(options.stack), args)).list, clusterConfigPath);
         config = { ...base, cloud: "aws", cluster: args };
     } else {

@@ -130,6 +130,7 @@ export function regional(config: StackConfig, projectDir: string): Record<string
         new WorkloadSchedule("on-hours", {
             cluster,
             schedule: config.schedule,
+            wake: config.wake,
             // Kind and API version from what the stack deploys: a canary app is a Rollout.
             workloads: scheduledWorkloads(config.scaleToZero, config.canaries),
             workloadsFrom: [...(delivery ? [delivery] : []), ...namespaces],

@@ -42,12 +42,12 @@ export function formatCostReport(report: CostReport): string[] {
     const lines = [`cost (${report.environment}, monthly, USD; spot discount ${percent(report.assumptions.spotDiscount)}):`];
     for (const p of report.pools) {
         lines.push(
-            `  ${p.pool.padEnd(12)} ${String(p.nodes).padStart(2)} × ${p.instanceType.padEnd(15)} ` +
-                `${p.planned.nodeHoursPerWeek.toString().padStart(6)} node-h/week  ${usd(p.planned.monthlyUsd).padStart(10)} ` +
+            `  ${p.pool.padEnd(12)} ${String(p.nodes).padStart(2)} × ${p.instanceType.padEnd(15)} ${(p.spot ? "spot" : "on-demand").padEnd(9)} ` +
+                `${p.upHoursPerWeek.toString().padStart(6)} h/week ${p.planned.nodeHoursPerWeek.toString().padStart(7)} node-h/week  ${usd(p.planned.monthlyUsd).padStart(10)} ` +
                 `vs ${usd(p.baseline.monthlyUsd).padStart(10)} on-demand 24/7  (saves ${percent(p.savingsRatio)})`,
         );
     }
     const t = report.total;
-    lines.push(`  total ${usd(t.plannedMonthlyUsd)} vs ${usd(t.baselineMonthlyUsd)}: savings ratio ${percent(t.savingsRatio)}`);
+    lines.push(`  total ${usd(t.plannedMonthlyUsd)} vs ${usd(t.baselineMonthlyUsd)}: nodes ${percent(t.shareOfOnDemand)} of on-demand 24/7, savings ratio ${percent(t.savingsRatio)}`);
     return lines;
 }

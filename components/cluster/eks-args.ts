@@ -10,7 +10,7 @@ import {
 import { checkAwsId, checkAwsIds } from "./network-ids";
 import { checkReleaseVersion } from "./node-release";
 import { MAX_ZONES } from "./subnets";
-import { SystemPoolArgs, definedOnly, systemPoolDefaults, validateSystemPool } from "./system-pool";
+import { ResolvedSystemPool, SystemPoolArgs, definedOnly, systemPoolDefaults, validateSystemPool } from "./system-pool";
 
 export type NatGatewayMode = "perZone" | "single";
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -99,7 +99,7 @@ export interface EksClusterArgs {
      */
     readonly logRetentionDays?: number;
     /**
-     * The on-demand system node group.
+     * The system node group: on demand around the clock in production, on spot with the schedule elsewhere.
      * @default sized by `production`, see `SystemPoolArgs`
      */
     readonly systemPool?: SystemPoolArgs;
@@ -113,7 +113,7 @@ export interface EksClusterArgs {
 
 /** Arguments with every default applied. */
 export type ResolvedEksClusterArgs = Required<Omit<EksClusterArgs, "systemPool" | "releaseVersion" | "network">> & {
-    readonly systemPool: Required<SystemPoolArgs>;
+    readonly systemPool: ResolvedSystemPool;
     /** Absent: the cluster creates its VPC. `alsoSet`: the managed-VPC keys given beside it (each a problem). */
     readonly network?: ExistingVpc & { readonly alsoSet: readonly (typeof MANAGED_VPC_KEYS)[number][] };
     /** Absent: AWS's recommended release for the Kubernetes version. */
@@ -186,7 +186,7 @@ export function eksClusterProblems(args: ResolvedEksClusterArgs): Problems {
         "logRetentionDays",
         `got ${show(args.logRetentionDays)}: CloudWatch accepts only ${LOG_RETENTION_DAYS.join(", ")}; e.g. 90`,
     );
-    validateSystemPool(problems, "systemPool", args.systemPool, "aws");
+    validateSystemPool(problems, "systemPool", args.systemPool, "aws", args.production);
     return problems;
 }
 

@@ -21,6 +21,8 @@ import { SYSTEM_UPDATE_CONFIG } from "./node-release";
 import { PlatformFirewalls, platformSecurityGroups } from "./security-groups";
 import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
 import { existingVpc, newVpc } from "./eks-network";
+import { systemPoolSchedule } from "./system-pool";
+import { scheduledScaling } from "../nodepools/eks-scheduled-scaling";
 
 /**
  * A private-by-default EKS cluster in its own VPC (or an existing one, `network`): API authentication with access entries,
@@ -188,7 +190,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             releaseVersion: nodeReleaseVersion,
             nodeRoleArn: nodeRole.arn,
             subnetIds: privateSubnetIds,
-            capacityType: "ON_DEMAND",
+            capacityType: a.systemPool.spot ? "SPOT" : "ON_DEMAND",
             amiType: this.systemAmiType,
             instanceTypes: [...a.systemPool.instanceTypes],
             scalingConfig: { minSize: a.systemPool.minSize, maxSize: a.systemPool.maxSize, desiredSize: a.systemPool.minSize },
@@ -200,9 +202,15 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         }, {
             ...child,
             dependsOn: [...nodeRolePolicies, ...earlyAddons, podIdentityAgent],
-            // The cluster autoscaler owns the node count after creation; never report it as drift.
-            ignoreChanges: ["scalingConfig.desiredSize"],
+            // The cluster autoscaler and the schedule own the node count after creation; never report it as
+            // drift. A wake sets it (after a refresh, so the night's zero is a change to undo).
+            ignoreChanges: a.systemPool.wake ? [] : ["scalingConfig.desiredSize"],
         });
+        const systemSchedule = systemPoolSchedule(a.systemPool);
+        if (systemSchedule) {
+            const asgName = systemNodes.resources.apply((r) => r[0].autoscalingGroups[0].name);
+            scheduledScaling(`${name}-system`, { asgName, schedule: systemSchedule, minSize: a.systemPool.minSize, maxSize: a.systemPool.maxSize, wake: a.systemPool.wake }, child);
+        }
         EKS_ADDONS.filter((s) => s.needsNodes).forEach((spec) => addon(spec, [systemNodes, podIdentityAgent]));
 
         // --- What other components consume.

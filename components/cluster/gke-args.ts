@@ -1,7 +1,7 @@
 import { CostTags, validateCostTags } from "../tags";
 import { Problems, checkCidr, checkKubernetesVersion, isIpv4Cidr, show } from "../validation";
 import { GkeMaintenance, MaintenanceExclusion, MaintenanceWindow, PRODUCTION_WINDOW, maintenanceProblems } from "./gke-maintenance";
-import { SystemPoolArgs, definedOnly, validateSystemPool } from "./system-pool";
+import { ResolvedSystemPool, SystemPoolArgs, definedOnly, validateSystemPool } from "./system-pool";
 
 export type ReleaseChannel = "RAPID" | "REGULAR" | "STABLE";
 const RELEASE_CHANNELS: readonly ReleaseChannel[] = ["RAPID", "REGULAR", "STABLE"];
@@ -80,7 +80,7 @@ export interface GkeClusterArgs {
 }
 
 export type ResolvedGkeClusterArgs = Required<Omit<GkeClusterArgs, "systemPool" | "maintenance">> & {
-    readonly systemPool: Required<SystemPoolArgs>;
+    readonly systemPool: ResolvedSystemPool;
     /** No window outside production: GKE's daily one. */
     readonly maintenance: { readonly window?: MaintenanceWindow; readonly exclusions: readonly MaintenanceExclusion[] };
 };
@@ -107,6 +107,7 @@ export function resolveGkeClusterArgs(args: GkeClusterArgs): ResolvedGkeClusterA
             minSize: 1,
             maxSize: production ? 3 : 2,
             diskSizeGiB: 50,
+            spot: false,
             ...definedOnly(args.systemPool ?? {}),
         },
         maintenance: { window: args.maintenance?.window ?? (production ? PRODUCTION_WINDOW : undefined), exclusions: args.maintenance?.exclusions ?? [] },
@@ -159,7 +160,7 @@ export function gkeClusterProblems(args: ResolvedGkeClusterArgs): Problems {
             `got "0.0.0.0/0": that opens the control plane to the internet; list your office or VPN networks, e.g. "203.0.113.0/24"`,
         );
     });
-    validateSystemPool(problems, "systemPool", args.systemPool, "gcp");
+    validateSystemPool(problems, "systemPool", args.systemPool, "gcp", args.production);
     maintenanceProblems(problems, "maintenance", args.maintenance);
     problems.check(
         args.systemPool.instanceTypes.length <= 1,

@@ -40,6 +40,10 @@ export interface PoolCost {
     readonly instanceType: string;
     readonly nodes: number;
     readonly onDemandPerHour: number;
+    /** Priced at the spot discount. */
+    readonly spot: boolean;
+    /** Hours per week the pool is up (168: always on). */
+    readonly upHoursPerWeek: number;
     /** Every node on demand, around the clock. */
     readonly baseline: CostLine;
     /** What the pool is planned as: spot and/or scheduled. */
@@ -51,7 +55,13 @@ export interface PoolCost {
 export interface CostReport {
     readonly environment: string;
     readonly pools: PoolCost[];
-    readonly total: { readonly baselineMonthlyUsd: number; readonly plannedMonthlyUsd: number; readonly savingsRatio: number };
+    readonly total: {
+        readonly baselineMonthlyUsd: number;
+        readonly plannedMonthlyUsd: number;
+        readonly savingsRatio: number;
+        /** planned / baseline: what the nodes cost as a share of every node on demand 24/7. */
+        readonly shareOfOnDemand: number;
+    };
     readonly assumptions: { readonly spotDiscount: number; readonly hoursPerMonth: number; readonly prices: string };
 }
 
@@ -100,6 +110,8 @@ export function costReport(environment: string, pools: readonly PoolCostInput[],
         instanceType: p.instanceType,
         nodes: p.nodes,
         onDemandPerHour: price,
+        spot: p.spot,
+        upHoursPerWeek: upHours,
         baseline: { nodeHoursPerWeek: p.nodes * HOURS_PER_WEEK, monthlyUsd: cents(baseline) },
         planned: { nodeHoursPerWeek: Math.round(p.nodes * upHours * 100) / 100, monthlyUsd: cents(planned) },
         savingsRatio: ratio(planned, baseline),
@@ -110,7 +122,12 @@ export function costReport(environment: string, pools: readonly PoolCostInput[],
     return {
         environment,
         pools: lines,
-        total: { baselineMonthlyUsd: cents(baseline), plannedMonthlyUsd: cents(planned), savingsRatio: ratio(planned, baseline) },
+        total: {
+            baselineMonthlyUsd: cents(baseline),
+            plannedMonthlyUsd: cents(planned),
+            savingsRatio: ratio(planned, baseline),
+            shareOfOnDemand: baseline === 0 ? 0 : Math.round((planned / baseline) * 10000) / 10000,
+        },
         assumptions: {
             spotDiscount: discount,
             hoursPerMonth: HOURS_PER_MONTH,

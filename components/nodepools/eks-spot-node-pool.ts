@@ -8,6 +8,7 @@ import { amiTypeFor, nodeReleaseVersion } from "../cluster/eks-node-image";
 import { awsTags } from "../tags";
 import { PoolCostInput } from "./cost";
 import { ExistingEksCluster, existingEksClusterProblems } from "./existing-cluster";
+import { scheduledScaling } from "./eks-scheduled-scaling";
 import { DISCOVERY_ENABLED_TAG, discoveryOwnerTag, nodeTemplateTags } from "./eks-autoscaler-tags";
 import { ResolvedSpotPoolArgs, SpotPoolArgs, cloudTaint, poolLabels, resolveSpotPoolArgs, spotPoolCostInput, spotPoolProblems } from "./spot-pool-args";
 
@@ -110,7 +111,7 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
                 capacityType: capacity === "spot" ? "SPOT" : "ON_DEMAND",
                 amiType: this.amiType,
                 instanceTypes: [...a.instanceTypes],
-                scalingConfig: { minSize, maxSize: a.maxSize, desiredSize: minSize },
+                scalingConfig: { minSize, maxSize: a.maxSize, desiredSize: a.wake && capacity === "spot" ? a.nodes : minSize },
                 updateConfig: APP_POOL_UPDATE_CONFIG,
                 launchTemplate: launchTemplateRef(template),
                 labels,
@@ -119,26 +120,13 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
             }, {
                 ...child,
                 dependsOn: cluster.dependsOn,
-                // The autoscaler and the schedule own the node count; never report it as drift.
-                ignoreChanges: ["scalingConfig.desiredSize"],
+                // The autoscaler and the schedule own the node count; never report it as drift. A wake sets it
+                // (with a refresh first, so the night's zero is a change to undo).
+                ignoreChanges: a.wake ? [] : ["scalingConfig.desiredSize"],
             });
             const asgName = group.resources.apply((r) => r[0].autoscalingGroups[0].name);
             this.tagGroup(`${name}-${capacity}`, asgName, cluster.clusterName, nodeTemplateTags(labels, a.taints));
-            if (a.schedule) {
-                const s = a.schedule;
-                const action = (when: "scale-down" | "scale-up", recurrence: string, size: { min: number; max: number }) =>
-                    new aws.autoscaling.Schedule(`${name}-${capacity}-${when}`, {
-                        scheduledActionName: `${name}-${capacity}-${when}`,
-                        autoscalingGroupName: asgName,
-                        recurrence,
-                        timeZone: s.timeZone,
-                        minSize: size.min,
-                        maxSize: size.max,
-                        desiredCapacity: size.min,
-                    }, child);
-                action("scale-down", s.endCron, { min: 0, max: 0 });
-                action("scale-up", s.startCron, { min: minSize, max: a.maxSize });
-            }
+            if (a.schedule) scheduledScaling(`${name}-${capacity}`, { asgName, schedule: a.schedule, minSize, maxSize: a.maxSize, wake: a.wake }, child);
             this.nodeGroups.push(group);
             return group;
         };

@@ -1,4 +1,4 @@
-import { ResolvedSchedule } from "./schedule";
+import { CronWindow, ResolvedSchedule } from "./schedule";
 import { validatedManifest } from "../custom-resource";
 
 /**
@@ -33,11 +33,12 @@ export function scaleTargetRef(workload: ScheduledWorkload): { apiVersion: strin
 }
 
 /**
- * A KEDA ScaledObject with a cron trigger: `replicas` during on-hours, zero outside them. Built with
+ * A KEDA ScaledObject with a cron trigger: `replicas` during on-hours, zero outside them; with `wake`
+ * (an early wake's window, on its dates) a second cron trigger, and KEDA takes the higher. Built with
  * @kubernetes-models/keda and validated against KEDA's schema before Pulumi ever sees it. That
  * package is ESM-only, hence the dynamic import and the promise.
  */
-export async function cronScaledObject(workload: ScheduledWorkload, schedule: ResolvedSchedule): Promise<Record<string, unknown>> {
+export async function cronScaledObject(workload: ScheduledWorkload, schedule: ResolvedSchedule, wake?: CronWindow): Promise<Record<string, unknown>> {
     const { ScaledObject } = await import("@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject");
     const scaledObject = new ScaledObject({
         metadata: {
@@ -50,15 +51,15 @@ export async function cronScaledObject(workload: ScheduledWorkload, schedule: Re
             minReplicaCount: 0,
             maxReplicaCount: workload.replicas,
             cooldownPeriod: 300,
-            triggers: [{
+            triggers: [schedule, ...(wake ? [wake] : [])].map((window) => ({
                 type: "cron",
                 metadata: {
                     timezone: schedule.timeZone,
-                    start: schedule.startCron,
-                    end: schedule.endCron,
+                    start: window.startCron,
+                    end: window.endCron,
                     desiredReplicas: String(workload.replicas),
                 },
-            }],
+            })),
         },
     });
     return validatedManifest(scaledObject);

@@ -162,3 +162,32 @@ function weeklyOnHours(crons: CronWindow, timeZone: string): number {
     if (up) total += to.getTime() - since;
     return Math.round((total / 3_600_000) * 100) / 100;
 }
+
+/**
+ * The system pool wakes this long before the app pools: a node joins in a few minutes, then KEDA and
+ * the cluster autoscaler start on it, so both are up when the workloads come back.
+ */
+export const SYSTEM_WAKE_LEAD_MINUTES = 15;
+
+/**
+ * The same window opening `minutes` earlier (what the system pool follows). Undefined when the start
+ * cron names no single time of day, or when the earlier time falls on the day before and the cron
+ * also fixes dates: such a shift has no cron of its own.
+ */
+export function openEarlier(s: ResolvedSchedule, minutes: number): ResolvedSchedule | undefined {
+    const fields = s.startCron.trim().split(/\s+/);
+    if (fields.length !== 5 || !/^\d+$/.test(fields[0]) || !/^\d+$/.test(fields[1])) return undefined;
+    const [minute, hour, dayOfMonth, month] = fields;
+    let dayOfWeek = fields[4];
+    const at = Number(hour) * 60 + Number(minute) - minutes;
+    if (at < 0) {
+        if (dayOfMonth !== "*" || month !== "*") return undefined;
+        if (dayOfWeek !== "*") {
+            const days = CronExpressionParser.parse(s.startCron).fields.dayOfWeek.values.map((d) => (Number(d) + 6) % 7);
+            dayOfWeek = cronDayList(days);
+        }
+    }
+    const t = (at + 24 * 60) % (24 * 60);
+    const startCron = `${t % 60} ${Math.floor(t / 60)} ${dayOfMonth} ${month} ${dayOfWeek}`;
+    return { ...s, startCron, onHoursPerWeek: weeklyOnHours({ startCron, endCron: s.endCron }, s.timeZone) };
+}

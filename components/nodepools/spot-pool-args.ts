@@ -4,6 +4,7 @@ import { Problems, checkIntegerIn, checkSizeRange, show } from "../validation";
 import { INSTANCE_PRICES } from "./prices";
 import { PoolCostInput } from "./cost";
 import { ResolvedSchedule, ScheduleArgs, resolveSchedule, scheduleProblems } from "./schedule";
+import { WakeWindow, wakeProblems } from "./wake";
 
 export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 const TAINT_EFFECTS: readonly TaintEffect[] = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
@@ -65,9 +66,14 @@ export interface SpotPoolArgs {
      * @default none: always on
      */
     readonly schedule?: ScheduleArgs;
+    /**
+     * An early wake in progress (`paved wake`): the pool comes up now and sleeps again at its end.
+     * @default none
+     */
+    readonly wake?: WakeWindow;
 }
 
-export type ResolvedSpotPoolArgs = Required<Omit<SpotPoolArgs, "schedule">> & { readonly schedule?: ResolvedSchedule };
+export type ResolvedSpotPoolArgs = Required<Omit<SpotPoolArgs, "schedule" | "wake">> & { readonly schedule?: ResolvedSchedule; readonly wake?: WakeWindow };
 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(|[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
@@ -114,6 +120,7 @@ export function spotPoolProblems(args: SpotPoolArgs, cloud: "aws" | "gcp"): Prob
         );
     }
     if (args.schedule) problems.addAll("", scheduleProblems(args.schedule, "schedule").list);
+    if (args.wake) problems.addAll("", wakeProblems(args.wake, "wake").list);
     return problems;
 }
 
@@ -133,6 +140,7 @@ export function resolveSpotPoolArgs(args: SpotPoolArgs, cloud: "aws" | "gcp", co
         critical,
         onDemandFallback: args.onDemandFallback ?? critical,
         schedule: args.schedule ? resolveSchedule(args.schedule) : undefined,
+        wake: args.wake,
     };
 }
 

@@ -6,6 +6,7 @@ import { Problems, checkIntegerIn, show } from "../validation";
 import { KEDA_CHART, KEDA_NAMESPACE, kedaValues } from "./keda-values";
 import { SCALABLE_KINDS, ScheduledWorkload, cronScaledObject } from "./scaled-object";
 import { ScheduleArgs, resolveSchedule, scheduleProblems } from "./schedule";
+import { WakeWindow, wakeCrons, wakeProblems } from "./wake";
 
 export interface WorkloadScheduleArgs {
     /** The cluster KEDA goes onto (either cloud). */
@@ -23,6 +24,11 @@ export interface WorkloadScheduleArgs {
      * @default nothing: the workloads come from outside this stack
      */
     readonly workloadsFrom?: readonly pulumi.Resource[];
+    /**
+     * An early wake in progress (`paved wake`): the workloads are up during it too.
+     * @default none
+     */
+    readonly wake?: WakeWindow;
 }
 
 const SCALED_OBJECT = { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject" };
@@ -31,6 +37,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export function workloadScheduleProblems(args: Omit<WorkloadScheduleArgs, "cluster" | "workloadsFrom">): Problems {
     const problems = new Problems();
     problems.addAll("", scheduleProblems(args.schedule, "schedule").list);
+    if (args.wake) problems.addAll("", wakeProblems(args.wake, "wake").list);
     (args.workloads ?? []).forEach((w, i) => {
         for (const field of ["namespace", "name"] as const) {
             problems.check(DNS_LABEL.test(w?.[field] ?? ""), `workloads[${i}].${field}`, `got ${show(w?.[field])}: expected a Kubernetes name (lowercase letters, digits, "-"), e.g. "web"`);
@@ -54,11 +61,12 @@ export class WorkloadSchedule extends pulumi.ComponentResource {
         super("paved:nodepools:WorkloadSchedule", name, {}, opts);
         workloadScheduleProblems(args).throwIfAny("WorkloadSchedule");
         const schedule = resolveSchedule(args.schedule);
+        const wake = args.wake && wakeCrons(args.wake, schedule.timeZone);
         const on = onCluster(args.cluster, this);
 
         const keda = pinnedRelease(`${name}-keda`, KEDA_CHART, { namespace: KEDA_NAMESPACE, createNamespace: true, values: kedaValues() }, on);
         for (const workload of args.workloads ?? []) {
-            modelledCustomResource(`${name}-${workload.namespace}-${workload.name}`, SCALED_OBJECT, cronScaledObject(workload, schedule), {
+            modelledCustomResource(`${name}-${workload.namespace}-${workload.name}`, SCALED_OBJECT, cronScaledObject(workload, schedule, wake), {
                 ...on,
                 dependsOn: [keda, ...(args.workloadsFrom ?? [])],
             });

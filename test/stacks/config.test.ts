@@ -33,7 +33,11 @@ describe("stack config", () => {
         expect(config.cloud).to.equal("aws");
         expect(config.production).to.equal(false);
         expect(config.tags).to.deep.equal({ environment: "staging", owner: "platform-team", costCenter: "1234", extra: {} });
-        expect(config.cluster).to.deep.include({ kubernetesVersion: "1.33", systemPool: { minSize: 1, maxSize: 3 } });
+        // Outside production the system pool sleeps with the environment (the default schedule here).
+        expect(config.cluster).to.deep.include({
+            kubernetesVersion: "1.33",
+            systemPool: { minSize: 1, maxSize: 3, schedule: { timeZone: "UTC", days: "Mon-Fri", start: "07:00", end: "20:00" } },
+        });
         expect(loadStackConfig({ ...awsConfig, "paved:environment": "prod" }, { stack: "p" }).production).to.equal(true);
     });
 

@@ -68,10 +68,17 @@ describe("shipped stacks", () => {
         const dev = runs.dev;
         const spot = inputsOf(one(dev.resources, "aws:eks/nodeGroup:NodeGroup", "apps-spot"));
         expect(spot.capacityType).to.equal("SPOT");
-        const actions = ofType(dev.resources, "aws:autoscaling/schedule:Schedule").map(inputsOf);
-        expect(actions.map((a) => [a.recurrence, a.timeZone, a.desiredCapacity])).to.have.deep.members([
+        const actions = ofType(dev.resources, "aws:autoscaling/schedule:Schedule");
+        const at = (prefix: string) => actions.filter((a) => a.name.startsWith(prefix)).map(inputsOf).map((a) => [a.recurrence, a.timeZone, a.desiredCapacity]);
+        expect(actions).to.have.length(4);
+        // The system group wakes 15 minutes before the apps, so KEDA and the autoscaler are up when the workloads come back.
+        expect(at("paved-dev-system-")).to.have.deep.members([
+            ["45 6 * * 1-5", "Europe/Berlin", 1],
             ["0 20 * * 1-5", "Europe/Berlin", 0],
+        ]);
+        expect(at("apps-spot-")).to.have.deep.members([
             ["0 7 * * 1-5", "Europe/Berlin", 0],
+            ["0 20 * * 1-5", "Europe/Berlin", 0],
         ]);
         const releases = ofType(dev.resources, "kubernetes:helm.sh/v3:Release").map((r) => inputsOf(r).chart);
         expect(releases).to.include.members(["cluster-autoscaler", "keda"]);
@@ -82,8 +89,29 @@ describe("shipped stacks", () => {
         expect(apps.planned).to.deep.equal({ nodeHoursPerWeek: 195, monthlyUsd: 28.47 });
     });
 
+    it("dev and staging: every node sleeps, the system pool on spot too — nodes cost 13.6 % of on-demand 24/7 (35.2 % before)", () => {
+        for (const stack of ["dev", "staging"]) {
+            const run = runs[stack];
+            expect(inputsOf(one(run.resources, "aws:eks/nodeGroup:NodeGroup", `paved-${stack}-system`)).capacityType, stack).to.equal("SPOT");
+            const report = run.outputs.costReport as CostReport;
+            expect(report.pools.map((p) => p.pool), stack).to.deep.equal(["system", "apps"]);
+            // System: 1 × m6i.large, spot, Mon–Fri 06:45–20:00 = 66.25 h a week:
+            // 66.25 × 730 / 168 × $0.096 × 0.35 = $9.6725 a month, against 730 × $0.096 = $70.08 on demand 24/7.
+            expect(report.pools[0], stack).to.deep.include({ nodes: 1, instanceType: "m6i.large", spot: true, upHoursPerWeek: 66.25 });
+            expect(report.pools[0].planned, stack).to.deep.equal({ nodeHoursPerWeek: 66.25, monthlyUsd: 9.67 });
+            expect(report.pools[0].baseline, stack).to.deep.equal({ nodeHoursPerWeek: 168, monthlyUsd: 70.08 });
+            // Apps: 3 × 65 h × 730 / 168 × $0.096 × 0.35 = $28.47. Total $38.1425 of $280.32 = 13.61 %.
+            expect(report.pools[1], stack).to.deep.include({ nodes: 3, spot: true, upHoursPerWeek: 65 });
+            expect(report.total, stack).to.deep.equal({ baselineMonthlyUsd: 280.32, plannedMonthlyUsd: 38.14, savingsRatio: 0.8639, shareOfOnDemand: 0.1361 });
+        }
+    });
+
     it("prod-us-east-1: always-on critical pool with an on-demand fallback, nothing scheduled", () => {
         const prod = runs["prod-us-east-1"];
+        // Production keeps an on-demand system pool around the clock.
+        expect(inputsOf(one(prod.resources, "aws:eks/nodeGroup:NodeGroup", "paved-prod-us-east-1-system")).capacityType).to.equal("ON_DEMAND");
+        const system = (prod.outputs.costReport as CostReport).pools[0];
+        expect(system).to.deep.include({ pool: "system", spot: false, upHoursPerWeek: 168, savingsRatio: 0 });
         expect(ofType(prod.resources, "aws:eks/nodeGroup:NodeGroup").map((g) => g.name)).to.have.members(["paved-prod-us-east-1-system", "apps-spot", "apps-ondemand"]);
         expect(ofType(prod.resources, "aws:autoscaling/schedule:Schedule")).to.be.empty;
         expect(ofType(prod.resources, "paved:nodepools:WorkloadSchedule")).to.be.empty;

@@ -39,7 +39,7 @@ describe("offline summary", () => {
     it("prints a cost report per pool with the environment's savings ratio", () => {
         const lines = formatCostReport(costReport("dev", [{ pool: "apps", instanceType: "m6i.large", nodes: 3, spot: true, onHoursPerWeek: 65 }]));
         expect(lines[0]).to.equal("cost (dev, monthly, USD; spot discount 65.0 %):");
-        expect(lines[1]).to.match(/apps +3 × m6i\.large +195 node-h\/week +\$28\.47 vs +\$210\.24 on-demand 24\/7 +\(saves 86\.5 %\)/);
-        expect(lines[2]).to.equal("  total $28.47 vs $210.24: savings ratio 86.5 %");
+        expect(lines[1]).to.match(/apps +3 × m6i\.large +spot +65 h\/week +195 node-h\/week +\$28\.47 vs +\$210\.24 on-demand 24\/7 +\(saves 86\.5 %\)/);
+        expect(lines[2]).to.equal("  total $28.47 vs $210.24: nodes 13.5 % of on-demand 24/7, savings ratio 86.5 %");
     });
 });

@@ -136,9 +136,11 @@ describe("EksCluster", () => {
     });
 
     describe("system node group", () => {
-        it("is a small on-demand group on private subnets, tainted for critical add-ons", () => {
+        it("is a small group on private subnets, tainted for critical add-ons: spot outside production, on demand in production", () => {
             const nodes = inputsOf(one(dev.resources, "aws:eks/nodeGroup:NodeGroup"));
-            expect(nodes.capacityType).to.equal("ON_DEMAND");
+            expect(nodes.capacityType).to.equal("SPOT");
+            expect(nodes.instanceTypes).to.deep.equal(["m6i.large", "m6a.large", "m7i.large"]);
+            expect(inputsOf(one(prod.resources, "aws:eks/nodeGroup:NodeGroup")).capacityType).to.equal("ON_DEMAND");
             expect(nodes.scalingConfig).to.deep.equal({ minSize: 1, maxSize: 2, desiredSize: 1 });
             expect(nodes.subnetIds).to.have.length(3);
             expect(nodes.taints).to.deep.equal([{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]);

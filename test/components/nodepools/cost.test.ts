@@ -14,12 +14,15 @@ describe("cost report", () => {
                 instanceType: "m6i.large",
                 nodes: 3,
                 onDemandPerHour: 0.096,
+                spot: true,
+                upHoursPerWeek: 65,
                 baseline: { nodeHoursPerWeek: 504, monthlyUsd: 210.24 },
                 planned: { nodeHoursPerWeek: 195, monthlyUsd: 28.47 },
                 savingsRatio: 0.8646,
             },
         ]);
-        expect(report.total).to.deep.equal({ baselineMonthlyUsd: 210.24, plannedMonthlyUsd: 28.47, savingsRatio: 0.8646 });
+        // 28.4700 / 210.24 = 0.1354: the nodes cost 13.5 % of on-demand 24/7.
+        expect(report.total).to.deep.equal({ baselineMonthlyUsd: 210.24, plannedMonthlyUsd: 28.47, savingsRatio: 0.8646, shareOfOnDemand: 0.1354 });
         expect(report.assumptions.spotDiscount).to.equal(0.65);
     });
 
@@ -30,7 +33,7 @@ describe("cost report", () => {
         ]);
         expect(report.pools[1].savingsRatio).to.equal(0);
         expect(report.pools[0].planned.monthlyUsd).to.equal(49.06); // 2 × 730 × 0.096 × 0.35
-        expect(report.total).to.deep.equal({ baselineMonthlyUsd: 280.32, plannedMonthlyUsd: 189.22, savingsRatio: 0.325 });
+        expect(report.total).to.deep.equal({ baselineMonthlyUsd: 280.32, plannedMonthlyUsd: 189.22, savingsRatio: 0.325, shareOfOnDemand: 0.675 });
     });
 
     it("takes the user's prices and spot discount over the shipped ones", () => {
