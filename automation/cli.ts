@@ -32,6 +32,7 @@ import { RunnerUsageError, isPrStack } from "./runner/pr-stacks";
 import { RINGS_FILE, loadRing } from "./runner/rings";
 import { checkRunnerEnv } from "./runner/runner-env";
 import { OperationRequest, RunnerContext, runOperation } from "./runner/stack-commands";
+import { WakeRequest, wakeCommand } from "./runner/wake";
 
 function projectDir(): string {
     return process.env.PAVED_PROJECT_DIR ?? path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
@@ -189,6 +190,13 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .option("--json", "machine-readable output")
         .action(async (options: DrillRequest) => {
             result = await drillCommand(options, dir, context());
+        });
+    cli.command("wake")
+        .description("Wake a sleeping non-production cluster now, system pool first, until --until or its next scheduled sleep")
+        .option("--stack <name>", "the stack")
+        .option("--until <HH:MM>", "when it sleeps again, in the schedule's time zone (default: the next scheduled sleep)")
+        .action(async (options: WakeRequest) => {
+            result = await wakeCommand(options, dir, context());
         });
     cli.command("plan")
         .description("Evaluate stacks offline (no cloud, no credentials): resources, policy violations, cost and critical path")

@@ -156,6 +156,8 @@ export function regional(config: StackConfig, projectDir: string): Record<string
         ...(config.failover ? { failoverPromoted: config.failover.promoted } : {}),
         // The stacks the operator on this cluster reconciles, in file order.
         ...(fleet ? { fleetStacks: fleet.stacks.map((s) => s.name) } : {}),
+        // What `paved wake` reads back: the early wake this update applied.
+        ...(config.wake ? { wake: config.wake } : {}),
         // What preview stacks point their records at: the shared Gateway's load balancer.
         ...(delivery ? { gatewayHostname: gatewayAddress(delivery.gateway, "Hostname"), gatewayAddress: gatewayAddress(delivery.gateway, "IPAddress") } : {}),
     };

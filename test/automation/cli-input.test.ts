@@ -28,6 +28,8 @@ const CASES: readonly BadInput[] = [
     { what: "typos in rings.yaml, with the closest key", args: ["deploy", "--ring", "default"], files: { "rings.yaml": "rings:\n  default:\n    stack: [dev]\n    gate: { probez: 3 }\n" }, says: /^paved: rings.yaml: rings.default.stacks: required, and missing; e\.g\. .*; rings.default.gate.probez: unknown key: did you mean probes\?; rings.default.stack: unknown key: did you mean stacks\?$/ },
     { what: "a --project without Pulumi.yaml", args: ["--project", "/nonexistent", "plan"], says: /^paved: got --project "\/nonexistent": no Pulumi.yaml there; name the folder of the project, e.g. --project .\/platform$/ },
     { what: "a concurrency of zero", args: ["up", "--all", "--concurrency", "0"], says: /^paved: got --concurrency "0": a positive whole number, e.g. --concurrency 4$/ },
+    { what: "paved wake with a --until that is not a time", args: ["wake", "--stack", "dev", "--until", "7pm"], says: /^paved: got --until "7pm": a 24-hour time "HH:MM" in Europe\/Berlin, e\.g\. --until 18:00$/ },
+    { what: "paved wake of a stack with no nodes of its own", args: ["wake", "--stack", "local"], says: /^paved: got --stack local: a local stack has no nodes of its own to wake; wake a regional stack, e\.g\. --stack dev$/ },
     { what: "a stack file that is not YAML", args: ["plan", "dev"], files: { "Pulumi.dev.yaml": "config:\n  paved:cloud: [aws\n" }, says: /^dev: Pulumi.dev.yaml is not valid YAML: .* at line \d+, column \d+; e\.g\. quote values/ },
 ];
 
