@@ -108,6 +108,7 @@ const EXAMPLES: Record<string, string> = {
     "fleet.repoDir": '"infra" (the folder of Pulumi.yaml; omit it at the root)',
     "fleet.backend": '"s3://acme-pulumi-state" (the runner\'s PULUMI_BACKEND_URL)',
     "fleet.resyncSeconds": "600",
+    "fleet.github": "{ owner: acme, repo: paved, label: preview-stack } (PR stacks, when Pulumi.pr.yaml says paved:reconciler: operator)",
     "fleet.previewOnly": '["prod"] (environments the operator only previews)',
     "prEnvironments.repoUrl": '"https://github.com/acme/shop.git"',
     "prEnvironments.path": '"deploy/chart"',
@@ -255,6 +256,7 @@ export const topLevel = z.strictObject({
         backend: z.string(),
         resyncSeconds: z.number().optional(),
         previewOnly: z.array(z.string()).optional(),
+        github: z.strictObject({ owner: z.string(), repo: z.string(), label: z.string().optional() }).optional(),
     }).optional(),
     // Apps are checked by the Vault component's own rules (they also catch plaintext values).
     vault: z.strictObject({

@@ -1,7 +1,9 @@
 import { checkRunnerEnv } from "../automation/runner/runner-env";
 import { isRepoUrl } from "../components/delivery/gitops-spec";
 import { show } from "../components/validation";
+import { prStacksProblems } from "../components/gitops/pr-stacks";
 import { ConfigProblems } from "./config-problems";
+import { ARGOCD_GITHUB_SECRET } from "./platform-apps";
 import { FleetSettings } from "./fleet";
 
 /** `paved:fleet` as the schema lets it through. */
@@ -12,7 +14,11 @@ export interface FleetEntry {
     readonly backend: string;
     readonly resyncSeconds?: number;
     readonly previewOnly?: readonly string[];
+    readonly github?: { readonly owner: string; readonly repo: string; readonly label?: string };
 }
+
+/** Only pull requests with this label get a PR stack, unless paved:fleet.github.label names another. */
+export const DEFAULT_PR_STACK_LABEL = "preview-stack";
 
 export const DEFAULT_RESYNC_SECONDS = 600;
 
@@ -41,6 +47,7 @@ export function fleetSettingsOf(
     problems: ConfigProblems,
 ): FleetSettings {
     if (!isRepoUrl(entry.repoUrl)) problems.add("fleet.repoUrl", `got ${show(entry.repoUrl)}: the stacks' repository (this one) over https or ssh, e.g. "https://github.com/acme/paved.git"`);
+    if (entry.github) problems.addAll(prStacksProblems({ ...entry.github, label: entry.github.label ?? DEFAULT_PR_STACK_LABEL, tokenSecret: ARGOCD_GITHUB_SECRET }).list, (p) => `fleet.${p}`);
     const backend = backendProblem(entry.backend);
     if (backend) problems.add("fleet.backend", backend);
     const previewOnly = entry.previewOnly ?? [];
@@ -59,5 +66,6 @@ export function fleetSettingsOf(
         backend: entry.backend,
         resyncSeconds: entry.resyncSeconds ?? DEFAULT_RESYNC_SECONDS,
         previewOnly,
+        github: entry.github && { owner: entry.github.owner, repo: entry.github.repo, label: entry.github.label ?? DEFAULT_PR_STACK_LABEL },
     };
 }

@@ -11,7 +11,12 @@ import { RINGS_FILE, loadRing } from "../automation/runner/rings";
 import { CREDENTIALS_SECRET, FleetSource, FleetStack, STACKS_NAMESPACE, credentialsApp } from "../components/gitops/fleet-spec";
 import { VaultAppSpec } from "../components/vault/app-spec";
 import { pavedConfig } from "./config-problems";
-import { stackReconcilers } from "./reconciler";
+import { readStackConfig, StackFileError } from "../automation/offline/stack-file";
+import { PR_TEMPLATE_STACK as PR_TEMPLATE, PrStacksGitHub, prStackTemplate } from "../components/gitops/pr-stacks";
+import { StackManifest } from "../components/gitops/stack-manifest";
+import { parseValue } from "./config-schema";
+import { ARGOCD_GITHUB_SECRET } from "./platform-apps";
+import { RECONCILER_KEY, stackReconcilers } from "./reconciler";
 
 /** `paved:fleet` on the management stack, as its loader hands it over. */
 export interface FleetSettings {
@@ -22,6 +27,15 @@ export interface FleetSettings {
     readonly resyncSeconds: number;
     /** Environments whose stacks the operator only previews (reports), e.g. ["prod"]. */
     readonly previewOnly: readonly string[];
+    /** The stacks' GitHub repository, whose labelled pull requests get PR stacks when the `pr` template is operator-owned. */
+    readonly github?: { readonly owner: string; readonly repo: string; readonly label: string };
+}
+
+/** What the operator reconciles: environment stacks, and PR stacks made from the `pr` template when it is operator-owned. */
+export interface Fleet {
+    readonly source: FleetSource;
+    readonly stacks: FleetStack[];
+    readonly prStacks?: { readonly github: PrStacksGitHub; readonly template: StackManifest };
 }
 
 /** The project's pinned Pulumi CLI: what the runner installs, and now what the workspaces run. */
@@ -65,10 +79,15 @@ export function ringPredecessors(projectDir: string, knownStacks: readonly strin
     return after;
 }
 
-/** The operator's source and stacks for this repository, from its stack files, rings.yaml and .pulumi-version. */
-export function fleetOf(projectDir: string, settings: FleetSettings): { source: FleetSource; stacks: FleetStack[] } {
+/**
+ * The operator's source and stacks for this repository, from its stack files, rings.yaml and
+ * .pulumi-version. Preview stacks are never environment stacks: the `pr` template, when the operator
+ * owns it, becomes the PR stacks' template, and local `Pulumi.pr-<n>.yaml` copies are not Git's.
+ */
+export function fleetOf(projectDir: string, settings: FleetSettings, host = "the management stack"): Fleet {
     const all = stackReconcilers(projectDir);
     const owned = all.filter((s) => s.reconciler === "operator");
+    const environments = owned.filter((s) => pavedConfig(s.config).role !== "preview");
     const after = ringPredecessors(projectDir, all.map((s) => s.stack));
     const source: FleetSource = {
         repoUrl: settings.repoUrl,
@@ -78,7 +97,7 @@ export function fleetOf(projectDir: string, settings: FleetSettings): { source: 
         pulumiVersion: fs.readFileSync(path.join(projectDir, PULUMI_VERSION_FILE), "utf8").trim(),
         resyncSeconds: settings.resyncSeconds,
     };
-    const stacks = owned.map(({ stack, config }): FleetStack => ({
+    const stacks = environments.map(({ stack, config }): FleetStack => ({
         name: stack,
         production: isProductionConfig({ ...config }),
         previewOnly: settings.previewOnly.includes(String(pavedConfig(config).environment)),
@@ -86,7 +105,23 @@ export function fleetOf(projectDir: string, settings: FleetSettings): { source: 
         after: after.get(stack) ?? [],
         credentialKeys: credentialKeysOf(config, settings.backend),
     }));
-    return { source, stacks };
+    const template = owned.find((s) => s.stack === PR_TEMPLATE);
+    if (!template) return { source, stacks };
+    if (!settings.github) {
+        throw new StackFileError(`Pulumi.${PR_TEMPLATE}.yaml says paved:reconciler: operator, so PR stacks come from Argo CD's pull-request generator, but ${host} has no paved:fleet.github; add it, e.g. github: { owner: acme, repo: paved, label: preview-stack }`);
+    }
+    const file = readStackConfig(projectDir, PR_TEMPLATE);
+    // Encrypted values belong to the template's own salt; inlined into another stack they could not be decrypted.
+    if (file.secretKeys.length > 0) throw new StackFileError(`Pulumi.${PR_TEMPLATE}.yaml: ${file.secretKeys.join(", ")} are encrypted; an operator-owned PR template cannot carry secure values (its config is inlined into each PR stack); read them from Vault instead`);
+    const config = Object.fromEntries(Object.entries(file.config).filter(([k]) => k !== RECONCILER_KEY).map(([k, v]) => [k, parseValue(v)]));
+    return {
+        source,
+        stacks,
+        prStacks: {
+            github: { ...settings.github, tokenSecret: ARGOCD_GITHUB_SECRET },
+            template: prStackTemplate({ source, credentialKeys: credentialKeysOf(template.config, settings.backend), config }),
+        },
+    };
 }
 
 /**
@@ -95,13 +130,14 @@ export function fleetOf(projectDir: string, settings: FleetSettings): { source: 
  * its Stack object's envRefs name. The Secrets Operator logs in with its own ServiceAccount, not the
  * workspace's; a new workspace pod per update reads the current Secret, so nothing restarts.
  */
-export function fleetVaultApps(stacks: readonly FleetStack[], environment: string): VaultAppSpec[] {
-    return stacks.map((s) => ({
-        name: credentialsApp(s.name),
+export function fleetVaultApps(fleet: Fleet, environment: string): VaultAppSpec[] {
+    const names = [...fleet.stacks.map((s) => s.name), ...(fleet.prStacks ? [PR_TEMPLATE] : [])];
+    return names.map((stack) => ({
+        name: credentialsApp(stack),
         namespace: STACKS_NAMESPACE,
-        serviceAccount: `${credentialsApp(s.name)}-vault`,
+        serviceAccount: `${credentialsApp(stack)}-vault`,
         mode: "operator" as const,
         reloadsSecrets: true,
-        secrets: [{ name: CREDENTIALS_SECRET, path: `${environment}/${credentialsApp(s.name)}/${CREDENTIALS_SECRET}` }],
+        secrets: [{ name: CREDENTIALS_SECRET, path: `${environment}/${credentialsApp(stack)}/${CREDENTIALS_SECRET}` }],
     }));
 }

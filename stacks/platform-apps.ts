@@ -14,7 +14,7 @@ export const GITOPS_NAMESPACE = "argocd";
 export const GRAFANA_ADMIN = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" };
 /** Vault `<env>/argocd/sso` (key clientSecret) -> Secret argocd-sso, which Argo CD's OIDC config references. */
 export const ARGOCD_SSO_SECRET = { secretName: "argocd-sso", key: "clientSecret" };
-/** Vault `<env>/argocd/github` (key token) -> Secret argocd-github, for the pull-request generator. */
+/** Vault `<env>/argocd/github` (key token) -> Secret argocd-github, for the pull-request generators. */
 export const ARGOCD_GITHUB_SECRET = { secretName: "argocd-github", key: "token" };
 
 /** Vault `<env>/gateway/tls` (keys tls.crt, tls.key: a certificate for `*.<domain>`) -> Secret gateway-tls, the Gateway's HTTPS listener. */
@@ -25,6 +25,7 @@ export function platformVaultApps(c: {
     readonly observability?: unknown;
     readonly gitops?: { readonly sso?: unknown };
     readonly prEnvironments?: unknown;
+    readonly fleet?: { readonly github?: unknown };
 }): VaultAppSpec[] {
     const apps: VaultAppSpec[] = [];
     if (c.observability) {
@@ -55,7 +56,8 @@ export function platformVaultApps(c: {
                 // Keys url, username, password (or sshPrivateKey): Argo CD's repository credential template.
                 { name: "repo", path: `${c.environment}/argocd/repo`, secretLabels: { "argocd.argoproj.io/secret-type": "repo-creds" } },
                 ...(c.gitops.sso ? [{ name: "sso", path: `${c.environment}/argocd/sso`, secretLabels: argocd }] : []),
-                ...(c.prEnvironments ? [{ name: "github", path: `${c.environment}/argocd/github`, secretLabels: argocd }] : []),
+                // Both pull-request generators read it: PR environments' and the fleet's PR stacks'.
+                ...(c.prEnvironments || c.fleet?.github ? [{ name: "github", path: `${c.environment}/argocd/github`, secretLabels: argocd }] : []),
             ],
         });
     }

@@ -104,8 +104,8 @@ export function regional(config: StackConfig, projectDir: string): Record<string
         }, { providers: cloudProviders });
     }
     // The management cluster: the operator, and the Application owning the Stack objects of every operator-owned stack.
-    const fleet = config.fleet && fleetOf(projectDir, config.fleet);
-    const infraGitOps = fleet && new InfraGitOps("fleet", { cluster, ...fleet, production: config.production }, { dependsOn: gitops ? [gitops] : [] });
+    const fleet = config.fleet && fleetOf(projectDir, config.fleet, `Pulumi.${config.stack}.yaml`);
+    const infraGitOps = fleet && new InfraGitOps("fleet", { cluster, source: fleet.source, stacks: fleet.stacks, prStacks: fleet.prStacks?.github, production: config.production }, { dependsOn: gitops ? [gitops] : [] });
     // Namespaces of apps that no component creates (Vault apps such as payments): created here, before anything goes into them.
     const namespaces = appNamespaces(config).map((ns) => new k8s.core.v1.Namespace(`namespace-${ns}`, {
         metadata: { name: ns, labels: { "app.kubernetes.io/managed-by": "paved-road" } },
@@ -119,7 +119,7 @@ export function regional(config: StackConfig, projectDir: string): Record<string
             environment: config.environment,
             vaultAddress: config.vault.address,
             kv: config.vault.kv,
-            apps: [...config.vault.apps, ...platformVaultApps(config), ...(fleet ? fleetVaultApps(fleet.stacks, config.environment) : [])],
+            apps: [...config.vault.apps, ...platformVaultApps(config), ...(fleet ? fleetVaultApps(fleet, config.environment) : [])],
         }, {
             providers: [provider],
             // The platform's Secrets go into namespaces those components create.

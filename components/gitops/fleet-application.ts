@@ -5,6 +5,8 @@ import { FleetSource, STACKS_NAMESPACE } from "./fleet-spec";
 /** Where the rendered Stack objects are in the stacks' repository (written by `npm run render:fleet`). */
 export const FLEET_MANIFESTS_PATH = "deploy/fleet";
 export const FLEET_PROJECT = "fleet";
+/** The platform's sync policy, without creating namespaces: the fleet's project may create nothing outside its own. */
+export const FLEET_SYNC_POLICY = { ...SYNC_POLICY, syncOptions: SYNC_POLICY.syncOptions.filter((o) => !o.startsWith("CreateNamespace")) };
 
 /**
  * The fleet's own AppProject: only the stacks' repository as source, only Stack objects, only into
@@ -39,8 +41,7 @@ export async function fleetApplication(source: FleetSource): Promise<Record<stri
             project: FLEET_PROJECT,
             source: { repoURL: source.repoUrl, path: source.repoDir ? `${source.repoDir}/${FLEET_MANIFESTS_PATH}` : FLEET_MANIFESTS_PATH, targetRevision: source.branch },
             destination: { server: IN_CLUSTER, namespace: STACKS_NAMESPACE },
-            // The component creates the namespace; the project may create nothing outside it.
-            syncPolicy: { ...SYNC_POLICY, syncOptions: SYNC_POLICY.syncOptions.filter((o) => !o.startsWith("CreateNamespace")) },
+            syncPolicy: FLEET_SYNC_POLICY,
             ignoreDifferences: [{ group: "pulumi.com", kind: "Stack", jsonPointers: ["/status"] }],
         },
     }));

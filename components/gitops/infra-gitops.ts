@@ -7,6 +7,9 @@ import { pinnedRelease } from "../helm";
 import { OPERATOR_NAMESPACE, PULUMI_OPERATOR_CHART, operatorValues } from "./charts";
 import { fleetApplication, fleetProject } from "./fleet-application";
 import { FleetSource, FleetStack, STACKS_NAMESPACE, fleetProblems, workspaceServiceAccount } from "./fleet-spec";
+import { PR_TEMPLATE_STACK, PrStacksGitHub, prStacksApplicationSet, prStacksProblems } from "./pr-stacks";
+
+const APPLICATION_SET = { apiVersion: "argoproj.io/v1alpha1", kind: "ApplicationSet" };
 
 export interface InfraGitOpsArgs {
     /** The management cluster: it runs the operator and Argo CD (a GitOps component on the same cluster). */
@@ -14,6 +17,8 @@ export interface InfraGitOpsArgs {
     readonly source: FleetSource;
     /** The environment stacks the operator reconciles (those whose file says `paved:reconciler: operator`). */
     readonly stacks: readonly FleetStack[];
+    /** PR stacks from Argo CD's pull-request generator, when the `pr` template is operator-owned. */
+    readonly prStacks?: PrStacksGitHub;
     /**
      * Operator sizing for a production management cluster.
      * @default false
@@ -35,7 +40,9 @@ export class InfraGitOps extends pulumi.ComponentResource {
 
     constructor(name: string, args: InfraGitOpsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:gitops:InfraGitOps", name, {}, opts);
-        fleetProblems(args.source, args.stacks).throwIfAny("InfraGitOps");
+        const problems = fleetProblems(args.source, args.stacks);
+        if (args.prStacks) problems.addAll("prStacks.", prStacksProblems(args.prStacks).list);
+        problems.throwIfAny("InfraGitOps");
         const on = onCluster(args.cluster, this);
         this.operator = pinnedRelease(`${name}-operator`, PULUMI_OPERATOR_CHART, {
             namespace: OPERATOR_NAMESPACE,
@@ -46,8 +53,9 @@ export class InfraGitOps extends pulumi.ComponentResource {
             metadata: { name: STACKS_NAMESPACE, labels: { "app.kubernetes.io/managed-by": "paved-road", "pod-security.kubernetes.io/enforce": "restricted" } },
         }, on);
         const inNamespace = { ...on, dependsOn: [this.namespaceResource] };
-        for (const stack of args.stacks) {
-            const account = workspaceServiceAccount(stack.name);
+        // PR stacks share the template's workspace identity and credentials.
+        for (const stack of [...args.stacks.map((s) => s.name), ...(args.prStacks ? [PR_TEMPLATE_STACK] : [])]) {
+            const account = workspaceServiceAccount(stack);
             new k8s.core.v1.ServiceAccount(`${name}-${account}`, { metadata: { name: account, namespace: STACKS_NAMESPACE } }, inNamespace);
             new k8s.rbac.v1.ClusterRoleBinding(`${name}-${account}-auth-delegator`, {
                 metadata: { name: `${STACKS_NAMESPACE}:${account}:system:auth-delegator` },
@@ -58,6 +66,9 @@ export class InfraGitOps extends pulumi.ComponentResource {
         // Argo CD applies the Stack objects only once the operator's CRDs exist.
         const project = modelledCustomResource(`${name}-project`, APP_PROJECT, fleetProject(args.source), { ...on, dependsOn: [this.operator, this.namespaceResource] });
         modelledCustomResource(`${name}-stacks`, APPLICATION, fleetApplication(args.source), { ...on, dependsOn: [this.operator, project] });
+        if (args.prStacks) {
+            modelledCustomResource(`${name}-pr-stacks`, APPLICATION_SET, prStacksApplicationSet(args.source, args.prStacks), { ...on, dependsOn: [this.operator, project] });
+        }
         this.registerOutputs({});
     }
 }

@@ -23,7 +23,7 @@ describe("InfraGitOps (the Pulumi Kubernetes Operator under Argo CD)", () => {
         }
         run = await runProgram(() => {
             const cluster = new EksCluster("mgmt", { tags, kubernetesVersion: "1.33" });
-            new InfraGitOps("fleet", { cluster, ...fleet });
+            new InfraGitOps("fleet", { cluster, source: fleet.source, stacks: fleet.stacks });
         });
     });
 
