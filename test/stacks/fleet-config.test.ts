@@ -20,7 +20,7 @@ const withFleet = (f: unknown, extra: Record<string, string> = {}) => ({ ...dev,
 describe("paved:fleet (the management cluster)", () => {
     it("reads the fleet settings with their defaults: branch main, a resync every 600 s, nothing preview-only", () => {
         expect(dev["paved:fleet"], "the shipped dev stack hosts the fleet").to.be.a("string");
-        expect(loadStackConfig(withFleet(fleet), { stack: "dev" }).fleet).to.deep.equal({ ...fleet, branch: "main", repoDir: undefined, resyncSeconds: 600, previewOnly: [] });
+        expect(loadStackConfig(withFleet(fleet), { stack: "dev" }).fleet).to.deep.equal({ ...fleet, branch: "main", repoDir: undefined, resyncSeconds: 600, previewOnly: [], github: undefined });
     });
 
     it("refuses a backend the operator's pods cannot use, naming the key, never showing credentials", () => {
