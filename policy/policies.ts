@@ -253,6 +253,7 @@ export const nodesReplacedNotPatched = policy(
     },
 );
 
+/** Every platform policy, as CrossGuard resource policies; each `name` is what the pack reports and its config names. */
 export const PLATFORM_POLICIES: readonly ResourceValidationPolicy[] = [
     noSshIntoNodes,
     noPublicClusterEndpoint,

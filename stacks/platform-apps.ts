@@ -20,6 +20,12 @@ export const ARGOCD_GITHUB_SECRET = { secretName: "argocd-github", key: "token" 
 /** Vault `<env>/gateway/tls` (keys tls.crt, tls.key: a certificate for `*.<domain>`) -> Secret gateway-tls, the Gateway's HTTPS listener. */
 export const GATEWAY_TLS_SECRET = "gateway-tls";
 
+/**
+ * The platform's own Vault apps for an environment: with `observability`, Grafana's admin login
+ * (Vault `<environment>/grafana/admin` synced to the Secret `GRAFANA_ADMIN` names, what
+ * ObservabilityStack's `grafanaAdmin` reads); with `gitops`, the Gateway's TLS and Argo CD's credentials.
+ * Pass them to VaultSecrets' `apps` beside the team's own.
+ */
 export function platformVaultApps(c: {
     readonly environment: string;
     readonly observability?: unknown;

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
@@ -16,16 +16,44 @@ interface Manifest {
 }
 
 describe("the paved-road package", () => {
-    it("resolves by name to the built entry and exports every component and the config loader", () => {
-        const script = `
-            const entry = require.resolve("paved-road");
-            const lib = require("paved-road");
-            console.log(JSON.stringify({ entry, exports: Object.keys(lib) }));`;
-        const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8" }));
-        expect(out.entry).to.equal(path.join(REPO_ROOT, "dist", "index.js"));
-        expect(out.exports).to.include.members([
-            "EksCluster", "GkeCluster", "EksSpotNodePool", "GkeSpotNodePool", "ClusterAutoscaler", "WorkloadSchedule", "costReport", "eksClusterProblems", "gkeClusterProblems", "awsTags", "gcpLabels", "loadStackConfig", "StackConfigError",
+    it("resolves each entry by name to the built code, exporting just the team API", () => {
+        const entries = ["paved-road", "paved-road/aws", "paved-road/gcp", "paved-road/testing", "paved-road/policy"];
+        const script = `console.log(JSON.stringify(${JSON.stringify(entries)}.map((e) => [require.resolve(e), Object.keys(require(e)).sort()])))`;
+        const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8" })) as [string, string[]][];
+        expect(out.map(([file]) => path.relative(REPO_ROOT, file))).to.deep.equal([
+            "dist/index.js", "dist/aws.js", "dist/gcp.js", "dist/testing/index.js", "dist/policy/exports.js",
         ]);
+        const neutral = [
+            "GRAFANA_ADMIN", "GitOps", "HealthEndpoint", "OBSERVABILITY_NAMESPACE", "ObservabilityStack", "PrEnvironments", "ProgressiveDelivery", "VaultSecrets", "WorkloadSchedule", "awsTags", "costReport", "gcpLabels", "platformVaultApps", "withPodAnnotations",
+        ];
+        const aws = ["ClusterAutoscaler", "EksCluster", "EksSpotNodePool", "Route53Failover"];
+        const gcp = ["CloudDnsFailover", "GkeCluster", "GkeSpotNodePool"];
+        const [root, awsEntry, gcpEntry, testing, policy] = out.map(([, names]) => names);
+        expect(root).to.deep.equal([...neutral, ...aws, ...gcp].sort());
+        expect(awsEntry).to.deep.equal([...neutral, ...aws].sort());
+        expect(gcpEntry).to.deep.equal([...neutral, ...gcp].sort());
+        expect(testing).to.deep.equal(["OfflineMocks", "Recorder", "StackEvaluationError", "checkPolicies", "evaluateProgram", "evaluateStack", "isSecret", "reveal"]);
+        expect(policy).to.deep.equal(["PLATFORM_POLICIES", "POLICY_PACK_DIR", "policyPackConfig"]);
+    });
+
+    it("loads a cloud's SDK only for that cloud: paved-road/aws never @pulumi/gcp, paved-road/gcp never @pulumi/aws, the root neither until a cloud component is read", async () => {
+        // Each probe is a fresh process (an empty module cache); the two run side by side.
+        const probe = (body: string) =>
+            new Promise<unknown>((resolve, reject) => {
+                const script = `const sdks = () => ["aws", "gcp"].filter((sdk) => Object.keys(require.cache).some((f) => f.includes("/node_modules/@pulumi/" + sdk + "/")));
+                    ${body}`;
+                execFile(process.execPath, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8" }, (err, stdout) => (err ? reject(new Error(`probe failed: ${err.message}`)) : resolve(JSON.parse(stdout))));
+            });
+        const [aws, gcp] = await Promise.all([
+            probe(`const lib = require("paved-road"); const root = sdks();
+                require("paved-road/testing"); require("paved-road/policy"); const tools = sdks();
+                require("paved-road/aws"); const awsEntry = sdks();
+                const isClass = typeof lib.EksCluster === "function" && lib.EksCluster.name === "EksCluster";
+                console.log(JSON.stringify({ root, tools, awsEntry, isClass, afterEksCluster: sdks() }))`),
+            probe(`require("paved-road/gcp"); console.log(JSON.stringify(sdks()))`),
+        ]);
+        expect(aws).to.deep.equal({ root: [], tools: [], awsEntry: ["aws"], isClass: true, afterEksCluster: ["aws"] });
+        expect(gcp).to.deep.equal(["gcp"]);
     });
 
     it("runs a consumer's program built on the published entry", async () => {
@@ -42,18 +70,37 @@ describe("the paved-road package", () => {
     });
 
     it("ships declarations next to the code, so a consumer type-checks against it", () => {
-        const index = fs.readFileSync(path.join(REPO_ROOT, "dist", "index.d.ts"), "utf8");
-        expect(index).to.match(/^export \* from "\.\/components";$/m);
+        const aws = fs.readFileSync(path.join(REPO_ROOT, "dist", "aws.d.ts"), "utf8");
+        expect(aws).to.match(/^export \* from "\.\/components\/aws";$/m);
         const eks = fs.readFileSync(path.join(REPO_ROOT, "dist", "components", "cluster", "eks-cluster.d.ts"), "utf8");
         expect(eks).to.match(/export declare class EksCluster extends pulumi\.ComponentResource/);
         expect(eks).to.match(/constructor\(name: string, args: EksClusterArgs, opts\?: pulumi\.ComponentResourceOptions\)/);
     });
 
-    it("packs the built library and its declarations, without the compiler's build state", () => {
+    it("packs the built library, its declarations and the policy pack, and nothing internal", () => {
         const [pack] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT, encoding: "utf8" })) as { files: { path: string }[] }[];
         const files = pack.files.map((f) => f.path);
-        expect(files).to.include.members(["package.json", "LICENSE", "dist/index.js", "dist/index.d.ts", "dist/automation/cli.js"]);
-        expect(files.filter((f) => f.endsWith(".tsbuildinfo") || f.startsWith("test/") || f.startsWith("dist/test/"))).to.deep.equal([]);
+        expect(files.filter((f) => !f.startsWith("dist/")).sort()).to.deep.equal([
+            "LICENSE", "README.md", "package.json", "policy-pack/PulumiPolicy.yaml", "policy-pack/package.json",
+        ]);
+        expect(files).to.include.members([
+            "dist/index.js", "dist/index.d.ts", "dist/aws.js", "dist/aws.d.ts", "dist/gcp.js", "dist/gcp.d.ts",
+            "dist/testing/index.js", "dist/testing/index.d.ts", "dist/policy/exports.js", "dist/policy/exports.d.ts",
+            "dist/policy/index.js", "dist/automation/cli.js", "dist/stacks/program.js",
+        ]);
+        // Built code and its declarations only: no source maps (their sources are not shipped), no build state.
+        expect(files.filter((f) => f.startsWith("dist/") && !/\.(js|d\.ts)$/.test(f))).to.deep.equal([]);
+        const internal = /^dist\/(test\/|automation\/bench[./]|automation\/drill\/bench-drill\.|policy\/generate-taggable-types\.|stacks\/index\.)/;
+        expect(files.filter((f) => internal.test(f))).to.deep.equal([]);
+        expect(files.filter((f) => f.endsWith(".js") && !files.includes(f.replace(/\.js$/, ".d.ts")))).to.deep.equal([]);
+    });
+
+    it("ships the policy pack folder Pulumi loads: the compiled pack as its main, at the package's version", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Manifest;
+        const pack = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policy-pack", "package.json"), "utf8")) as Manifest & { main: string };
+        expect(pack.version).to.equal(pkg.version);
+        expect(path.relative(REPO_ROOT, path.resolve(REPO_ROOT, "policy-pack", pack.main))).to.equal(path.join("dist", "policy", "index.js"));
+        expect(fs.existsSync(path.join(REPO_ROOT, "dist", "policy", "index.js"))).to.equal(true);
     });
 
     it("takes the Pulumi SDKs as peers (clouds optional), and this repository builds and tests at each range's oldest end", () => {

@@ -13,8 +13,10 @@ export interface StackEvaluation {
     readonly outputs: Record<string, unknown>;
 }
 
+/** A Pulumi stack program: what it returns are the stack's outputs. */
 export type StackProgram = () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
 
+/** The project, stack and config a program runs with offline. */
 export interface ProgramSettings {
     readonly project: string;
     readonly stack: string;

@@ -4,6 +4,7 @@ import { PavedPolicyConfig } from "../../policy/policies";
 import { enforcementLevelOf } from "../driver/policy-config";
 import { RecordedResource, reveal } from "./recorder";
 
+/** One policy's finding on one resource, at the level the policy runs at for the stack. */
 export interface PolicyViolation {
     readonly policy: string;
     readonly level: "mandatory" | "advisory";

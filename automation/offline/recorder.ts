@@ -22,6 +22,7 @@ export interface RecordedResource {
     readonly ignoreChanges: readonly string[];
 }
 
+/** Whether a recorded value is a Pulumi secret (still wrapped, as the engine received it). */
 export function isSecret(value: unknown): boolean {
     return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
 }

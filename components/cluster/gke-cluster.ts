@@ -5,9 +5,12 @@ import { gcpLabels } from "../tags";
 import { GkeClusterArgs, gkeClusterProblems, resolveGkeClusterArgs } from "./gke-args";
 import { gkeMaintenancePolicy, gkeUpgradeSettings } from "./gke-maintenance";
 import { secureNodeConfig } from "./gke-node-config";
+import { serviceAccountId } from "./gke-names";
 import { gkeKubeconfig } from "./kubeconfig";
 import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
 import { PlatformFirewalls, gkeFirewallSpecs, gkeOwnedFirewallPrefixes } from "./security-groups";
+
+export { serviceAccountId };
 
 /** Roles of the node service account: Google's minimal node role, plus pulling images. */
 export const GKE_NODE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"];
@@ -15,17 +18,6 @@ export const GKE_LOGGING_COMPONENTS = ["SYSTEM_COMPONENTS", "APISERVER", "CONTRO
 export const GKE_MONITORING_COMPONENTS = [
     "SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "STORAGE", "POD", "DEPLOYMENT", "STATEFULSET", "DAEMONSET", "HPA",
 ];
-
-/**
- * A valid service-account ID from a resource name: GCP wants 6-30 characters of lowercase letters,
- * digits and "-", starting with a letter and not ending with "-".
- */
-export function serviceAccountId(name: string): string {
-    let id = name.toLowerCase().replace(/[^a-z0-9-]/g, "-");
-    if (!/^[a-z]/.test(id)) id = `sa-${id}`;
-    id = id.slice(0, 30).replace(/-+$/, "");
-    return id.padEnd(6, "0");
-}
 
 /**
  * A private regional GKE cluster in its own VPC: private nodes behind Cloud NAT, no public control

@@ -32,6 +32,7 @@ export interface MaintenanceExclusion {
     readonly scope?: ExclusionScope;
 }
 
+/** When GKE may upgrade a cluster, and when it must not. */
 export interface GkeMaintenance {
     /**
      * When GKE may upgrade control plane and nodes.

@@ -1,5 +1,6 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { awsSdk } from "../cloud-sdk";
 
 /*
  * The platform's firewalls, owned authoritatively so that a console edit is drift.
@@ -65,6 +66,7 @@ export function platformSecurityGroups(
     args: { readonly vpcId: pulumi.Input<string>; readonly vpcCidrs: pulumi.Input<string[]>; readonly tags: Record<string, string> },
     opts: pulumi.CustomResourceOptions,
 ): PlatformSecurityGroups {
+    const aws = awsSdk(); // GkeCluster imports this module for its firewall specs: GCP-only teams have no @pulumi/aws
     const cluster = new aws.ec2.SecurityGroup(`${name}-cluster-sg`, {
         description: `EKS control plane of ${name}: every rule declared by paved-road`,
         vpcId: args.vpcId,

@@ -7,6 +7,7 @@ export type CanaryStep = number | "analysis";
 /** setWeight 5 → analysis → 25 → analysis → 50 → 100. */
 export const DEFAULT_STEPS: readonly CanaryStep[] = [5, "analysis", 25, "analysis", 50, 100];
 
+/** How a canary's error rate is measured and judged at each analysis step. */
 export interface CanaryAnalysis {
     /**
      * How often to measure, a duration.

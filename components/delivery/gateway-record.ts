@@ -1,7 +1,6 @@
-import * as aws from "@pulumi/aws";
-import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { awsSdk, gcpSdk } from "../cloud-sdk";
 import { gatewayAddress } from "./gateway-address";
 
 /** Where a domain's records are published: a Route 53 hosted zone by name, or a Cloud DNS managed zone. */
@@ -12,13 +11,14 @@ export type GatewayDns = { readonly cloud: "aws" } | { readonly cloud: "gcp"; re
  * hostname on Route 53, an A record of its address on Cloud DNS. Fails clearly while the load
  * balancer has no address yet.
  */
-export function gatewayRecord(name: string, args: { readonly label: string; readonly domain: string; readonly gateway: k8s.apiextensions.CustomResource; readonly dns: GatewayDns }, opts: pulumi.CustomResourceOptions): aws.route53.Record | gcp.dns.RecordSet {
+export function gatewayRecord(name: string, args: { readonly label: string; readonly domain: string; readonly gateway: k8s.apiextensions.CustomResource; readonly dns: GatewayDns }, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
     const address = (type: "Hostname" | "IPAddress") =>
         gatewayAddress(args.gateway, type).apply((value) => {
             if (!value) throw new Error(`${name}: the Gateway reports no ${type} address yet; its load balancer is not ready`);
             return value;
         });
     if (args.dns.cloud === "aws") {
+        const aws = awsSdk();
         return new aws.route53.Record(name, {
             zoneId: aws.route53.getZoneOutput({ name: args.domain, privateZone: false }, opts).zoneId,
             name: `${args.label}.${args.domain}`,
@@ -27,6 +27,7 @@ export function gatewayRecord(name: string, args: { readonly label: string; read
             records: [address("Hostname")],
         }, opts);
     }
+    const gcp = gcpSdk();
     return new gcp.dns.RecordSet(name, {
         project: args.dns.project,
         managedZone: args.dns.managedZone,

@@ -8,6 +8,7 @@ import { ARGOCD_NAMESPACE, argoCdValues, platformProject, rootApplication } from
 import { ARGO_CD_CHART } from "./charts";
 import { GitSource, SsoConfig, gitSourceProblems } from "./gitops-spec";
 
+/** Arguments of GitOps: the cluster and the Git source of its root app of apps. */
 export interface GitOpsArgs {
     readonly cluster: ClusterConnection;
     /** The repository, path and revision of the cluster's root "app of apps". */

@@ -9,6 +9,7 @@ export const HEALTH_IMAGE = "hashicorp/http-echo:1.0.0";
 const NAMESPACE = "platform-health";
 const PORT = 5678;
 
+/** Arguments of HealthEndpoint: the cluster, the domain and the region it answers for. */
 export interface HealthEndpointArgs {
     readonly cluster: ClusterConnection;
     /**

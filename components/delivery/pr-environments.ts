@@ -8,6 +8,7 @@ import { GatewayDns, gatewayRecord } from "./gateway-record";
 import { GitSource, gitSourceProblems, isDnsName } from "./gitops-spec";
 import { GATEWAY_NAME, GATEWAY_NAMESPACE } from "./rollout-manifests";
 
+/** Arguments of PrEnvironments: the app's source, the GitHub repository whose pull requests get an environment, and the DNS they are published in. */
 export interface PrEnvironmentsArgs {
     readonly cluster: ClusterConnection;
     /** The app's repository and chart path; each PR deploys its head commit. */

@@ -10,6 +10,7 @@ import { ARGO_ROLLOUTS_CHART, ENVOY_GATEWAY_CHART, GATEWAY_API_PLUGIN } from "./
 import { isDnsName } from "./gitops-spec";
 import { GATEWAY_NAMESPACE, envoyGatewayClass, httpRoute, rollout, serviceNames, sharedGateway } from "./rollout-manifests";
 
+/** Arguments of ProgressiveDelivery: the cluster, the domain of the shared Gateway and the canary apps. */
 export interface ProgressiveDeliveryArgs {
     readonly cluster: ClusterConnection;
     /** The environment's domain; the shared Gateway listens on `*.<domain>`. */

@@ -4,6 +4,7 @@ import { HEALTH_PATH, globalHealthHost } from "../delivery/health-endpoint";
 import { Problems, show } from "../validation";
 import { FailoverArgs, failoverBoundSeconds, resolveFailoverArgs } from "./failover-args";
 
+/** Arguments of CloudDnsFailover: the regions, the domain and its Cloud DNS managed zone. */
 export interface CloudDnsFailoverArgs extends FailoverArgs {
     /** The Cloud DNS managed zone of the domain. */
     readonly managedZone: string;

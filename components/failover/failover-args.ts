@@ -10,6 +10,7 @@ export interface FailoverRegion {
     readonly gateway: pulumi.Input<string>;
 }
 
+/** Arguments of both failover components: the domain and the primary and standby regions' health endpoints. */
 export interface FailoverArgs {
     /** The domain both regions serve, e.g. "paved.example.com". */
     readonly domain: string;

@@ -12,6 +12,7 @@ import {
     clusterAutoscalerValues,
 } from "./cluster-autoscaler-values";
 
+/** Arguments of ClusterAutoscaler: the EKS cluster and the spot pools it prefers. */
 export interface ClusterAutoscalerArgs {
     readonly cluster: EksCluster;
     /** Names of the spot pools whose groups it prefers (and of their on-demand fallbacks). */

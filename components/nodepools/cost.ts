@@ -17,6 +17,7 @@ export interface PoolCostInput {
     readonly onHoursPerWeek?: number;
 }
 
+/** Prices and discounts the cost report uses instead of the shipped ones. */
 export interface CostOptions {
     /**
      * On-demand USD per hour by instance type, merged over the shipped table.
@@ -30,11 +31,13 @@ export interface CostOptions {
     readonly spotDiscount?: number;
 }
 
+/** Node hours a week and dollars a month, one way of running a pool. */
 export interface CostLine {
     readonly nodeHoursPerWeek: number;
     readonly monthlyUsd: number;
 }
 
+/** One pool in the cost report: on-demand around the clock (the baseline) against what is planned. */
 export interface PoolCost {
     readonly pool: string;
     readonly instanceType: string;
@@ -52,6 +55,7 @@ export interface PoolCost {
     readonly savingsRatio: number;
 }
 
+/** What an environment's node pools cost a month, planned against on-demand 24/7, per pool and in total. */
 export interface CostReport {
     readonly environment: string;
     readonly pools: PoolCost[];

@@ -8,6 +8,7 @@ import { gcpLabels } from "../tags";
 import { PoolCostInput } from "./cost";
 import { ResolvedSpotPoolArgs, SpotPoolArgs, Taint, cloudTaint, poolLabels, resolveSpotPoolArgs, spotPoolCostInput } from "./spot-pool-args";
 
+/** Arguments of GkeSpotNodePool: the cluster and the pool's spot settings. */
 export interface GkeSpotNodePoolArgs extends SpotPoolArgs {
     /** The cluster the pools join (its node service account). */
     readonly cluster: GkeCluster;

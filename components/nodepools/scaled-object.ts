@@ -11,6 +11,7 @@ export const SCALABLE_KINDS = {
     StatefulSet: "apps/v1",
     Rollout: "argoproj.io/v1alpha1",
 } as const;
+/** The workload kinds KEDA can scale to zero on a schedule. */
 export type ScalableKind = keyof typeof SCALABLE_KINDS;
 
 /** A workload that scales to zero outside on-hours. */

@@ -9,6 +9,7 @@ import { Problems, show } from "../validation";
 
 /** The languages the operator injects an SDK for (Apache HTTPD and nginx are web servers, not apps). */
 export const TRACING_LANGUAGES = ["nodejs", "java", "python", "dotnet", "go"] as const;
+/** A language the OpenTelemetry operator injects an SDK for. */
 export type TracingLanguage = (typeof TRACING_LANGUAGES)[number];
 
 /** The cluster's one Instrumentation, referred to by pods in any namespace as `<namespace>/<name>`. */

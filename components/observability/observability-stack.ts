@@ -1,7 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EksCluster } from "../cluster/eks-cluster";
-import { GkeCluster } from "../cluster/gke-cluster";
 import { onCluster } from "../cluster/kubernetes-cluster";
 import { modelledCustomResource } from "../custom-resource";
 import { pinnedRelease } from "../helm";
@@ -15,13 +13,15 @@ import { otelOperatorValues } from "./otel-operator-values";
 import { ScrapeTarget, serviceMonitor } from "./service-monitor";
 import { ObservabilitySizing, defaultSizing, sizingProblems } from "./sizing";
 import { SloSpec, sloProblems, sloPrometheusRule } from "./slo";
-import { TelemetryBuckets } from "./telemetry-buckets";
+import { StorageCluster, TelemetryBuckets } from "./telemetry-buckets";
 
 const PROMETHEUS_RULE = { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule" };
 const SERVICE_MONITOR = { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor" };
 
+/** Arguments of ObservabilityStack: the cluster, cost tags, Grafana's admin Secret, sizing, SLOs and scrape targets. */
 export interface ObservabilityStackArgs {
-    readonly cluster: EksCluster | GkeCluster;
+    /** The cluster to observe, an `EksCluster` or a `GkeCluster`; its cloud's object storage keeps logs and traces. */
+    readonly cluster: StorageCluster;
     readonly tags: CostTags;
     /**
      * Production sizing (HA replicas, longer retention) and buckets kept on destroy.

@@ -1,15 +1,35 @@
-import * as aws from "@pulumi/aws";
-import * as gcp from "@pulumi/gcp";
+import type * as aws from "@pulumi/aws";
+import type * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { EksCluster } from "../cluster/eks-cluster";
 import { irsaTrustPolicy } from "../cluster/eks-iam";
-import { GkeCluster, serviceAccountId } from "../cluster/gke-cluster";
+import { serviceAccountId } from "../cluster/gke-names";
+import { KubernetesCluster } from "../cluster/kubernetes-cluster";
+import { awsSdk, gcpSdk } from "../cloud-sdk";
 import { CostTags, awsTags, gcpLabels } from "../tags";
 import { TelemetryStorage } from "./chart-values";
 import { durationHours } from "../validation";
 
+/** What the buckets need of an EKS cluster (an `EksCluster` has it): its IAM OIDC provider, for the stores' roles, and its region. */
+export interface EksStorageCluster extends KubernetesCluster {
+    readonly cloud: "aws";
+    readonly oidcProviderArn: pulumi.Output<string>;
+    readonly oidcIssuerUrl: pulumi.Output<string>;
+    readonly region: pulumi.Output<string>;
+}
+
+/** What the buckets need of a GKE cluster (a `GkeCluster` has it): its project, region and Workload Identity pool. */
+export interface GkeStorageCluster extends KubernetesCluster {
+    readonly cloud: "gcp";
+    readonly project: string;
+    readonly region: string;
+    readonly workloadPool: string;
+}
+
+/** A cluster that can keep telemetry in its cloud's object storage: `EksCluster` or `GkeCluster`. */
+export type StorageCluster = EksStorageCluster | GkeStorageCluster;
+
 export interface TelemetryBucketsArgs {
-    readonly cluster: EksCluster | GkeCluster;
+    readonly cluster: StorageCluster;
     readonly tags: CostTags;
     /** Namespace of the Loki and Tempo ServiceAccounts. */
     readonly namespace: string;
@@ -82,7 +102,8 @@ export class TelemetryBuckets extends pulumi.ComponentResource {
         this.registerOutputs({ storage: this.storage });
     }
 
-    private onAws(name: string, args: TelemetryBucketsArgs, cluster: EksCluster): pulumi.Output<TelemetryStorage> {
+    private onAws(name: string, args: TelemetryBucketsArgs, cluster: EksStorageCluster): pulumi.Output<TelemetryStorage> {
+        const aws = awsSdk();
         const child = { parent: this };
         const tags = awsTags(args.tags);
         // Server access logs of both stores go to their own bucket, private, encrypted and expiring on its own schedule.
@@ -132,6 +153,7 @@ export class TelemetryBuckets extends pulumi.ComponentResource {
 
     /** A private bucket: encryption by default, public access blocked, owner-enforced objects, and objects expiring. */
     private awsBucket(name: string, a: { production: boolean; tags: Record<string, string>; sseAlgorithm: "aws:kms" | "AES256"; expireDays: number }): aws.s3.Bucket {
+        const aws = awsSdk();
         const child = { parent: this };
         const bucket = new aws.s3.Bucket(name, { forceDestroy: !a.production, tags: a.tags }, child);
         new aws.s3.BucketServerSideEncryptionConfiguration(name, {
@@ -159,7 +181,8 @@ export class TelemetryBuckets extends pulumi.ComponentResource {
         return bucket;
     }
 
-    private onGcp(name: string, args: TelemetryBucketsArgs, cluster: GkeCluster): pulumi.Output<TelemetryStorage> {
+    private onGcp(name: string, args: TelemetryBucketsArgs, cluster: GkeStorageCluster): pulumi.Output<TelemetryStorage> {
+        const gcp = gcpSdk();
         const child = { parent: this };
         const gcsBucket = (bucketName: string, days: number, logging?: { readonly to: gcp.storage.Bucket; readonly prefix: string; readonly after: pulumi.Resource }) => new gcp.storage.Bucket(bucketName, {
             project: cluster.project,

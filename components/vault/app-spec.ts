@@ -1,6 +1,7 @@
 import { Problems, show } from "../validation";
 import { AppTracing, tracingProblems } from "../observability/instrumentation";
 
+/** What an app may do with a secret path: read it, or also list the keys under it. */
 export type SecretCapability = "read" | "list";
 const CAPABILITIES: readonly SecretCapability[] = ["read", "list"];
 
@@ -29,6 +30,7 @@ export interface VaultSecretRef {
     readonly secretType?: "Opaque" | "kubernetes.io/tls";
 }
 
+/** The kinds of workload whose pods get an app's Vault annotations. */
 export type WorkloadKind = "Deployment" | "StatefulSet" | "Job" | "CronJob" | "Rollout";
 
 /** An application and exactly the secrets it may read; `tracing: <language>` (see AppTracing) as for canary apps. */

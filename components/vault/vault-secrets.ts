@@ -11,6 +11,7 @@ import { vaultAuth, vaultConnection, vaultStaticSecret } from "./operator-resour
 import { appPolicyHcl } from "./policy";
 import { VAULT_CHART, VAULT_SECRETS_OPERATOR_CHART, vaultInjectorValues, vaultSecretsOperatorValues } from "./vault-values";
 
+/** Arguments of VaultSecrets: the cluster, the Vault it logs in to, and each app with exactly its secrets. */
 export interface VaultSecretsArgs {
     /** The cluster whose workloads log in to Vault. */
     readonly cluster: KubernetesCluster;
