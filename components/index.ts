@@ -48,5 +48,10 @@ export { PrEnvironments } from "./delivery/pr-environments";
 export type { ProgressiveDeliveryArgs } from "./delivery/progressive-delivery";
 export { ProgressiveDelivery } from "./delivery/progressive-delivery";
 
+// The platform's infrastructure GitOps: the Pulumi Kubernetes Operator reconciling the fleet's stacks.
+export type { FleetSource, FleetStack } from "./gitops/fleet-spec";
+export type { InfraGitOpsArgs } from "./gitops/infra-gitops";
+export { InfraGitOps } from "./gitops/infra-gitops";
+
 // Regional failover (the components are per cloud).
 export type { FailoverArgs, FailoverRegion } from "./failover/failover-args";

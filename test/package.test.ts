@@ -24,7 +24,7 @@ describe("the paved-road package", () => {
             "dist/index.js", "dist/aws.js", "dist/gcp.js", "dist/testing/index.js", "dist/policy/exports.js",
         ]);
         const neutral = [
-            "GRAFANA_ADMIN", "GitOps", "HealthEndpoint", "OBSERVABILITY_NAMESPACE", "ObservabilityStack", "PrEnvironments", "ProgressiveDelivery", "VaultSecrets", "WorkloadSchedule", "awsTags", "costReport", "gcpLabels", "platformVaultApps", "withPodAnnotations",
+            "GRAFANA_ADMIN", "GitOps", "HealthEndpoint", "InfraGitOps", "OBSERVABILITY_NAMESPACE", "ObservabilityStack", "PrEnvironments", "ProgressiveDelivery", "VaultSecrets", "WorkloadSchedule", "awsTags", "costReport", "gcpLabels", "platformVaultApps", "withPodAnnotations",
         ];
         const aws = ["ClusterAutoscaler", "EksCluster", "EksSpotNodePool", "Route53Failover"];
         const gcp = ["CloudDnsFailover", "GkeCluster", "GkeSpotNodePool"];

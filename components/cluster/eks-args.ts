@@ -12,6 +12,7 @@ import { checkReleaseVersion } from "./node-release";
 import { MAX_ZONES } from "./subnets";
 import { ResolvedSystemPool, SystemPoolArgs, definedOnly, systemPoolDefaults, validateSystemPool } from "./system-pool";
 
+/** NAT gateways of a VPC the cluster creates: one per zone (production), or one shared. */
 export type NatGatewayMode = "perZone" | "single";
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
@@ -35,6 +36,7 @@ export interface ExistingVpc {
 /** The keys that shape a VPC the cluster creates: meaningless with an existing one. */
 export const MANAGED_VPC_KEYS = ["vpcCidr", "availabilityZoneCount", "natGateways"] as const;
 
+/** Arguments of EksCluster: cost tags, the Kubernetes version, the network (its own VPC or an existing one), the endpoint's exposure and the system pool. */
 export interface EksClusterArgs {
     /** Cost and ownership tags put on every taggable resource. */
     readonly tags: CostTags;

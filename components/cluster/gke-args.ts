@@ -3,9 +3,11 @@ import { Problems, checkCidr, checkKubernetesVersion, isIpv4Cidr, show } from ".
 import { GkeMaintenance, MaintenanceExclusion, MaintenanceWindow, PRODUCTION_WINDOW, maintenanceProblems } from "./gke-maintenance";
 import { ResolvedSystemPool, SystemPoolArgs, definedOnly, validateSystemPool } from "./system-pool";
 
+/** The GKE release channel the cluster follows. */
 export type ReleaseChannel = "RAPID" | "REGULAR" | "STABLE";
 const RELEASE_CHANNELS: readonly ReleaseChannel[] = ["RAPID", "REGULAR", "STABLE"];
 
+/** A source network allowed to reach the control plane's public endpoint. */
 export interface AuthorizedNetwork {
     /** Source network, e.g. "203.0.113.0/24". */
     readonly cidrBlock: string;

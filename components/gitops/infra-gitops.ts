@@ -11,6 +11,7 @@ import { PR_TEMPLATE_STACK, PrStacksGitHub, prStacksApplicationSet, prStacksProb
 
 const APPLICATION_SET = { apiVersion: "argoproj.io/v1alpha1", kind: "ApplicationSet" };
 
+/** Arguments of InfraGitOps: the management cluster, the Git source of the fleet's stacks and the stacks the operator reconciles. */
 export interface InfraGitOpsArgs {
     /** The management cluster: it runs the operator and Argo CD (a GitOps component on the same cluster). */
     readonly cluster: ClusterConnection;

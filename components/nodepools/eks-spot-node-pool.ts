@@ -12,6 +12,7 @@ import { scheduledScaling } from "./eks-scheduled-scaling";
 import { DISCOVERY_ENABLED_TAG, discoveryOwnerTag, nodeTemplateTags } from "./eks-autoscaler-tags";
 import { ResolvedSpotPoolArgs, SpotPoolArgs, cloudTaint, poolLabels, resolveSpotPoolArgs, spotPoolCostInput, spotPoolProblems } from "./spot-pool-args";
 
+/** Arguments of EksSpotNodePool: the cluster (the component or an existing one) and the pool's spot settings. */
 export interface EksSpotNodePoolArgs extends SpotPoolArgs {
     /**
      * The cluster the pool joins: the `EksCluster` component (its node role, private subnets and node

@@ -6,9 +6,11 @@ import { PoolCostInput } from "./cost";
 import { ResolvedSchedule, ScheduleArgs, resolveSchedule, scheduleProblems } from "./schedule";
 import { WakeWindow, wakeProblems } from "./wake";
 
+/** What a taint does to pods that do not tolerate it. */
 export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 const TAINT_EFFECTS: readonly TaintEffect[] = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
+/** A Kubernetes taint put on every node of a pool. */
 export interface Taint {
     readonly key: string;
     readonly value?: string;

@@ -8,6 +8,7 @@ import { SCALABLE_KINDS, ScheduledWorkload, cronScaledObject } from "./scaled-ob
 import { ScheduleArgs, resolveSchedule, scheduleProblems } from "./schedule";
 import { WakeWindow, wakeCrons, wakeProblems } from "./wake";
 
+/** Arguments of WorkloadSchedule: the cluster, the on-hours schedule and the workloads scaled to zero outside it. */
 export interface WorkloadScheduleArgs {
     /** The cluster KEDA goes onto (either cloud). */
     readonly cluster: ClusterConnection;
