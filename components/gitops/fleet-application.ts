@@ -28,10 +28,19 @@ export async function fleetProject(source: FleetSource): Promise<Record<string, 
 }
 
 /**
+ * What Argo CD leaves alone on a Stack object: the operator's status, and `paved`'s pause of its
+ * reconciliation (PKO v2.9.0 has no pause: `paved` turns spec.preview on and notes it in the
+ * annotation paved.io/paused, automation/driver/operator-kubectl.ts). Self-heal would otherwise undo
+ * a drill's pause within seconds. The price: with RespectIgnoreDifferences, a change of a stack's
+ * preview-only setting in Git reaches its existing Stack object only when the object is re-created
+ * (safe: destroyOnFinalize is off).
+ */
+export const PAUSE_POINTERS = ["/status", "/spec/preview", "/metadata/annotations/paved.io~1paused"];
+
+/**
  * The Application that owns the Stack objects: Argo CD keeps them equal to Git (self-heal reverts a
  * hand edit, prune removes the object of a stack that is no longer operator-owned; its
- * destroyOnFinalize is off, so that removes nothing in the cloud). The operator's status is left out
- * of the diff.
+ * destroyOnFinalize is off, so that removes nothing in the cloud). PAUSE_POINTERS are left out of the diff.
  */
 export async function fleetApplication(source: FleetSource): Promise<Record<string, unknown>> {
     const { Application } = await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application");
@@ -42,7 +51,7 @@ export async function fleetApplication(source: FleetSource): Promise<Record<stri
             source: { repoURL: source.repoUrl, path: source.repoDir ? `${source.repoDir}/${FLEET_MANIFESTS_PATH}` : FLEET_MANIFESTS_PATH, targetRevision: source.branch },
             destination: { server: IN_CLUSTER, namespace: STACKS_NAMESPACE },
             syncPolicy: FLEET_SYNC_POLICY,
-            ignoreDifferences: [{ group: "pulumi.com", kind: "Stack", jsonPointers: ["/status"] }],
+            ignoreDifferences: [{ group: "pulumi.com", kind: "Stack", jsonPointers: PAUSE_POINTERS }],
         },
     }));
 }

@@ -51,6 +51,9 @@ describe("InfraGitOps (the Pulumi Kubernetes Operator under Argo CD)", () => {
         expect(app.spec.source).to.deep.equal({ repoURL: settings.repoUrl, path: FLEET_MANIFESTS_PATH, targetRevision: "main" });
         expect(app.spec.destination.namespace).to.equal(STACKS_NAMESPACE);
         expect(app.spec.syncPolicy.automated).to.deep.equal({ prune: true, selfHeal: true });
+        // Self-heal must not undo paved's pause (spec.preview and its note), nor fight the operator's status.
+        expect(app.spec.syncPolicy.syncOptions).to.include("RespectIgnoreDifferences=true");
+        expect(app.spec.ignoreDifferences).to.deep.equal([{ group: "pulumi.com", kind: "Stack", jsonPointers: ["/status", "/spec/preview", "/metadata/annotations/paved.io~1paused"] }]);
         const project = inputsOf(one(run.resources, "kubernetes:argoproj.io/v1alpha1:AppProject"));
         expect(project.spec).to.deep.include({ sourceRepos: [settings.repoUrl], clusterResourceWhitelist: [], namespaceResourceWhitelist: [{ group: "pulumi.com", kind: "Stack" }] });
         expect(app.spec.project).to.equal(project.metadata.name);
