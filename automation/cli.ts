@@ -33,6 +33,12 @@ import { RINGS_FILE, loadRing } from "./runner/rings";
 import { checkRunnerEnv } from "./runner/runner-env";
 import { OperationRequest, RunnerContext, runOperation } from "./runner/stack-commands";
 import { WakeRequest, wakeCommand } from "./runner/wake";
+import { OperatorPort } from "./driver/operator-port";
+import { MemoryOperator } from "./driver/operator-memory";
+import { DEFAULT_STACKS_NAMESPACE, KubectlOperator } from "./driver/operator-kubectl";
+import { operatorOwnedStacks } from "../stacks/reconciler";
+import { OVERRIDE_OPERATOR } from "./runner/operator-ownership";
+import { operatorCommand } from "./runner/operator-command";
 
 function projectDir(): string {
     return process.env.PAVED_PROJECT_DIR ?? path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
@@ -65,7 +71,17 @@ export interface MainDeps {
     readonly retry?: RunnerContext["retry"];
     /** Reads and removes firewall rules through the clouds' APIs (drift's unmanaged-rule check). */
     readonly cloudRules?: CloudRules;
+    /** The Pulumi Kubernetes Operator's Stack objects (drift of its stacks, pausing it). */
+    readonly operator?: OperatorPort;
 }
+
+/** In-process runs that hand in their own driver never reach a real cluster: they hand in an operator too. */
+const noOperator = (): OperatorPort => {
+    throw new Error("this run was given a stack driver but no operator (MainDeps.operator): an operator-owned stack needs one");
+};
+
+/** The real operator: kubectl on the management cluster (PAVED_OPERATOR_CONTEXT, PAVED_OPERATOR_NAMESPACE). */
+const realOperator = (): OperatorPort => new KubectlOperator({ namespace: process.env.PAVED_OPERATOR_NAMESPACE || DEFAULT_STACKS_NAMESPACE, context: process.env.PAVED_OPERATOR_CONTEXT || undefined, env: process.env });
 
 /** What `--all` means: every stack but the PR template, its copies and the laptop's `local` stack. */
 function fleetOf(dir: string, stacks: readonly string[]): string[] {
@@ -73,6 +89,7 @@ function fleetOf(dir: string, stacks: readonly string[]): string[] {
 }
 
 type Output = { json?: boolean };
+const overrideOption = [OVERRIDE_OPERATOR, "apply a stack the Pulumi Kubernetes Operator owns from here, with its reconciliation paused meanwhile"] as const;
 const stackOptions = (command: Command) =>
     command
         .option("--stack <name>", "the stack")
@@ -98,9 +115,12 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     // TEST ONLY: a persisted in-memory world instead of Pulumi and the clouds (driver/test-world.ts).
     const testWorld = deps.driver ? undefined : openTestWorld(process.env[TEST_WORLD_ENV]);
     if (testWorld) console.log(`${TEST_WORLD_ENV} is set: in-memory world (test only), no stack or cloud is touched`);
+    let operator: OperatorPort | undefined;
     const context = (): RunnerContext => {
         const knownStacks = listStacks(dir);
         return {
+            operatorOwned: operatorOwnedStacks(dir),
+            operator: () => (operator ??= deps.operator ?? (testWorld ? new MemoryOperator(operatorOwnedStacks(dir)) : deps.driver ? noOperator() : realOperator())),
             driver: deps.driver ?? testWorld?.driver ?? realDriver(dir),
             knownStacks,
             fleet: fleetOf(dir, knownStacks),
@@ -111,7 +131,10 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         };
     };
     for (const operation of ["up", "preview", "refresh", "destroy"] as const) {
-        stackOptions(cli.command(operation))
+        const command = cli.command(operation);
+        // Only the writers that may take over from the operator: preview only reads; destroy of its stack is always refused.
+        if (operation === "up" || operation === "refresh") command.option(...overrideOption);
+        stackOptions(command)
             .description(operation === "destroy" ? "Destroy one stack (a non-PR stack needs --yes-destroy-<stack>)" : `${operation} one stack or all of them${operation === "refresh" ? "" : ", with the platform policy pack"}`)
             .allowUnknownOption(operation === "destroy")
             .allowExcessArguments(operation === "destroy")
@@ -161,8 +184,9 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     cli.command("deploy")
         .description(`Progressive rollout: up the ring's stacks in order (${RINGS_FILE}), a health gate after each; stop at the first failure`)
         .option("--ring [name]", "the ring to roll out", "default")
+        .option(...overrideOption)
         .option("--json", "machine-readable output")
-        .action(async (options: { ring: string | true; json?: boolean }) => {
+        .action(async (options: { ring: string | true; json?: boolean; overrideOperator?: boolean }) => {
             const ctx = context();
             result = await deployRing(loadRing(dir, options.ring === true ? "default" : options.ring, ctx.knownStacks), options, ctx);
         });
@@ -198,6 +222,15 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .action(async (options: WakeRequest) => {
             result = await wakeCommand(options, dir, context());
         });
+    const operatorCli = cli.command("operator").description("The Pulumi Kubernetes Operator's view of the stacks it owns (paved:reconciler: operator)");
+    for (const action of ["status", "resume"] as const) {
+        operatorCli.command(action)
+            .description(action === "status" ? "Its last result for a stack: last update, conditions, whether paved paused it" : "Let the operator reconcile a stack again after a paved run could not (its last words say so)")
+            .requiredOption("--stack <name>", "the stack")
+            .action(async (options: { stack: string }) => {
+                result = await operatorCommand(action, options.stack, context());
+            });
+    }
     cli.command("plan")
         .description("Evaluate stacks offline (no cloud, no credentials): resources, policy violations, cost and critical path")
         .argument("[stacks...]", "stacks to plan (default: every Pulumi.<stack>.yaml)")

@@ -3,6 +3,7 @@ import { healthGate } from "../health/health-gate";
 import { Ring } from "./rings";
 import { RunnerContext, forEachStack } from "./stack-commands";
 import { checkVersionSteps } from "./version-step";
+import { assertNotOperatorOwned, ownedAmong, withOperatorPaused } from "./operator-ownership";
 
 export interface RingStep {
     readonly stack: string;
@@ -17,7 +18,8 @@ export interface RingStep {
  * failed update or gate stops the rollout: no further stack is touched, and the report says which
  * stacks were left alone. Exit 0 when the whole ring is through, 1 when it stopped.
  */
-export async function deployRing(ring: Ring, request: { readonly json?: boolean }, context: RunnerContext): Promise<number> {
+export async function deployRing(ring: Ring, request: { readonly json?: boolean; readonly overrideOperator?: boolean }, context: RunnerContext): Promise<number> {
+    assertNotOperatorOwned("deploy", ring.stacks, context, request.overrideOperator, `paved deploy --ring ${ring.name}`);
     context.driver.assertReady(ring.stacks);
     const log = request.json ? () => undefined : context.log;
     // The whole ring goes one minor version at a time, checked before its first stack is touched.
@@ -25,7 +27,10 @@ export async function deployRing(ring: Ring, request: { readonly json?: boolean 
     const steps: RingStep[] = [];
     for (const stack of ring.stacks) {
         log(`ring ${ring.name}: ${stack}: up`);
-        const [outcome] = await forEachStack(context, [stack], (s, signal) => context.driver.run(s, "up", { signal, onEvent: log }));
+        // The operator is paused for this stack's update only: it keeps reconciling the others meanwhile.
+        const [outcome] = await withOperatorPaused(context.operator, ownedAmong([stack], context), `paved deploy --ring ${ring.name} --override-operator`, log, () =>
+            forEachStack(context, [stack], (s, signal) => context.driver.run(s, "up", { signal, onEvent: log })),
+        );
         if (!outcome.ok) {
             steps.push({ stack, up: "failed", error: outcome.error.message });
             break;

@@ -4,6 +4,8 @@ import { EXIT } from "../exit-codes";
 import { RunnerUsageError } from "./pr-stacks";
 import { OperationRequest, RunnerContext, forEachStack, targetStacks } from "./stack-commands";
 import { UnmanagedRule, findUnmanaged, firewallScope, removeUnmanaged } from "./unmanaged-rules";
+import { OperatorDrift, judgeOperatorDrift } from "./operator-drift";
+import { ownedAmong } from "./operator-ownership";
 
 export interface DriftRequest extends OperationRequest {
     /** Re-apply Git's state where something changed outside it: refresh, then up; remove unmanaged rules. */
@@ -31,11 +33,13 @@ interface DriftOutcome {
     readonly unmanaged?: readonly UnmanagedRule[];
     readonly fixed?: boolean;
     readonly error?: string;
+    /** For a stack the operator owns: its last result instead of a refresh of ours. */
+    readonly operator?: OperatorDrift;
 }
 
 /** Rules outside Git that are drift: not those a controller (GKE) owns. */
 const unexpectedRules = (o: DriftOutcome) => (o.unmanaged ?? []).filter((u) => !u.ownedBy);
-const hasDrift = (o: DriftOutcome) => (o.drift?.unexpected.length ?? 0) > 0 || unexpectedRules(o).length > 0;
+const hasDrift = (o: DriftOutcome) => (o.drift?.unexpected.length ?? 0) > 0 || unexpectedRules(o).length > 0 || o.operator?.applied === false;
 
 /** One stack's check: the refresh preview, and the rules in its firewall scope that no state declares. */
 async function check(stack: string, context: RunnerContext, cloud: CloudRules | undefined, signal?: AbortSignal): Promise<{ drift: StackDrift; unmanaged: UnmanagedRule[] }> {
@@ -45,6 +49,10 @@ async function check(stack: string, context: RunnerContext, cloud: CloudRules | 
 }
 
 function report(o: DriftOutcome, log: (line: string) => void): void {
+    if (o.operator) {
+        [o.operator.summary, ...o.operator.details].forEach((line) => log(line));
+        return;
+    }
     if (!o.drift) {
         log(`${o.stack}: drift check FAILED — ${o.error}`);
         return;
@@ -88,18 +96,32 @@ export async function runDrift(request: DriftRequest, context: RunnerContext, de
     const stacks = targetStacks(request, context);
     if (request.dryRun && !request.fix && !request.autoFix) throw new RunnerUsageError("--dry-run goes with --fix or --auto-fix: it shows what they would change, e.g. paved drift --stack dev --fix --dry-run");
     if (request.fix && request.autoFix) throw new RunnerUsageError("give --fix (every named stack) or --auto-fix (only stacks that opted in, drift.yaml), not both");
-    context.driver.assertReady(stacks);
+    // The operator's stacks: its last result, read from their Stack objects; no refresh of ours, no second writer.
+    const owned = ownedAmong(stacks, context);
+    const refreshed = stacks.filter((s) => !owned.includes(s));
+    context.driver.assertReady(refreshed);
     const cloud = deps.cloudRules;
     const log = request.json ? () => undefined : context.log;
-    if (!cloud) log("note: no cloud access configured: rules outside any stack's state are not checked, only what a refresh sees");
+    if (!cloud && refreshed.length > 0) log("note: no cloud access configured: rules outside any stack's state are not checked, only what a refresh sees");
     const concurrency = request.concurrency ?? 4;
-    const checked = await forEachStack(context, stacks, (stack, signal) => check(stack, context, cloud, signal), concurrency);
+    const checked = await forEachStack(context, refreshed, (stack, signal) => check(stack, context, cloud, signal), concurrency);
+    const operator = owned.length > 0 ? context.operator?.() : undefined;
+    const read = await forEachStack(context, owned, async (stack) => {
+        if (!operator) throw new Error("no access to the Pulumi Kubernetes Operator configured");
+        return judgeOperatorDrift(await operator.stackStatus(stack), (context.now ?? (() => new Date()))());
+    }, concurrency);
     const outcomes = new Map<string, DriftOutcome>(
-        checked.map((o) => [o.stack, o.ok ? { stack: o.stack, ...o.value } : { stack: o.stack, error: o.error.message }]),
+        stacks.map((stack) => {
+            const o = [...checked, ...read].find((c) => c.stack === stack)!;
+            if (!o.ok) return [stack, { stack, error: o.error.message }];
+            return [stack, "summary" in o.value ? { stack, operator: o.value } : { stack, ...o.value }];
+        }),
     );
     for (const o of outcomes.values()) report(o, log);
 
-    const drifted = [...outcomes.values()].filter(hasDrift);
+    const drifted = [...outcomes.values()].filter((o) => hasDrift(o) && !o.operator);
+    // The operator re-applies Git itself; paved reports, and the override is the one way to write from here.
+    const notApplied = [...outcomes.values()].filter((o) => o.operator?.applied === false).map((o) => o.stack);
     const fixable = request.fix ? drifted : request.autoFix ? drifted.filter((o) => (deps.autoFixStacks ?? []).includes(o.stack)) : [];
     if (request.autoFix) {
         for (const o of drifted.filter((d) => !fixable.includes(d))) log(`${o.stack}: not fixed: auto-fix is off for this environment (drift.yaml); to fix it: paved drift --stack ${o.stack} --fix`);
@@ -125,10 +147,11 @@ export async function runDrift(request: DriftRequest, context: RunnerContext, de
     }
 
     const all = [...outcomes.values()];
-    const left = all.filter((o) => hasDrift(o) && !o.fixed && !o.error).map((o) => o.stack);
+    const left = all.filter((o) => hasDrift(o) && !o.fixed && !o.error && !o.operator).map((o) => o.stack);
     // The last words: what is still different from Git, and the one command that puts it back.
+    if (notApplied.length > 0) log(`not known to match Git, and the operator's to apply: ${notApplied.join(", ")}; once the cause above is fixed the operator re-applies Git, or from here: paved up --stack ${notApplied[0]} --override-operator`);
     if (left.length > 0) log(`changed outside Git and not reverted: ${left.join(", ")}; to re-apply Git's state: paved drift --stack ${left[0]} --fix (add --dry-run to see what it would change)`);
-    if (request.json) context.log(JSON.stringify(all));
+    if (request.json) context.log(JSON.stringify(all.map((o) => (o.operator ? { stack: o.stack, operator: { applied: o.operator.applied, summary: o.operator.summary, status: o.operator.status } } : o))));
     if (all.some((o) => o.error)) return EXIT.failure;
     return all.some((o) => hasDrift(o) && !o.fixed) ? EXIT.findings : EXIT.ok;
 }

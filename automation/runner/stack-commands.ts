@@ -3,8 +3,9 @@ import { EXIT } from "../exit-codes";
 import { OrchestrateOptions, StackOutcome, orchestrate } from "./orchestrate";
 import { RunnerUsageError, assertDestroyAllowed } from "./pr-stacks";
 import { checkVersionSteps } from "./version-step";
+import { OperatorContext, assertNotOperatorOwned, ownedAmong, withOperatorPaused } from "./operator-ownership";
 
-export interface RunnerContext {
+export interface RunnerContext extends OperatorContext {
     readonly driver: StackDriver;
     /** The stacks this repository defines (its Pulumi.<stack>.yaml files). */
     readonly knownStacks: readonly string[];
@@ -30,6 +31,8 @@ export interface OperationRequest {
     readonly json?: boolean;
     /** Raw arguments, where destroy looks for its `--yes-destroy-<stack>` confirmation. */
     readonly confirmations?: readonly string[];
+    /** `--override-operator`: write operator-owned stacks too, with the operator paused meanwhile. */
+    readonly overrideOperator?: boolean;
 }
 
 /** A result's resource changes for one line, e.g. "create 3, same 40". */
@@ -55,18 +58,29 @@ export function knownStack(stack: string, known: readonly string[]): string {
  * Returns the exit code: 0 when every stack succeeded, 1 when any failed.
  */
 export async function runOperation(operation: Operation, request: OperationRequest, context: RunnerContext): Promise<number> {
-    const stacks = targetStacks(request, context);
+    const named = targetStacks(request, context);
+    // --all is the stacks paved applies; the operator's are applied from Git, unless the override says otherwise.
+    const skipped = operation !== "preview" && request.all && !request.overrideOperator ? ownedAmong(named, context) : [];
+    const stacks = named.filter((s) => !skipped.includes(s));
     if (operation === "destroy") {
         if (stacks.length !== 1) throw new RunnerUsageError("destroy takes exactly one --stack");
         assertDestroyAllowed(stacks[0], request.confirmations ?? []);
+        const [owned] = ownedAmong(stacks, context);
+        // Not even with the override: the operator would build the stack again at its next resync.
+        if (owned) throw new RunnerUsageError(`refusing to destroy ${owned}: the Pulumi Kubernetes Operator reconciles it from Git and would create it again; set paved:reconciler: paved in Pulumi.${owned}.yaml first (its Stack object goes, destroyOnFinalize is off), then paved destroy --stack ${owned} --yes-destroy-${owned}`);
     }
+    if (operation !== "preview") assertNotOperatorOwned(operation, stacks, context, request.overrideOperator, `paved ${operation} --stack ${stacks[0]}`);
     context.driver.assertReady(stacks);
+    if (skipped.length > 0 && !request.json) context.log(`not applied here: ${skipped.join(", ")}: the Pulumi Kubernetes Operator reconciles them from Git (to apply them from here anyway: paved ${operation} --all --override-operator)`);
     // One minor version at a time, checked against the last deployment; the node groups it replaces said first.
     if (operation === "up") {
         const replaced = await checkVersionSteps(context.driver, stacks);
         if (!request.json) replaced.forEach((line) => context.log(line));
     }
-    const outcomes = await forEachStack(context, stacks, (stack, signal) => context.driver.run(stack, operation, { signal, onEvent: request.json ? undefined : context.log }), request.concurrency ?? 4);
+    const owned = operation === "preview" ? [] : ownedAmong(stacks, context);
+    const outcomes = await withOperatorPaused(context.operator, owned, `paved ${operation} --override-operator`, request.json ? () => undefined : context.log, () =>
+        forEachStack(context, stacks, (stack, signal) => context.driver.run(stack, operation, { signal, onEvent: request.json ? undefined : context.log }), request.concurrency ?? 4),
+    );
     if (request.json) {
         context.log(JSON.stringify(outcomes.map((o) => (o.ok ? { stack: o.stack, ok: true, changes: o.value.changes } : { stack: o.stack, ok: false, error: o.error.message }))));
     } else {

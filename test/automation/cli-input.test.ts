@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
+import { parseDocument } from "yaml";
 import { REPO_ROOT } from "../harness";
 
 /*
@@ -22,6 +23,13 @@ interface BadInput {
     readonly says: RegExp;
 }
 
+/** The shipped staging stack, handed to the Pulumi Kubernetes Operator by its file. */
+const operatorOwnedStaging = (): string => {
+    const doc = parseDocument(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.staging.yaml"), "utf8"));
+    doc.setIn(["config", "paved:reconciler"], "operator");
+    return doc.toString();
+};
+
 const CASES: readonly BadInput[] = [
     { what: "a PULUMI_BACKEND_URL that is not a URL (never echoed: it may hold credentials)", args: ["preview", "--stack", "dev"], env: { PULUMI_BACKEND_URL: "s3 bucket with hunter2" }, says: /^paved: PULUMI_BACKEND_URL is not a URL \(its value is not shown[^\n]*e\.g\. s3:\/\/acme-pulumi-state/ },
     { what: "a PULUMI_BACKEND_URL without a bucket and a passphrase file that is not there, both in one line", args: ["up", "--stack", "dev"], env: { PULUMI_BACKEND_URL: "s3:/state", PULUMI_CONFIG_PASSPHRASE_FILE: "/nonexistent/passphrase" }, says: /^paved: PULUMI_BACKEND_URL: got "s3:\/\/\/state": no bucket after s3:\/\/; .*; PULUMI_CONFIG_PASSPHRASE_FILE: got "\/nonexistent\/passphrase": no readable file there/ },
@@ -30,6 +38,7 @@ const CASES: readonly BadInput[] = [
     { what: "a concurrency of zero", args: ["up", "--all", "--concurrency", "0"], says: /^paved: got --concurrency "0": a positive whole number, e.g. --concurrency 4$/ },
     { what: "paved wake with a --until that is not a time", args: ["wake", "--stack", "dev", "--until", "7pm"], says: /^paved: got --until "7pm": a 24-hour time "HH:MM" in Europe\/Berlin, e\.g\. --until 18:00$/ },
     { what: "paved wake of a stack with no nodes of its own", args: ["wake", "--stack", "local"], says: /^paved: got --stack local: a local stack has no nodes of its own to wake; wake a regional stack, e\.g\. --stack dev$/ },
+    { what: "`paved up` of a stack the Pulumi Kubernetes Operator owns, without --override-operator", args: ["up", "--stack", "staging"], files: { "Pulumi.staging.yaml": operatorOwnedStaging() }, says: /^paved: refusing to up staging: the Pulumi Kubernetes Operator reconciles it from Git \(paved:reconciler: operator in Pulumi\.staging\.yaml\), so two writers would fight; to apply from here anyway, with the operator paused meanwhile: paved up --stack staging --override-operator$/ },
     { what: "a stack file that is not YAML", args: ["plan", "dev"], files: { "Pulumi.dev.yaml": "config:\n  paved:cloud: [aws\n" }, says: /^dev: Pulumi.dev.yaml is not valid YAML: .* at line \d+, column \d+; e\.g\. quote values/ },
 ];
 

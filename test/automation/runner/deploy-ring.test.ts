@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { stringify } from "yaml";
@@ -10,7 +9,8 @@ import { listStacks } from "../../../automation/offline/stack-file";
 import { loadRing } from "../../../automation/runner/rings";
 import { REPO_ROOT } from "../../harness";
 import { Loopback, requestCounterExporter, serve, startPrometheus } from "../../loopback";
-import { callsOf, paved as run, repoStacks } from "./paved";
+import { MemoryOperator } from "../../../automation/driver/operator-memory";
+import { RING, callsOf, paved as run, projectWith, repoStacks } from "./paved";
 
 /**
  * `paved deploy --ring` with the in-memory driver for the stacks, and real servers on loopback for
@@ -27,7 +27,8 @@ describe("paved deploy --ring (health gate on loopback)", function () {
     const health = new Map<string, Loopback & { hits: number[] }>();
     const status = new Map<string, number>();
 
-    const paved = (args: string[], driver: MemoryDriver) => run(args, { driver, projectDir: project, retry: { retries: 0, backoffMs: 1 } });
+    // The ring's stacks are the operator's here: the platform team takes over with the flag, the operator paused per stack.
+    const paved = (args: string[], driver: MemoryDriver, operator = new MemoryOperator(RING)) => run([...args, "--override-operator"], { driver, operator, projectDir: project, retry: { retries: 0, backoffMs: 1 } });
     const writeRings = (rings: unknown) => fs.writeFileSync(path.join(project, "rings.yaml"), typeof rings === "string" ? rings : stringify({ rings }));
     const driverWithEndpoints = () => {
         const driver = new MemoryDriver(repoStacks(), new Map(), 5);
@@ -36,8 +37,7 @@ describe("paved deploy --ring (health gate on loopback)", function () {
     };
 
     before(async () => {
-        project = fs.mkdtempSync(path.join(os.tmpdir(), "paved-ring-"));
-        for (const f of fs.readdirSync(REPO_ROOT).filter((f) => /^Pulumi\..*yaml$/.test(f))) fs.copyFileSync(path.join(REPO_ROOT, f), path.join(project, f));
+        project = projectWith(RING);
         for (const stack of ["staging", "prod-us-east-1", "prod-us-west-2"]) {
             const hits: number[] = [];
             const server = await serve((_req, res) => {
@@ -63,10 +63,28 @@ describe("paved deploy --ring (health gate on loopback)", function () {
         if (project) fs.rmSync(project, { recursive: true, force: true });
     });
 
-    it("updates the ring in order, each stack only after the previous one passed its gate", async () => {
+    it("refuses a ring of operator-owned stacks without --override-operator: exit 2, one line, nothing touched", async () => {
         const driver = driverWithEndpoints();
-        const { code, out } = await paved(["deploy", "--ring"], driver);
+        const operator = new MemoryOperator(RING);
+        const { code, err } = await run(["deploy", "--ring", "default"], { driver, operator, projectDir: project });
+        expect(code).to.equal(2);
+        expect(err).to.deep.equal([
+            "paved: refusing to deploy staging, prod-us-east-1, prod-us-west-2: the Pulumi Kubernetes Operator reconciles them from Git (paved:reconciler: operator in Pulumi.staging.yaml, Pulumi.prod-us-east-1.yaml, Pulumi.prod-us-west-2.yaml), so two writers would fight; to apply from here anyway, with the operator paused meanwhile: paved deploy --ring default --override-operator",
+        ]);
+        expect(driver.calls).to.deep.equal([]);
+        expect(operator.calls).to.deep.equal([]);
+    });
+
+    it("updates the ring in order, each stack only after the previous one passed its gate, the operator paused for each stack's update only", async () => {
+        const driver = driverWithEndpoints();
+        const operator = new MemoryOperator(RING);
+        const pausedDuringUp: string[][] = [];
+        driver.onUp = (stack) => pausedDuringUp.push([stack, ...RING.filter((s) => operator.isPaused(s))]);
+        const { code, out } = await paved(["deploy", "--ring"], driver, operator);
         expect(code).to.equal(0);
+        expect(pausedDuringUp).to.deep.equal([["staging", "staging"], ["prod-us-east-1", "prod-us-east-1"], ["prod-us-west-2", "prod-us-west-2"]]);
+        expect(operator.calls.map((c) => `${c.call} ${c.stack}`)).to.deep.equal(RING.flatMap((s) => [`pause ${s}`, `resume ${s}`]));
+        expect(RING.filter((s) => operator.isPaused(s))).to.deep.equal([]);
         expect(callsOf(driver)).to.deep.equal([["staging", "up"], ["prod-us-east-1", "up"], ["prod-us-west-2", "up"]]);
         const [staging, east] = driver.calls;
         expect(health.get("staging")!.hits).to.have.length(2);
@@ -78,8 +96,10 @@ describe("paved deploy --ring (health gate on loopback)", function () {
     it("stops at the first unhealthy stack: no further stack is touched", async () => {
         status.set("prod-us-east-1", 503);
         const driver = driverWithEndpoints();
-        const { code, out } = await paved(["deploy", "--ring", "default"], driver);
+        const operator = new MemoryOperator(RING);
+        const { code, out } = await paved(["deploy", "--ring", "default"], driver, operator);
         expect(code).to.equal(1);
+        expect(operator.calls.map((c) => `${c.call} ${c.stack}`)).to.deep.equal(["pause staging", "resume staging", "pause prod-us-east-1", "resume prod-us-east-1"]);
         expect(callsOf(driver)).to.deep.equal([["staging", "up"], ["prod-us-east-1", "up"]]);
         expect(health.get("prod-us-west-2")!.hits).to.be.empty;
         expect(out).to.include(`ring default: prod-us-east-1: ${health.get("prod-us-east-1")!.url}/healthz: not 2 healthy answers in a row within 1000 ms; last: HTTP 503`);

@@ -7,7 +7,7 @@ import { PlatformFirewalls } from "../../../components/cluster/security-groups";
 import { FirewallWorld, deployedFirewalls } from "../../../automation/driver/firewall-world";
 import { TEST_WORLD_ENV, TestWorldFile } from "../../../automation/driver/test-world";
 import { REPO_ROOT, runStack } from "../../harness";
-import { repoStacks } from "./paved";
+import { projectWith, repoStacks } from "./paved";
 
 /*
  * The exit-code promises of `paved drift`, through the real binary in a child process. It drives a
@@ -18,11 +18,14 @@ import { repoStacks } from "./paved";
 const STACK_FRAME = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$/m;
 const REVERTED = "Re-applying state from Git. Manual change reverted.";
 
+/** Every stack paved's: these are the refresh-based checks (the operator's stacks are judged from its status, drift.test.ts). */
+const PAVED_ONLY = projectWith([]);
+
 function pavedBinary(worldFile: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
     const r = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation/cli.ts"), ...args], {
         cwd: REPO_ROOT,
         encoding: "utf8",
-        env: { ...process.env, [TEST_WORLD_ENV]: worldFile },
+        env: { ...process.env, [TEST_WORLD_ENV]: worldFile, PAVED_PROJECT_DIR: PAVED_ONLY },
         timeout: 60_000,
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };

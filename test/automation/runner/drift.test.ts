@@ -1,11 +1,14 @@
 import { expect } from "chai";
 import { MemoryDriver, ScriptedOutcome } from "../../../automation/driver/memory-driver";
+import { MemoryOperator, reconciledStatus } from "../../../automation/driver/operator-memory";
 import { DriftFinding } from "../../../automation/driver/port";
 import { CONTROLLER_OWNED, changedLeaves, classifyDrift } from "../../../automation/runner/drift";
 import { runStack } from "../../harness";
-import { FLEET, callsOf, paved as run, repoStacks } from "./paved";
+import { FLEET, RING, callsOf, paved as run, projectWith, repoStacks } from "./paved";
 
-const paved = (args: string[], driver: MemoryDriver) => run(args, { driver, retry: { retries: 0, backoffMs: 1 } });
+/** Every stack paved's: the refresh-based check. The operator's stacks are judged from its status (below). */
+const PAVED_ONLY = projectWith([]);
+const paved = (args: string[], driver: MemoryDriver) => run(args, { driver, projectDir: PAVED_ONLY, retry: { retries: 0, backoffMs: 1 } });
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const urn = (stack: string, type: string, name: string) => `urn:pulumi:${stack}::paved::${type}::${name}`;
@@ -157,5 +160,70 @@ describe("paved drift (in-memory driver)", () => {
         expect(code).to.equal(2);
         expect(err[0]).to.match(/^paved: unknown stack "prod": there is no Pulumi.prod.yaml; stacks here: dev, /);
         expect(driver.calls).to.be.empty;
+    });
+});
+
+describe("paved drift of the stacks the Pulumi Kubernetes Operator owns (in-memory driver and operator)", () => {
+    const RING_OWNED = projectWith(RING);
+    const NOW = new Date("2026-12-01T10:00:00Z");
+    const drifting = (driver: MemoryDriver, operator: MemoryOperator, args: string[]) => run(["drift", ...args], { driver, operator, projectDir: RING_OWNED, now: () => NOW, retry: { retries: 0, backoffMs: 1 } });
+    /** The operator's results as its controller writes them (stack_controller.go: markStackSucceeded, markStackFailed, markStackResult). */
+    const operatorWith = () => {
+        const operator = new MemoryOperator(RING);
+        operator.statuses.set("staging", reconciledStatus("staging", "2026-12-01T09:58:00Z"));
+        operator.statuses.set("prod-us-east-1", reconciledStatus("prod-us-east-1", "2026-12-01T07:30:00Z"));
+        operator.statuses.set("prod-us-west-2", {
+            ...reconciledStatus("prod-us-west-2", "2026-12-01T09:55:00Z"),
+            lastUpdate: { type: "up", state: "failed", generation: 1, time: "2026-12-01T09:55:00Z", message: "error: 1 error occurred: creating EC2 Security Group Rule: InvalidPermission.Duplicate", failures: 3 },
+            conditions: { Ready: { status: "False", reason: "NotReadyStalled" }, Stalled: { status: "True", reason: "UpdateFailed", message: "up failed 3 times; not retrying until the spec or source changes" } },
+        });
+        return operator;
+    };
+
+    it("reads the operator's last result for its stacks instead of refreshing them, and exits 3 when Git's state is not known to be applied", async () => {
+        const driver = new MemoryDriver(repoStacks(), new Map([["dev", [drift([labelDrift("dev")])]]]), 1);
+        const { code, out } = await drifting(driver, operatorWith(), ["--all"]);
+        expect(code).to.equal(3);
+        const refreshed = [...new Set(callsOf(driver).map(([s]) => s))].sort();
+        expect(refreshed).to.deep.equal(FLEET.filter((s) => !RING.includes(s)));
+        expect(out).to.include.members([
+            "staging: reconciled by the Pulumi Kubernetes Operator: Git's state applied at 2026-12-01T09:58:00Z (refresh, then up of 0123456789ab); a change outside Git since then is reverted at the next resync (every 300 s)",
+            "  last update: up succeeded at 2026-12-01T09:58:00Z, generation 1 of 1",
+            "  Ready: True (ProcessingCompleted)",
+            "  whether its refresh found changes: not in the operator's status (PKO v2.9.0 does not record it)",
+            "prod-us-east-1: reconciled by the Pulumi Kubernetes Operator, and Git's state is not known to be applied: its last update is 150 min old, though it re-applies Git every 300 s: the operator is not reconciling it",
+            "prod-us-west-2: reconciled by the Pulumi Kubernetes Operator, and Git's state is not known to be applied: stalled (UpdateFailed): up failed 3 times; not retrying until the spec or source changes",
+            "  last update: up failed at 2026-12-01T09:55:00Z, generation 1 of 1",
+            "  Ready: False (NotReadyStalled)",
+            "dev: 1 resource(s) changed outside Git",
+        ]);
+        expect(out.slice(-2)).to.deep.equal([
+            "not known to match Git, and the operator's to apply: prod-us-east-1, prod-us-west-2; once the cause above is fixed the operator re-applies Git, or from here: paved up --stack prod-us-east-1 --override-operator",
+            "changed outside Git and not reverted: dev; to re-apply Git's state: paved drift --stack dev --fix (add --dry-run to see what it would change)",
+        ]);
+    });
+
+    it("exits 0 when the operator applied Git recently; --fix never writes an operator-owned stack; a paused stack is drift", async () => {
+        const operator = operatorWith();
+        const driver = new MemoryDriver(repoStacks(), new Map(), 1);
+        expect((await drifting(driver, operator, ["--stack", "staging", "--fix"])).code).to.equal(0);
+        expect(driver.calls).to.deep.equal([]);
+        await operator.pauseReconciliation("staging", "paved drill");
+        const paused = await drifting(driver, operator, ["--stack", "staging", "--fix", "--json"]);
+        expect(paused.code).to.equal(3);
+        const [staging] = JSON.parse(paused.out[0]) as { stack: string; operator: { applied: boolean; summary: string } }[];
+        expect(staging.operator.applied).to.equal(false);
+        expect(staging.operator.summary).to.match(/^staging: reconciled by the Pulumi Kubernetes Operator, and Git's state is not known to be applied: its reconciliation is paused \(paved drill, since /);
+        expect(driver.calls).to.deep.equal([]);
+    });
+
+    it("exits 1 when the operator cannot be asked, still checking the others", async () => {
+        const operator = operatorWith();
+        operator.failures.set("stackStatus:staging", "kubectl get: Unable to connect to the server: dial tcp 10.0.0.1:443: i/o timeout");
+        const driver = new MemoryDriver(repoStacks(), new Map(), 1);
+        const { code, out } = await drifting(driver, operator, ["--all"]);
+        expect(code).to.equal(1);
+        expect(out).to.include("staging: drift check FAILED — kubectl get: Unable to connect to the server: dial tcp 10.0.0.1:443: i/o timeout");
+        expect(operator.calls.filter((c) => c.call === "stackStatus").map((c) => c.stack).sort()).to.deep.equal([...RING].sort());
     });
 });

@@ -1,4 +1,9 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseDocument } from "yaml";
 import { MainDeps, main } from "../../../automation/cli";
+import { RECONCILER_KEY, Reconciler } from "../../../stacks/reconciler";
 import { MemoryDriver } from "../../../automation/driver/memory-driver";
 import { listStacks } from "../../../automation/offline/stack-file";
 import { REPO_ROOT } from "../../harness";
@@ -32,3 +37,29 @@ export const FLEET = ["dev", "dev-gcp", "prod-global", "prod-us-east-1", "prod-u
 
 /** The operations the in-memory driver saw, as [stack, operation] pairs in the order they ended. */
 export const callsOf = (driver: MemoryDriver) => driver.calls.map((c) => [c.stack, c.operation]);
+
+/**
+ * A scratch copy of this repository's project files (Pulumi.yaml, every stack file, rings.yaml,
+ * drift.yaml) in which the named stacks say `paved:reconciler: operator` and every other stack says
+ * `paved`. Tests of what `paved` does to a stack use it, so that which stacks the shipped files hand
+ * to the Pulumi Kubernetes Operator does not change what they test. Removed at exit.
+ */
+export function projectWith(operatorOwned: readonly string[]): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-project-"));
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    for (const f of fs.readdirSync(REPO_ROOT).filter((f) => /^Pulumi(\..+)?\.yaml$|^(rings|drift)\.yaml$/.test(f))) fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
+    for (const stack of listStacks(dir)) {
+        setReconciler(path.join(dir, `Pulumi.${stack}.yaml`), operatorOwned.includes(stack) ? "operator" : "paved");
+    }
+    return dir;
+}
+
+/** Sets `paved:reconciler` in one stack file, keeping the rest of it. */
+export function setReconciler(file: string, reconciler: Reconciler): void {
+    const doc = parseDocument(fs.readFileSync(file, "utf8"));
+    doc.setIn(["config", RECONCILER_KEY], reconciler);
+    fs.writeFileSync(file, doc.toString());
+}
+
+/** The rollout ring's stacks, which the tests hand to the operator where they test ownership. */
+export const RING = ["staging", "prod-us-east-1", "prod-us-west-2"];

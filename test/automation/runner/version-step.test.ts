@@ -6,9 +6,11 @@ import { pathToFileURL } from "node:url";
 import { expect } from "chai";
 import { MemoryDriver } from "../../../automation/driver/memory-driver";
 import { REPO_ROOT } from "../../harness";
-import { paved as run, repoStacks } from "./paved";
+import { paved as run, projectWith, repoStacks, setReconciler } from "./paved";
 
-const paved = (args: string[], driver: MemoryDriver) => run(args, { driver, retry: { retries: 0, backoffMs: 1 } });
+/** Every stack paved's: the version step guards what paved applies, whoever owns the shipped files. */
+const PAVED_ONLY = projectWith([]);
+const paved = (args: string[], driver: MemoryDriver) => run(args, { driver, projectDir: PAVED_ONLY, retry: { retries: 0, backoffMs: 1 } });
 
 /** prod-us-east-1 as its last `up` left it (the outputs stacks/regional.ts exports), with the version its file now asks for. */
 function deployed(configured: Record<string, string>): MemoryDriver {
@@ -97,6 +99,7 @@ describe("paved up (the real binary, a child process) refusing a version skip", 
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-version-step-"));
         try {
             for (const file of ["Pulumi.yaml", "Pulumi.prod-us-east-1.yaml"]) fs.copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
+            setReconciler(path.join(dir, "Pulumi.prod-us-east-1.yaml"), "paved");
             const log = path.join(dir, "pulumi-calls.log");
             const env = {
                 ...process.env,
