@@ -114,7 +114,7 @@ export function costInputs(config: StackConfig): PoolCostInput[] {
             ? { ...resolveEksClusterArgs(clusterNameOf(config.stack), config.cluster).systemPool, zones: 1 }
             : { ...resolveGkeClusterArgs(config.cluster).systemPool, zones: GKE_ZONES };
     return [
-        { pool: "system", instanceType: system.instanceTypes[0], nodes: system.minSize * system.zones, spot: system.spot, onHoursPerWeek: systemPoolSchedule(system)?.onHoursPerWeek },
+        { pool: "system", instanceType: system.instanceTypes[0], nodes: system.minSize * system.zones, spot: system.spot, onHoursPerWeek: systemPoolSchedule(system, config.cloud)?.onHoursPerWeek },
         ...config.nodePools.map((p) => spotPoolCostInput(p.name, resolveSpotPoolArgs(p, config.cloud, "nodePools"))),
     ];
 }
@@ -133,7 +133,8 @@ function clusterConfigPath(argPath: string): string {
         "tags.owner": "owner",
         "tags.costCenter": "costCenter",
         // The environment's on-hours, as the system pool's opened early: the problem is the schedule's.
-        "systemPool.schedule.startCron": "schedule",
+        "systemPool.schedule.startCron": "schedule.startCron",
+        "systemPool.schedule.endCron": "schedule.endCron",
         project: "gcpProject",
         region: "region",
     };
@@ -262,17 +263,17 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
         problems.throwIfAny();
         throw new StackConfigError(`Pulumi.${options.stack}.yaml`, problems.list);
     }
+    // Outside production the system pool sleeps with the environment (a valid schedule only: a bad one is reported under its own key).
+    const sleeps = !production && envSchedule && scheduleFound.length === 0;
+    const systemPool = sleeps ? { ...cluster.data.systemPool, schedule: envSchedule, ...(wake ? { wake } : {}) } : cluster.data.systemPool;
     let config: StackConfig;
     if (c.cloud === "aws") {
-        // Outside production the system pool sleeps with the environment (a valid schedule only: a bad one is reported under its own key).
-        const sleeps = !production && envSchedule && scheduleFound.length === 0;
-        const systemPool = sleeps ? { ...cluster.data.systemPool, schedule: envSchedule, ...(wake ? { wake } : {}) } : cluster.data.systemPool;
         const args: EksClusterArgs = { ...cluster.data, tags, production, systemPool };
         problems.addAll(eksClusterProblems(resolveEksClusterArgs(clusterNameOf(options.stack), args)).list, clusterConfigPath);
         config = { ...base, cloud: "aws", cluster: args };
     } else {
         const gcpProject = c.gcpProject ?? "";
-        const args: GkeClusterArgs = { ...cluster.data, tags, production, project: gcpProject, region: c.region };
+        const args: GkeClusterArgs = { ...cluster.data, tags, production, project: gcpProject, region: c.region, systemPool };
         problems.addAll(gkeClusterProblems(resolveGkeClusterArgs(args)).list, clusterConfigPath);
         config = { ...base, cloud: "gcp", gcpProject, cluster: args };
     }

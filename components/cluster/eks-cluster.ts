@@ -206,7 +206,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
             // drift. A wake sets it (after a refresh, so the night's zero is a change to undo).
             ignoreChanges: a.systemPool.wake ? [] : ["scalingConfig.desiredSize"],
         });
-        const systemSchedule = systemPoolSchedule(a.systemPool);
+        const systemSchedule = systemPoolSchedule(a.systemPool, "aws");
         if (systemSchedule) {
             const asgName = systemNodes.resources.apply((r) => r[0].autoscalingGroups[0].name);
             scheduledScaling(`${name}-system`, { asgName, schedule: systemSchedule, minSize: a.systemPool.minSize, maxSize: a.systemPool.maxSize, wake: a.systemPool.wake }, child);

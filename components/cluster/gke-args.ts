@@ -70,8 +70,9 @@ export interface GkeClusterArgs {
      */
     readonly deletionProtection?: boolean;
     /**
-     * The on-demand system node pool (sizes are per zone).
-     * @default e2-standard-4, sized by `production`
+     * The system node pool (sizes are per zone): on demand around the clock in production; outside it on
+     * spot, one node pool per machine type, sleeping with `systemPool.schedule`.
+     * @default e2-standard-4 in production, e2-standard-4 and n2d-standard-4 otherwise, sized by `production`
      */
     readonly systemPool?: SystemPoolArgs;
     /**
@@ -104,12 +105,13 @@ export function resolveGkeClusterArgs(args: GkeClusterArgs): ResolvedGkeClusterA
         authorizedNetworks: args.authorizedNetworks ?? [],
         deletionProtection: args.deletionProtection ?? production,
         // Sizes are per zone on GKE and a regional cluster has three zones, hence the smaller floor.
+        // Outside production on spot: a second machine type (its own node pool) for when the first is reclaimed.
         systemPool: {
-            instanceTypes: ["e2-standard-4"],
+            instanceTypes: production ? ["e2-standard-4"] : ["e2-standard-4", "n2d-standard-4"],
             minSize: 1,
             maxSize: production ? 3 : 2,
             diskSizeGiB: 50,
-            spot: false,
+            spot: !production,
             ...definedOnly(args.systemPool ?? {}),
         },
         maintenance: { window: args.maintenance?.window ?? (production ? PRODUCTION_WINDOW : undefined), exclusions: args.maintenance?.exclusions ?? [] },
@@ -165,9 +167,9 @@ export function gkeClusterProblems(args: ResolvedGkeClusterArgs): Problems {
     validateSystemPool(problems, "systemPool", args.systemPool, "gcp", args.production);
     maintenanceProblems(problems, "maintenance", args.maintenance);
     problems.check(
-        args.systemPool.instanceTypes.length <= 1,
+        args.systemPool.spot || args.systemPool.instanceTypes.length <= 1,
         "systemPool.instanceTypes",
-        `got ${show(args.systemPool.instanceTypes)}: a GKE node pool has one machine type, e.g. ["e2-standard-4"]`,
+        `got ${show(args.systemPool.instanceTypes)}: an on-demand GKE node pool has one machine type, e.g. ["e2-standard-4"] (a spot system pool gets a node pool per type)`,
     );
     return problems;
 }

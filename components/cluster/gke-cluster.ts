@@ -8,6 +8,8 @@ import { secureNodeConfig } from "./gke-node-config";
 import { serviceAccountId } from "./gke-names";
 import { gkeKubeconfig } from "./kubeconfig";
 import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
+import { systemPoolSchedule } from "./system-pool";
+import { gkeScheduledScaling } from "../nodepools/gke-scheduled-scaling";
 import { PlatformFirewalls, gkeFirewallSpecs, gkeOwnedFirewallPrefixes } from "./security-groups";
 
 export { serviceAccountId };
@@ -166,16 +168,19 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
             resourceLabels: labels,
         }, { ...child, dependsOn: [keyGrant] });
 
-        const systemPool = new gcp.container.NodePool(`${name}-system`, {
+        // One node pool per machine type (a GKE pool has one): on spot, the others autoscale from zero when the first is reclaimed.
+        const systemPools = a.systemPool.instanceTypes.map((machineType, i) => new gcp.container.NodePool(i === 0 ? `${name}-system` : `${name}-system-${i}`, {
             project,
             cluster: cluster.id,
             location: a.region,
-            initialNodeCount: a.systemPool.minSize,
-            autoscaling: { minNodeCount: a.systemPool.minSize, maxNodeCount: a.systemPool.maxSize },
+            initialNodeCount: i === 0 ? a.systemPool.minSize : 0,
+            autoscaling: { minNodeCount: i === 0 ? a.systemPool.minSize : 0, maxNodeCount: a.systemPool.maxSize },
             management: { autoRepair: true, autoUpgrade: true },
             upgradeSettings: gkeUpgradeSettings(a.production),
             nodeConfig: secureNodeConfig({
-                machineType: a.systemPool.instanceTypes[0],
+                // Production's on-demand pool keeps the config it always had (no spot field).
+                spot: a.systemPool.spot || undefined,
+                machineType,
                 diskSizeGiB: a.systemPool.diskSizeGiB,
                 serviceAccount: nodeAccount.email,
                 labels: { "paved.io/pool": "system" },
@@ -187,7 +192,21 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
             dependsOn: nodeRoles,
             // The autoscaler owns the node count after creation; never report it as drift.
             ignoreChanges: ["initialNodeCount"],
-        });
+        }));
+        const systemSchedule = systemPoolSchedule(a.systemPool, "gcp");
+        if (systemSchedule) {
+            gkeScheduledScaling(`${name}-system`, {
+                project,
+                region: a.region,
+                schedule: systemSchedule,
+                wake: a.systemPool.wake,
+                pools: systemPools.map((pool, i) => ({
+                    path: pulumi.interpolate`projects/${pool.project}/locations/${pool.location}/clusters/${cluster.name}/nodePools/${pool.name}`,
+                    minNodeCount: i === 0 ? a.systemPool.minSize : 0,
+                    maxNodeCount: a.systemPool.maxSize,
+                })),
+            }, child);
+        }
 
         this.clusterName = cluster.name;
         this.endpoint = cluster.endpoint.apply((ip) => `https://${ip}`);
@@ -197,7 +216,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
             ),
         );
         this.certificateAuthority = cluster.masterAuth.clusterCaCertificate.apply(pemFromBase64);
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { ...child, dependsOn: [systemPool] });
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { ...child, dependsOn: systemPools });
         this.clusterId = cluster.id;
         this.project = project;
         this.region = a.region;

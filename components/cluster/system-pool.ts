@@ -1,4 +1,4 @@
-import { ScheduleArgs, SYSTEM_WAKE_LEAD_MINUTES, openEarlier, resolveSchedule, scheduleProblems } from "../nodepools/schedule";
+import { ResolvedSchedule, ScheduleArgs, SYSTEM_SLEEP_LAG_MINUTES, SYSTEM_WAKE_LEAD_MINUTES, resolveSchedule, scheduleProblems, shiftCron, widenSchedule } from "../nodepools/schedule";
 import { WakeWindow, wakeProblems } from "../nodepools/wake";
 import { Problems, checkIntegerIn, checkSizeRange, show } from "../validation";
 import { checkOneArchitecture } from "./architecture";
@@ -53,9 +53,12 @@ export function systemPoolDefaults(production: boolean, instanceTypes: readonly 
     return { instanceTypes, minSize: production ? 2 : 1, maxSize: production ? 4 : 2, diskSizeGiB: 50, spot: !production };
 }
 
-/** The system pool's own on-hours: the schedule opened `SYSTEM_WAKE_LEAD_MINUTES` early. Call after validation. */
-export function systemPoolSchedule(pool: ResolvedSystemPool) {
-    return pool.schedule && openEarlier(resolveSchedule(pool.schedule), SYSTEM_WAKE_LEAD_MINUTES)!;
+/**
+ * The system pool's own on-hours: the schedule opened `SYSTEM_WAKE_LEAD_MINUTES` early, and on GKE
+ * closed `SYSTEM_SLEEP_LAG_MINUTES` late. Undefined without a schedule, or when the schedule cannot move.
+ */
+export function systemPoolSchedule(pool: Pick<SystemPoolArgs, "schedule">, cloud: "aws" | "gcp"): ResolvedSchedule | undefined {
+    return pool.schedule && widenSchedule(resolveSchedule(pool.schedule), SYSTEM_WAKE_LEAD_MINUTES, cloud === "gcp" ? SYSTEM_SLEEP_LAG_MINUTES : 0);
 }
 
 /** Drops keys whose value is undefined, so spreading them does not erase a default. */
@@ -87,10 +90,13 @@ export function validateSystemPool(problems: Problems, path: string, pool: Resol
     if (pool.schedule) {
         const found = scheduleProblems(pool.schedule, `${path}.schedule`);
         problems.addAll("", found.list);
-        if (found.list.length === 0 && !openEarlier(resolveSchedule(pool.schedule), SYSTEM_WAKE_LEAD_MINUTES)) {
+        if (found.list.length === 0 && !systemPoolSchedule(pool, cloud)) {
+            const moved = cloud === "gcp" ? `wakes ${SYSTEM_WAKE_LEAD_MINUTES} minutes before the app pools and sleeps ${SYSTEM_SLEEP_LAG_MINUTES} minutes after them` : `wakes ${SYSTEM_WAKE_LEAD_MINUTES} minutes before the app pools`;
+            const cron = pool.schedule as { startCron?: string; endCron?: string };
+            const key = cron.startCron !== undefined && !shiftCron(cron.startCron, -SYSTEM_WAKE_LEAD_MINUTES) ? "startCron" : "endCron";
             problems.add(
-                `${path}.schedule.startCron`,
-                `got ${show((pool.schedule as { startCron?: string }).startCron)}: the system pool wakes ${SYSTEM_WAKE_LEAD_MINUTES} minutes before the app pools, so the start must name one time of day (dates only if the earlier time stays on the same day), e.g. "0 7 * * 1-5"`,
+                `${path}.schedule.${key}`,
+                `got ${show(cron[key])}: the system pool ${moved}, so its start and end must each name one time of day (dates only if the move stays on the same day), e.g. "${key === "startCron" ? "0 7 * * 1-5" : "0 20 * * 1-5"}"`,
             );
         }
     }

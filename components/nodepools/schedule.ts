@@ -170,24 +170,44 @@ function weeklyOnHours(crons: CronWindow, timeZone: string): number {
 export const SYSTEM_WAKE_LEAD_MINUTES = 15;
 
 /**
- * The same window opening `minutes` earlier (what the system pool follows). Undefined when the start
- * cron names no single time of day, or when the earlier time falls on the day before and the cron
- * also fixes dates: such a shift has no cron of its own.
+ * On GKE the system pool sleeps this long after the app pools' on-hours end: KEDA, which runs on it,
+ * scales the workloads to zero first (after its 5-minute cooldown), and GKE's autoscaler then
+ * removes the empty app nodes. (On EKS the app groups' own scheduled actions empty them.)
  */
-export function openEarlier(s: ResolvedSchedule, minutes: number): ResolvedSchedule | undefined {
-    const fields = s.startCron.trim().split(/\s+/);
+export const SYSTEM_SLEEP_LAG_MINUTES = 15;
+
+/**
+ * A cron moved by `minutes` (negative: earlier). Undefined when it names no single time of day, or
+ * when the move changes the day and the cron also fixes dates: such a move has no cron of its own.
+ */
+export function shiftCron(cron: string, minutes: number): string | undefined {
+    if (minutes === 0) return cron;
+    const fields = cron.trim().split(/\s+/);
     if (fields.length !== 5 || !/^\d+$/.test(fields[0]) || !/^\d+$/.test(fields[1])) return undefined;
     const [minute, hour, dayOfMonth, month] = fields;
     let dayOfWeek = fields[4];
-    const at = Number(hour) * 60 + Number(minute) - minutes;
-    if (at < 0) {
+    const at = Number(hour) * 60 + Number(minute) + minutes;
+    const dayShift = Math.floor(at / (24 * 60));
+    if (dayShift !== 0) {
         if (dayOfMonth !== "*" || month !== "*") return undefined;
         if (dayOfWeek !== "*") {
-            const days = CronExpressionParser.parse(s.startCron).fields.dayOfWeek.values.map((d) => (Number(d) + 6) % 7);
+            const days = CronExpressionParser.parse(cron).fields.dayOfWeek.values.map((d) => (((Number(d) + dayShift) % 7) + 7) % 7);
             dayOfWeek = cronDayList(days);
         }
     }
-    const t = (at + 24 * 60) % (24 * 60);
-    const startCron = `${t % 60} ${Math.floor(t / 60)} ${dayOfMonth} ${month} ${dayOfWeek}`;
-    return { ...s, startCron, onHoursPerWeek: weeklyOnHours({ startCron, endCron: s.endCron }, s.timeZone) };
+    const t = ((at % (24 * 60)) + 24 * 60) % (24 * 60);
+    return `${t % 60} ${Math.floor(t / 60)} ${dayOfMonth} ${month} ${dayOfWeek}`;
+}
+
+/** The window opened `earlier` minutes before its start and closed `later` minutes after its end; undefined as `shiftCron`. */
+export function widenSchedule(s: ResolvedSchedule, earlier: number, later = 0): ResolvedSchedule | undefined {
+    const startCron = shiftCron(s.startCron, -earlier);
+    const endCron = shiftCron(s.endCron, later);
+    if (!startCron || !endCron) return undefined;
+    return { ...s, startCron, endCron, onHoursPerWeek: weeklyOnHours({ startCron, endCron }, s.timeZone) };
+}
+
+/** The same window opening `minutes` earlier (what the EKS system pool follows); undefined as `shiftCron`. */
+export function openEarlier(s: ResolvedSchedule, minutes: number): ResolvedSchedule | undefined {
+    return widenSchedule(s, minutes, 0);
 }

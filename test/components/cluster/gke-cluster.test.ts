@@ -80,7 +80,7 @@ describe("GkeCluster", () => {
 
     describe("system node pool", () => {
         it("runs on a dedicated least-privilege service account, not the Compute default", () => {
-            const pool = inputsOf(one(dev.resources, "gcp:container/nodePool:NodePool"));
+            const pool = inputsOf(one(dev.resources, "gcp:container/nodePool:NodePool", "demo-system"));
             const account = inputsOf(one(dev.resources, "gcp:serviceaccount/account:Account"));
             expect(pool.nodeConfig.serviceAccount).to.equal(`${account.accountId}@acme-platform-dev.iam.gserviceaccount.com`);
             const roles = ofType(dev.resources, "gcp:projects/iAMMember:IAMMember").map((r) => inputsOf(r).role);
@@ -89,7 +89,7 @@ describe("GkeCluster", () => {
         });
 
         it("blocks project SSH keys, requires OS Login, and no firewall rule of the platform allows port 22", () => {
-            const metadata = inputsOf(one(dev.resources, "gcp:container/nodePool:NodePool")).nodeConfig.metadata;
+            const metadata = inputsOf(one(dev.resources, "gcp:container/nodePool:NodePool", "demo-system")).nodeConfig.metadata;
             expect(metadata).to.deep.equal({ "block-project-ssh-keys": "true", "enable-oslogin": "true", "disable-legacy-endpoints": "true" });
             const allowed = ofType(dev.resources, "gcp:compute/firewall:Firewall").flatMap((f) => (inputsOf(f).allows ?? []) as { protocol: string; ports?: string[] }[]);
             expect(allowed).to.not.be.empty;
@@ -97,14 +97,19 @@ describe("GkeCluster", () => {
         });
 
         it("uses shielded instances, the GKE metadata server, autoscaling, auto-repair and auto-upgrade", () => {
-            const pool = inputsOf(one(dev.resources, "gcp:container/nodePool:NodePool"));
+            const pool = inputsOf(one(dev.resources, "gcp:container/nodePool:NodePool", "demo-system"));
             expect(pool.nodeConfig.shieldedInstanceConfig).to.deep.equal({ enableSecureBoot: true, enableIntegrityMonitoring: true });
             expect(pool.nodeConfig.workloadMetadataConfig).to.deep.equal({ mode: "GKE_METADATA" });
             expect(pool.autoscaling).to.deep.equal({ minNodeCount: 1, maxNodeCount: 2 });
             expect(pool.management).to.deep.equal({ autoRepair: true, autoUpgrade: true });
             expect(pool.nodeConfig.taints).to.deep.equal([{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]);
-            expect(pool.nodeConfig).to.not.have.property("spot");
-            expect(one(dev.resources, "gcp:container/nodePool:NodePool").ignoreChanges).to.deep.equal(["initialNodeCount"]);
+            // Outside production on spot, a node pool per machine type; production on demand, one type.
+            expect(pool.nodeConfig.spot).to.equal(true);
+            const second = inputsOf(one(dev.resources, "gcp:container/nodePool:NodePool", "demo-system-1"));
+            expect([second.nodeConfig.machineType, second.nodeConfig.spot, second.autoscaling]).to.deep.equal(["n2d-standard-4", true, { minNodeCount: 0, maxNodeCount: 2 }]);
+            const prodPools = ofType(prod.resources, "gcp:container/nodePool:NodePool").map(inputsOf);
+            expect(prodPools.map((p) => [p.nodeConfig.machineType, "spot" in p.nodeConfig])).to.deep.equal([["e2-standard-4", false]]);
+            expect(one(dev.resources, "gcp:container/nodePool:NodePool", "demo-system").ignoreChanges).to.deep.equal(["initialNodeCount"]);
         });
     });
 
@@ -116,7 +121,7 @@ describe("GkeCluster", () => {
             const inputs = inputsOf(resource);
             expect(inputs.resourceLabels ?? inputs.labels, `${resource.type} ${resource.name}`).to.deep.equal(expected);
         }
-        expect(inputsOf(one(dev.resources, "gcp:container/nodePool:NodePool")).nodeConfig.resourceLabels).to.deep.equal(expected);
+        expect(inputsOf(one(dev.resources, "gcp:container/nodePool:NodePool", "demo-system")).nodeConfig.resourceLabels).to.deep.equal(expected);
     });
 
     it("hands out a secret kubeconfig that authenticates with gke-gcloud-auth-plugin, never a static token", () => {
@@ -137,7 +142,7 @@ describe("GkeCluster", () => {
             ["a malformed Kubernetes version", { kubernetesVersion: "1.33.5-gke.1" }, "kubernetesVersion"],
             ["an empty node pool size range", { systemPool: { minSize: 0, maxSize: 0 } }, "systemPool.maxSize"],
             ["a minimum above the maximum", { systemPool: { minSize: 3, maxSize: 1 } }, "systemPool.minSize"],
-            ["two machine types for one GKE pool", { systemPool: { instanceTypes: ["e2-standard-4", "n2-standard-4"] } }, "systemPool.instanceTypes"],
+            ["two machine types for one on-demand GKE pool", { systemPool: { instanceTypes: ["e2-standard-4", "n2-standard-4"], spot: false } }, "systemPool.instanceTypes"],
             ["a control-plane range that is not a /28", { masterCidr: "172.16.0.0/24" }, "masterCidr"],
             ["a malformed pod range", { podCidr: "10.16.0.0/33" }, "podCidr"],
             ["an unknown release channel", { releaseChannel: "BETA" as never }, "releaseChannel"],

@@ -1,6 +1,6 @@
 import { CronExpressionParser } from "cron-parser";
 import { expect } from "chai";
-import { EksCluster } from "../../../components/cluster";
+import { EksCluster, GkeCluster } from "../../../components/cluster";
 import { eksClusterProblems, resolveEksClusterArgs } from "../../../components/cluster/eks-args";
 import { wakeNeedsItsOwnSleep } from "../../../components/nodepools/eks-scheduled-scaling";
 import { EksSpotNodePool } from "../../../components/nodepools/eks-spot-node-pool";
@@ -116,6 +116,24 @@ describe("non-production sleeps", () => {
                 ["demo-system-wake-end", "2026-01-10T13:00:00Z", undefined, 0, 0],
                 ["apps-spot-wake-end", "2026-01-10T13:00:00Z", undefined, 0, 0],
             ]);
+        });
+    });
+
+    describe("GKE during a wake", () => {
+        it("sleeps every system pool on the wake's date, autoscaling off first, then sized to zero 5 minutes later", async () => {
+            const wake = { from: "2026-01-10T05:00:00Z", until: "2026-01-10T13:00:00Z" };
+            const run = await runProgram(() => {
+                new GkeCluster("demo", { tags, project: "acme-platform-dev", region: "europe-west1", kubernetesVersion: "1.33", systemPool: { schedule: berlin, wake } });
+            });
+            const ends = ofType(run.resources, "gcp:cloudscheduler/job:Job").filter((j) => j.name.includes("-wake-end")).map(inputsOf);
+            expect(ends.map((j) => [j.schedule, j.timeZone, j.httpTarget.uri.split(":").pop()])).to.deep.equal([
+                ["0 14 10 1 *", "Europe/Berlin", "setAutoscaling"],
+                ["5 14 10 1 *", "Europe/Berlin", "setSize"],
+                ["0 14 10 1 *", "Europe/Berlin", "setAutoscaling"],
+                ["5 14 10 1 *", "Europe/Berlin", "setSize"],
+            ]);
+            const role = inputsOf(one(run.resources, "gcp:projects/iAMCustomRole:IAMCustomRole"));
+            expect(role.permissions).to.deep.equal(["container.clusters.get", "container.clusters.update", "container.operations.get"]);
         });
     });
 });
