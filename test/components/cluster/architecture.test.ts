@@ -46,7 +46,7 @@ describe("architecture from the instance family", () => {
             propertyPath: "systemPool.instanceTypes",
             reason: 'got ["m7g.large","m6i.large","m6g.large"]: mixes Arm (m7g.large, m6g.large) and x86 (m6i.large) types; a pool\'s nodes run one image, so use one architecture per pool, e.g. ["m7g.large", "m6g.large", "m8g.large"] or ["m6i.large", "m6a.large", "m7i.large"]',
         }]);
-        const gke = gkeClusterProblems(resolveGkeClusterArgs({ tags, project: "acme-platform-dev", region: "europe-west1", kubernetesVersion: "1.33", systemPool: { instanceTypes: ["c4a-standard-4"] } })).list;
+        const gke = gkeClusterProblems(resolveGkeClusterArgs({ tags, project: "acme-platform-dev", region: "europe-west1", kubernetesVersion: "1.33", systemPool: { instanceTypes: ["c4a-standard-4"], spot: false } })).list;
         expect(gke).to.deep.equal([]);
     });
 });
