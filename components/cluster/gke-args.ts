@@ -1,7 +1,9 @@
+import * as pulumi from "@pulumi/pulumi";
 import { CostTags, validateCostTags } from "../tags";
 import { Problems, checkCidr, checkKubernetesVersion, isIpv4Cidr, show } from "../validation";
 import { GkeMaintenance, MaintenanceExclusion, MaintenanceWindow, PRODUCTION_WINDOW, maintenanceProblems } from "./gke-maintenance";
 import { ResolvedSystemPool, SystemPoolArgs, definedOnly, validateSystemPool } from "./system-pool";
+import { GCP_NAME, checkGcpName, isDeferred } from "./network-ids";
 
 /** The GKE release channel the cluster follows. */
 export type ReleaseChannel = "RAPID" | "REGULAR" | "STABLE";
@@ -14,6 +16,24 @@ export interface AuthorizedNetwork {
     /** What it is, shown in the console, e.g. "office VPN". */
     readonly displayName: string;
 }
+
+/** A VPC network and subnetwork the cluster joins instead of creating its own (bring your own network). */
+export interface ExistingGcpNetwork {
+    /** The VPC network: its name, e.g. "shared-vpc", or "projects/<host project>/global/networks/<name>" for a Shared VPC. */
+    readonly network: pulumi.Input<string>;
+    /**
+     * The subnetwork the nodes get their addresses from, in the cluster's region: its name, e.g.
+     * "gke-nodes", or "projects/<host project>/regions/<region>/subnetworks/<name>".
+     */
+    readonly subnetwork: pulumi.Input<string>;
+    /** The subnetwork's secondary range for pods, by name, e.g. "pods". */
+    readonly podsRangeName: string;
+    /** The subnetwork's secondary range for Services, by name, e.g. "services". */
+    readonly servicesRangeName: string;
+}
+
+/** The keys that shape a network the cluster creates: meaningless with an existing one. */
+export const MANAGED_NETWORK_KEYS = ["nodeCidr", "podCidr", "serviceCidr"] as const;
 
 export interface GkeClusterArgs {
     /** Cost and ownership labels put on every labelable resource. */
@@ -34,6 +54,14 @@ export interface GkeClusterArgs {
      * @default "STABLE" in production, "REGULAR" otherwise
      */
     readonly releaseChannel?: ReleaseChannel;
+    /**
+     * An existing network and subnetwork with named secondary ranges for pods and Services: then no
+     * network, subnetwork, router or Cloud NAT is created (egress is the network's own), the
+     * platform's firewall rules apply to this cluster's nodes only, and `nodeCidr`, `podCidr` and
+     * `serviceCidr` must not be set.
+     * @default none: the cluster gets its own network
+     */
+    readonly network?: ExistingGcpNetwork;
     /**
      * Primary range of the node subnet.
      * @default "10.10.0.0/20"
@@ -82,7 +110,9 @@ export interface GkeClusterArgs {
     readonly maintenance?: GkeMaintenance;
 }
 
-export type ResolvedGkeClusterArgs = Required<Omit<GkeClusterArgs, "systemPool" | "maintenance">> & {
+export type ResolvedGkeClusterArgs = Required<Omit<GkeClusterArgs, "systemPool" | "maintenance" | "network">> & {
+    /** Absent: the cluster creates its network. `alsoSet`: the managed-network keys given beside it (each a problem). */
+    readonly network?: ExistingGcpNetwork & { readonly alsoSet: readonly (typeof MANAGED_NETWORK_KEYS)[number][] };
     readonly systemPool: ResolvedSystemPool;
     /** No window outside production: GKE's daily one. */
     readonly maintenance: { readonly window?: MaintenanceWindow; readonly exclusions: readonly MaintenanceExclusion[] };
@@ -115,6 +145,7 @@ export function resolveGkeClusterArgs(args: GkeClusterArgs): ResolvedGkeClusterA
             ...definedOnly(args.systemPool ?? {}),
         },
         maintenance: { window: args.maintenance?.window ?? (production ? PRODUCTION_WINDOW : undefined), exclusions: args.maintenance?.exclusions ?? [] },
+        network: args.network && { ...args.network, alsoSet: MANAGED_NETWORK_KEYS.filter((k) => args[k] !== undefined) },
     };
 }
 
@@ -138,7 +169,10 @@ export function gkeClusterProblems(args: ResolvedGkeClusterArgs): Problems {
         "releaseChannel",
         `got ${show(args.releaseChannel)}: use one of ${RELEASE_CHANNELS.join(", ")}, e.g. "REGULAR"`,
     );
-    const ranges = { nodeCidr: "10.10.0.0/20", podCidr: "10.16.0.0/14", serviceCidr: "10.20.0.0/20", masterCidr: "172.16.0.0/28" } as const;
+    const ranges = args.network
+        ? ({ masterCidr: "172.16.0.0/28" } as const)
+        : ({ nodeCidr: "10.10.0.0/20", podCidr: "10.16.0.0/14", serviceCidr: "10.20.0.0/20", masterCidr: "172.16.0.0/28" } as const);
+    if (args.network) existingNetworkProblems(problems, "network", args);
     for (const [field, example] of Object.entries(ranges) as [keyof typeof ranges, string][]) {
         checkCidr(problems, field, args[field], example);
     }
@@ -172,4 +206,44 @@ export function gkeClusterProblems(args: ResolvedGkeClusterArgs): Problems {
         `got ${show(args.systemPool.instanceTypes)}: an on-demand GKE node pool has one machine type, e.g. ["e2-standard-4"] (a spot system pool gets a node pool per type)`,
     );
     return problems;
+}
+
+/** A network or subnetwork named by its name or its path ("projects/p/global/networks/n"). */
+function checkNetworkRef(problems: Problems, path: string, value: unknown, pathPattern: RegExp, what: string, example: string): void {
+    if (isDeferred(value)) return;
+    const name = typeof value === "string" && value.includes("/") ? pathPattern.exec(value)?.groups?.name : value;
+    const ok = typeof name === "string" && GCP_NAME.test(name);
+    problems.check(ok, path, `got ${show(value)}: ${what} is named by its name (1-63 lowercase letters, digits and "-", starting with a letter) or its path, e.g. ${example}`);
+}
+
+const NETWORK_PATH = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/global\/networks\/(?<name>[^/]+)$/;
+const SUBNETWORK_PATH = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/regions\/(?<region>[a-z]+-[a-z]+\d+)\/subnetworks\/(?<name>[^/]+)$/;
+
+/** An existing network: well-formed names, a subnetwork in the cluster's region, two distinct named secondary ranges. */
+function existingNetworkProblems(problems: Problems, path: string, args: ResolvedGkeClusterArgs): void {
+    const network = args.network!;
+    for (const key of network.alsoSet) {
+        problems.add(key, `got ${show(args[key])} together with ${path}: ${key} shapes a network the cluster creates, and with an existing network none is created; remove it (the subnetwork's own ranges apply), or remove ${path} to get a new network, e.g. ${path}: { network: "shared-vpc", subnetwork: "gke-nodes", podsRangeName: "pods", servicesRangeName: "services" }`);
+    }
+    checkNetworkRef(problems, `${path}.network`, network.network, NETWORK_PATH, "a VPC network", '"shared-vpc" or "projects/acme-network-host/global/networks/shared-vpc"');
+    checkNetworkRef(problems, `${path}.subnetwork`, network.subnetwork, SUBNETWORK_PATH, "a subnetwork", `"gke-nodes" or "projects/acme-network-host/regions/${args.region}/subnetworks/gke-nodes"`);
+    const region = typeof network.subnetwork === "string" ? SUBNETWORK_PATH.exec(network.subnetwork)?.groups?.region : undefined;
+    if (region !== undefined) {
+        problems.check(
+            region === args.region,
+            `${path}.subnetwork`,
+            `got ${show(network.subnetwork)} in ${region}, but the cluster is in ${args.region}: nodes take addresses from a subnetwork of their own region, e.g. "projects/acme-network-host/regions/${args.region}/subnetworks/gke-nodes"`,
+        );
+    }
+    const ranges = { podsRangeName: "pods", servicesRangeName: "services" } as const;
+    for (const [key, example] of Object.entries(ranges) as [keyof typeof ranges, string][]) {
+        if (network[key] === undefined) {
+            problems.add(`${path}.${key}`, `missing: name the subnetwork's secondary range for ${key === "podsRangeName" ? "pods" : "Services"} (VPC-native clusters take both by name), e.g. "${example}"`);
+        } else {
+            checkGcpName(problems, `${path}.${key}`, network[key], "a secondary range name", example);
+        }
+    }
+    if (typeof network.podsRangeName === "string" && network.podsRangeName === network.servicesRangeName) {
+        problems.add(`${path}.servicesRangeName`, `got ${show(network.servicesRangeName)}, the same range as podsRangeName: pods and Services need separate secondary ranges, e.g. podsRangeName: "pods", servicesRangeName: "services"`);
+    }
 }

@@ -11,6 +11,7 @@ import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
 import { systemPoolSchedule } from "./system-pool";
 import { gkeScheduledScaling } from "../nodepools/gke-scheduled-scaling";
 import { PlatformFirewalls, gkeFirewallSpecs, gkeOwnedFirewallPrefixes } from "./security-groups";
+import { existingGcpNetwork, newGcpNetwork } from "./gke-network";
 
 export { serviceAccountId };
 
@@ -22,7 +23,7 @@ export const GKE_MONITORING_COMPONENTS = [
 ];
 
 /**
- * A private regional GKE cluster in its own VPC: private nodes behind Cloud NAT, no public control
+ * A private regional GKE cluster in its own VPC (or an existing one, `network`): private nodes behind Cloud NAT, no public control
  * plane unless allow-listed, Workload Identity, Dataplane V2, shielded nodes, Secrets encrypted with
  * Cloud KMS, a release channel, and a small on-demand system pool on a least-privilege service account.
  */
@@ -57,49 +58,6 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         const child = { parent: this };
         const project = a.project;
 
-        // --- Network: one subnet with secondary ranges for pods and services; NAT for private nodes.
-        const network = new gcp.compute.Network(`${name}-vpc`, {
-            project,
-            autoCreateSubnetworks: false,
-            routingMode: "REGIONAL",
-        }, child);
-        const subnet = new gcp.compute.Subnetwork(`${name}-nodes`, {
-            project,
-            region: a.region,
-            network: network.id,
-            ipCidrRange: a.nodeCidr,
-            privateIpGoogleAccess: true,
-            secondaryIpRanges: [
-                { rangeName: "pods", ipCidrRange: a.podCidr },
-                { rangeName: "services", ipCidrRange: a.serviceCidr },
-            ],
-            logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
-        }, child);
-        const router = new gcp.compute.Router(`${name}-router`, { project, region: a.region, network: network.id }, child);
-        new gcp.compute.RouterNat(`${name}-nat`, {
-            project,
-            region: a.region,
-            router: router.name,
-            natIpAllocateOption: "AUTO_ONLY",
-            sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
-            logConfig: { enable: true, filter: "ERRORS_ONLY" },
-        }, child);
-
-        // --- The network's firewall, every rule declared with its priority, and a deny-all baseline (security-groups.ts).
-        const firewalls = gkeFirewallSpecs(a).map((spec) => new gcp.compute.Firewall(`${name}-${spec.suffix}`, {
-            project,
-            name: `${name}-${spec.suffix}`,
-            network: network.id,
-            description: spec.description,
-            priority: spec.priority,
-            direction: spec.direction,
-            sourceRanges: spec.sourceRanges,
-            destinationRanges: spec.destinationRanges,
-            allows: spec.allows,
-            denies: spec.denies,
-            logConfig: { metadata: "INCLUDE_ALL_METADATA" },
-        }, child));
-
         // --- Identity: a dedicated node service account instead of the broad Compute default.
         const nodeAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
             project,
@@ -110,6 +68,28 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
             project,
             role,
             member: pulumi.interpolate`serviceAccount:${nodeAccount.email}`,
+        }, child));
+
+        // --- Network: an existing one as given, or a new one with Cloud NAT (gke-network.ts).
+        const network = a.network ? existingGcpNetwork(a.network) : newGcpNetwork(name, { project, region: a.region, nodeCidr: a.nodeCidr, podCidr: a.podCidr, serviceCidr: a.serviceCidr }, child);
+
+        // --- The firewall, every rule declared with its priority, and a deny-all baseline (security-groups.ts).
+        // On an existing network the rules apply to this cluster's nodes only (their service account), and
+        // node-to-node traffic is left to the rules GKE creates for the cluster: the network is not ours.
+        const specs = gkeFirewallSpecs(a).filter((spec) => !a.network || spec.suffix !== "allow-internal");
+        const firewalls = specs.map((spec) => new gcp.compute.Firewall(`${name}-${spec.suffix}`, {
+            project,
+            name: `${name}-${spec.suffix}`,
+            network: network.network,
+            description: spec.description,
+            priority: spec.priority,
+            direction: spec.direction,
+            sourceRanges: spec.sourceRanges,
+            destinationRanges: spec.destinationRanges,
+            targetServiceAccounts: a.network ? [nodeAccount.email] : undefined,
+            allows: spec.allows,
+            denies: spec.denies,
+            logConfig: { metadata: "INCLUDE_ALL_METADATA" },
         }, child));
 
         // --- Application-layer Secrets encryption: GKE's service agent may use this key and no other.
@@ -132,8 +112,8 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         const cluster = new gcp.container.Cluster(`${name}-gke`, {
             project,
             location: a.region,
-            network: network.id,
-            subnetwork: subnet.id,
+            network: network.network,
+            subnetwork: network.subnetwork,
             removeDefaultNodePool: true,
             initialNodeCount: 1,
             releaseChannel: { channel: a.releaseChannel },
@@ -145,7 +125,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
             }),
             networkingMode: "VPC_NATIVE",
             datapathProvider: "ADVANCED_DATAPATH",
-            ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
+            ipAllocationPolicy: { clusterSecondaryRangeName: network.podsRangeName, servicesSecondaryRangeName: network.servicesRangeName },
             privateClusterConfig: {
                 enablePrivateNodes: true,
                 enablePrivateEndpoint: !a.publicEndpoint,
@@ -220,17 +200,17 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         this.clusterId = cluster.id;
         this.project = project;
         this.region = a.region;
-        this.networkId = network.id;
-        this.networkName = network.name;
+        this.networkId = network.network;
+        this.networkName = network.networkName;
         this.firewallNames = firewalls.map((f) => f.name);
-        this.firewalls = pulumi.all([network.name, cluster.name, ...this.firewallNames]).apply(([networkName, clusterName, ...names]): PlatformFirewalls => ({
+        this.firewalls = pulumi.all([network.networkName, cluster.name, ...this.firewallNames]).apply(([networkName, clusterName, ...names]): PlatformFirewalls => ({
             cloud: "gcp",
             project,
             network: networkName,
             firewalls: names,
             ownedBy: gkeOwnedFirewallPrefixes(clusterName),
         }));
-        this.subnetworkId = subnet.id;
+        this.subnetworkId = network.subnetwork;
         this.nodeServiceAccountEmail = nodeAccount.email;
 
         this.registerOutputs({

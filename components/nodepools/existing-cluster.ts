@@ -94,6 +94,6 @@ export function existingGkeClusterProblems(problems: Problems, path: string, ref
     problems.check(
         k8s.Provider.isInstance(ref.provider),
         `${path}.provider`,
-        `got ${show(typeof ref.provider)}: a Kubernetes provider for the cluster (the pool creates a ComputeClass in it), e.g. new k8s.Provider("team-a", { kubeconfig })`,
+        `got ${ref.provider === undefined ? "nothing" : "something else"}: a Kubernetes provider for the cluster (the pool creates a ComputeClass in it), e.g. new k8s.Provider("team-a", { kubeconfig })`,
     );
 }

@@ -1,17 +1,30 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Architecture, poolArchitecture } from "../cluster/architecture";
 import { GkeCluster } from "../cluster/gke-cluster";
 import { secureNodeConfig } from "../cluster/gke-node-config";
 import { onCluster } from "../cluster/kubernetes-cluster";
 import { gcpLabels } from "../tags";
 import { PoolCostInput } from "./cost";
-import { ResolvedSpotPoolArgs, SpotPoolArgs, Taint, cloudTaint, poolLabels, resolveSpotPoolArgs, spotPoolCostInput } from "./spot-pool-args";
+import { ExistingGkeCluster, existingGkeClusterProblems } from "./existing-cluster";
+import { ResolvedSpotPoolArgs, SpotPoolArgs, Taint, cloudTaint, poolLabels, resolveSpotPoolArgs, spotPoolCostInput, spotPoolProblems } from "./spot-pool-args";
 
 /** Arguments of GkeSpotNodePool: the cluster and the pool's spot settings. */
 export interface GkeSpotNodePoolArgs extends SpotPoolArgs {
-    /** The cluster the pools join (its node service account). */
-    readonly cluster: GkeCluster;
+    /**
+     * The cluster the pools join: the `GkeCluster` component (its node service account), or a
+     * reference to a cluster made elsewhere.
+     */
+    readonly cluster: GkeCluster | ExistingGkeCluster;
+}
+
+/** What the pools take from their cluster, whichever form it was given in. */
+function poolCluster(cluster: GkeCluster | ExistingGkeCluster) {
+    if (pulumi.Resource.isInstance(cluster)) {
+        return { cluster: cluster.clusterId, location: cluster.region, project: cluster.project, serviceAccount: cluster.nodeServiceAccountEmail, connection: cluster };
+    }
+    return { cluster: cluster.clusterName, location: cluster.location, project: cluster.project, serviceAccount: cluster.nodeServiceAccountEmail, connection: cluster };
 }
 
 /** Nodes of a custom ComputeClass carry this label and taint; workloads select it with a nodeSelector. */
@@ -45,18 +58,27 @@ export class GkeSpotNodePool extends pulumi.ComponentResource {
     public readonly nodePoolNames: pulumi.Output<string>[];
     /** Workloads select this pool with `nodeSelector: { "cloud.google.com/compute-class": computeClass }`. */
     public readonly computeClass: string;
+    /** The nodes' architecture, from the machine types. */
+    public readonly architecture: Architecture;
 
     constructor(name: string, args: GkeSpotNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:nodepools:GkeSpotNodePool", name, {}, opts);
+        // One error for every problem, the pool's and the cluster reference's.
+        const problems = spotPoolProblems(args, "gcp");
+        if (!pulumi.Resource.isInstance(args.cluster)) existingGkeClusterProblems(problems, "cluster", args.cluster);
+        problems.throwIfAny("GkeSpotNodePool");
         const a = resolveSpotPoolArgs(args, "gcp", "GkeSpotNodePool");
-        const { cluster } = args;
+        const cluster = poolCluster(args.cluster);
+        // Arm machine types (T2A, C4A, ...): GKE taints their nodes kubernetes.io/arch=arm64:NoSchedule by default,
+        // so only workloads that select arm64 land there (validated: one architecture per pool).
+        this.architecture = poolArchitecture("gcp", a.instanceTypes);
         const child = { parent: this };
         const classTaint: Taint = { key: COMPUTE_CLASS_KEY, value: name, effect: "NoSchedule" };
 
         const nodePool = (resourceName: string, machineType: string, spot: boolean) =>
             new gcp.container.NodePool(resourceName, {
-                cluster: cluster.clusterId,
-                location: cluster.region,
+                cluster: cluster.cluster,
+                location: cluster.location,
                 project: cluster.project,
                 initialNodeCount: 0,
                 autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: a.maxSize, locationPolicy: "ANY" },
@@ -66,7 +88,7 @@ export class GkeSpotNodePool extends pulumi.ComponentResource {
                     spot,
                     machineType,
                     diskSizeGiB: a.diskSizeGiB,
-                    serviceAccount: cluster.nodeServiceAccountEmail,
+                    serviceAccount: cluster.serviceAccount,
                     labels: { ...poolLabels(name, spot ? "spot" : "on-demand", a), [COMPUTE_CLASS_KEY]: name },
                     resourceLabels: gcpLabels(a.tags),
                     taints: [...a.taints, classTaint].map(cloudTaint),
@@ -84,7 +106,7 @@ export class GkeSpotNodePool extends pulumi.ComponentResource {
             kind: "ComputeClass",
             metadata: { name },
             spec,
-        }, { ...onCluster(cluster, this), dependsOn: [...spotPools, ...(fallback ? [fallback] : [])] });
+        }, { ...onCluster(cluster.connection, this), dependsOn: [...spotPools, ...(fallback ? [fallback] : [])] });
 
         this.poolName = name;
         this.settings = a;
