@@ -31,6 +31,7 @@ export const GROUPS = {
     },
     policy: {
         mutate: ["policy/**/*.ts", "!policy/index.ts", "!policy/taggable-types.ts", "!policy/generate-taggable-types.ts"],
+        first: ["test/policy/policy-verdicts.test.ts", "test/policy/taggable-scan.test.ts"],
         // policy-config checks every policy's configSchema, which the engine requires of the config it is given.
         spec: ["test/policy/**/*.test.ts", "test/automation/driver/policy-config.test.ts"],
     },
@@ -38,15 +39,23 @@ export const GROUPS = {
         mutate: ["automation/runner/drift.ts"],
         // engine-drift feeds the report the engine's own refresh-preview events.
         spec: ["test/automation/runner/drift*.test.ts", "test/automation/driver/engine-drift.test.ts"],
+        first: ["test/automation/runner/drift-report.test.ts", "test/automation/runner/drift.test.ts"],
     },
     drill: {
         // bench-drill.ts is `npm run bench`'s figures, not a safety path; the runner's drill command
         // (flags, exit codes, --resume) is.
         mutate: ["automation/drill/**/*.ts", "!automation/drill/bench-drill.ts", "automation/runner/drill-command.ts"],
         spec: ["test/automation/drill/**/*.test.ts"],
+        first: [
+            "test/automation/drill/drill-report-markdown.test.ts", "test/automation/drill/drill-flags.test.ts", "test/automation/drill/drill-lock-and-journal.test.ts",
+            "test/automation/drill/drill-probes-and-stops.test.ts", "test/automation/drill/latency.test.ts", "test/automation/drill/timeline-svg.test.ts",
+        ],
         // The rehearsals wait on a scaled clock: a test runner sits at about a tenth of a core, so three
-        // share the machine no more than one CPU-bound group does.
+        // share the machine no more than one CPU-bound group does. They also run on the wall clock, so
+        // on a loaded machine one can flake: each test gets two more tries (test/stryker-root-hooks.ts),
+        // and a mutant is killed only by a test that fails three times running.
         concurrency: 3,
+        retries: 2,
     },
 };
 
@@ -63,7 +72,9 @@ function runGroup(name, base, strykerArgs) {
     const config = {
         ...base,
         mutate: group.mutate,
-        mochaOptions: { ...base.mochaOptions, spec: group.spec },
+        // The in-process specs first: a mutant in module-level code runs every spec until one fails, and
+        // the first failure ends its run (mocha loads a file listed twice once).
+        mochaOptions: { ...base.mochaOptions, spec: [...(group.first ?? []), ...group.spec] },
         incrementalFile: `reports/stryker-incremental-${name}.json`,
         htmlReporter: { fileName: `reports/mutation/${name}.html` },
         jsonReporter: { fileName: `reports/mutation/${name}.json` },
@@ -75,7 +86,8 @@ function runGroup(name, base, strykerArgs) {
     const file = path.join(REPORTS, `stryker-${name}.config.json`);
     fs.writeFileSync(file, JSON.stringify(config, null, 2));
     const started = Date.now();
-    const run = spawnSync("npx", ["stryker", "run", file, ...strykerArgs], { cwd: ROOT, stdio: "inherit" });
+    const env = { ...process.env, PAVED_MUTATE_RETRIES: String(group.retries ?? 0) };
+    const run = spawnSync("npx", ["stryker", "run", file, ...strykerArgs], { cwd: ROOT, stdio: "inherit", env });
     if (run.status !== 0) {
         console.error(`mutate: stryker failed on group ${name} (exit ${run.status ?? run.signal})`);
         process.exit(1);

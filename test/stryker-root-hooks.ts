@@ -53,8 +53,19 @@ function creditWindow(test: Test): void {
     }
 }
 
+/**
+ * `PAVED_MUTATE_RETRIES=n` (scripts/mutate.mjs sets it for the drill group): each test gets n more
+ * tries, so a wall-clock rehearsal that flakes on a loaded machine is not taken for a kill; a mutant
+ * is killed only when its test fails n + 1 times running.
+ */
+function retryFlakes(root: Suite | undefined): void {
+    const retries = Number(process.env.PAVED_MUTATE_RETRIES ?? 0);
+    if (root && retries > 0) root.eachTest((t) => void t.retries(retries));
+}
+
 export const mochaHooks = {
-    beforeAll(): void {
+    beforeAll(this: Context): void {
+        retryFlakes(this.test?.parent);
         openWindow();
     },
     beforeEach(this: Context): void {
