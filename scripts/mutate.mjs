@@ -50,11 +50,11 @@ export const GROUPS = {
             "test/automation/drill/drill-report-markdown.test.ts", "test/automation/drill/drill-flags.test.ts", "test/automation/drill/drill-lock-and-journal.test.ts",
             "test/automation/drill/drill-probes-and-stops.test.ts", "test/automation/drill/latency.test.ts", "test/automation/drill/timeline-svg.test.ts",
         ],
-        // The rehearsals wait on a scaled clock: a test runner sits at about a tenth of a core, so three
+        // The rehearsals wait on a scaled clock: a test runner sits at about a tenth of a core, so four
         // share the machine no more than one CPU-bound group does. They also run on the wall clock, so
         // on a loaded machine one can flake: each test gets two more tries (test/stryker-root-hooks.ts),
         // and a mutant is killed only by a test that fails three times running.
-        concurrency: 3,
+        concurrency: 4,
         retries: 2,
     },
 };
@@ -77,6 +77,9 @@ function runGroup(name, base, strykerArgs) {
         mochaOptions: { ...base.mochaOptions, spec: [...(group.first ?? []), ...group.spec] },
         incrementalFile: `reports/stryker-incremental-${name}.json`,
         htmlReporter: { fileName: `reports/mutation/${name}.html` },
+        // One file per mutant as it is tested, so survivors of a long group can be read while it runs.
+        reporters: [...new Set([...(base.reporters ?? []), "event-recorder"])],
+        eventReporter: { baseDir: `reports/mutation/events-${name}` },
         jsonReporter: { fileName: `reports/mutation/${name}.json` },
         thresholds: { ...base.thresholds, break: null },
         ...(group.concurrency ? { concurrency: group.concurrency } : {}),
