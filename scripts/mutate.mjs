@@ -58,6 +58,10 @@ export const GROUPS = {
         // and a mutant is killed only by a test that fails three times running.
         concurrency: 4,
         retries: 2,
+        // Left out: the tests that drive the CLI as a child process. A child never runs a mutant (Stryker
+        // activates it in its own test process), and they wait on a child's start-up by the wall clock,
+        // which fails on a loaded machine and stops the whole run at its first pass.
+        grep: "/^(?!.*(SIGKILL mid-update|two drills started at once|through the real binary)).*$/",
     },
 };
 
@@ -76,7 +80,7 @@ function runGroup(name, base, strykerArgs) {
         mutate: group.mutate,
         // The in-process specs first: a mutant in module-level code runs every spec until one fails, and
         // the first failure ends its run (mocha loads a file listed twice once).
-        mochaOptions: { ...base.mochaOptions, spec: [...(group.first ?? []), ...group.spec] },
+        mochaOptions: { ...base.mochaOptions, spec: [...(group.first ?? []), ...group.spec], ...(group.grep ? { grep: group.grep } : {}) },
         incrementalFile: `reports/stryker-incremental-${name}.json`,
         htmlReporter: { fileName: `reports/mutation/${name}.html` },
         // One file per mutant as it is tested, so survivors of a long group can be read while it runs.
