@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { parseDocument } from "yaml";
 import { REPO_ROOT } from "../harness";
+import { pavedArgs } from "../paved-binary";
 
 /*
  * Inputs besides the stack files (issue #15): rings.yaml, CLI flags and arguments, the environment
@@ -46,7 +47,7 @@ function run(project: string, c: BadInput): Promise<{ code: number | null; stdou
     const env: Record<string, string | undefined> = { ...process.env, PULUMI_CONFIG_PASSPHRASE: "test-only", PAVED_PROJECT_DIR: project, ...c.env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation/cli.ts"), ...c.args], { cwd: REPO_ROOT, env, timeout: 60_000 });
+        const child = spawn(process.execPath, pavedArgs(c.args), { cwd: REPO_ROOT, env, timeout: 60_000 });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -6,9 +6,9 @@ import { expect } from "chai";
 import { MemoryDriver, ScriptedOutcome } from "../../../automation/driver/memory-driver";
 import { scaledClock } from "../../../automation/drill/clock";
 import { startRehearsal } from "../../../automation/drill/rehearsal";
-import { REPO_ROOT } from "../../harness";
 import { renderSvg } from "../../render-svg";
 import { paved, repoStacks } from "../runner/paved";
+import { pavedArgs } from "../../paved-binary";
 
 describe("paved drill (command)", function () {
     this.timeout(60_000);
@@ -32,7 +32,7 @@ describe("paved drill (command)", function () {
         expect(png.painted).to.be.greaterThan(960 * 290 * 0.01);
     });
 
-    const cli = (args: string[]) => spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation/cli.ts"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const cli = (args: string[]) => spawn(process.execPath, pavedArgs(args), { stdio: ["ignore", "pipe", "pipe"] });
     const exited = (child: ReturnType<typeof cli>) => {
         const out: string[] = [];
         child.stdout.on("data", (d: Buffer) => out.push(...d.toString().split("\n").filter(Boolean)));

@@ -2,8 +2,8 @@ import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { REPO_ROOT } from "../../harness";
+import { pavedArgs } from "../../paved-binary";
 
 /** The folder holding the stand-in `pulumi` (see its header for what it answers and records). */
 export const STUB_DIR = path.join(__dirname, "stub-pulumi");
@@ -39,11 +39,9 @@ export function stubEnv(projectDir: string, log: string, extra: Record<string, s
     return env;
 }
 
-/** The real `paved` binary (automation/cli.ts under node), in its own process group like a terminal job. */
+/** The real `paved` binary (the build in dist/), in its own process group like a terminal job. */
 export function pavedProcess(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-    // tsx from this checkout: the clone it runs in has no node_modules.
-    const tsx = pathToFileURL(path.join(REPO_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
-    return spawn(process.execPath, ["--import", tsx, path.join(REPO_ROOT, "automation", "cli.ts"), ...args], { cwd: env.PAVED_PROJECT_DIR, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    return spawn(process.execPath, pavedArgs(args), { cwd: env.PAVED_PROJECT_DIR, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
 }
 
 export interface Finished {

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { parse, stringify } from "yaml";
 import { REPO_ROOT } from "../../harness";
+import { pavedArgs } from "../../paved-binary";
 
 /*
  * Every class of config mistake from issue #15, each as its own stack file in a scratch project, all
@@ -144,7 +145,7 @@ interface Failure { stack: string; kind: string; message: string; errors: { key:
 interface PlanJson { stacks: { stack: string; resources: number }[]; failed: Failure[] }
 
 function paved(project: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation/cli.ts"), "plan", "--project", project, ...args], { cwd: REPO_ROOT, encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, pavedArgs(["plan", "--project", project, ...args]), { cwd: REPO_ROOT, encoding: "utf8", timeout: 120_000 });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -8,6 +8,7 @@ import { FirewallWorld, deployedFirewalls } from "../../../automation/driver/fir
 import { TEST_WORLD_ENV, TestWorldFile } from "../../../automation/driver/test-world";
 import { REPO_ROOT, runStack } from "../../harness";
 import { projectWith, repoStacks } from "./paved";
+import { pavedArgs } from "../../paved-binary";
 
 /*
  * The exit-code promises of `paved drift`, through the real binary in a child process. It drives a
@@ -22,7 +23,7 @@ const REVERTED = "Re-applying state from Git. Manual change reverted.";
 const PAVED_ONLY = projectWith([]);
 
 function pavedBinary(worldFile: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation/cli.ts"), ...args], {
+    const r = spawnSync(process.execPath, pavedArgs(args), {
         cwd: REPO_ROOT,
         encoding: "utf8",
         env: { ...process.env, [TEST_WORLD_ENV]: worldFile, PAVED_PROJECT_DIR: PAVED_ONLY },
@@ -48,7 +49,7 @@ function openSsh(file: string, stack: string): void {
 const port22 = (file: string) => readWorld(file).securityGroupRules.filter((r) => r.FromPort === 22).length;
 
 describe("paved drift, the binary (child process, persisted in-memory world)", function () {
-    // Each run of the binary starts Node, tsx and the Pulumi SDK: seconds, more under a parallel suite.
+    // Each run of the binary starts Node and the Pulumi SDK: seconds, more under a parallel suite.
     this.timeout(120_000);
     let dir: string;
     let file: string;

@@ -2,11 +2,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { expect } from "chai";
 import { MemoryDriver } from "../../../automation/driver/memory-driver";
 import { REPO_ROOT } from "../../harness";
 import { paved as run, projectWith, repoStacks, setReconciler } from "./paved";
+import { pavedArgs } from "../../paved-binary";
 
 /** Every stack paved's: the version step guards what paved applies, whoever owns the shipped files. */
 const PAVED_ONLY = projectWith([]);
@@ -111,8 +111,7 @@ describe("paved up (the real binary, a child process) refusing a version skip", 
                 PULUMI_STUB_OUTPUTS: JSON.stringify({ kubernetesVersion: "1.33", nodeReleaseVersion: "1.33.0-20250704", nodeGroups: ["paved-prod-us-east-1-system"] }),
                 PULUMI_STUB_CONFIG: JSON.stringify({ "paved:cluster.kubernetesVersion": "1.35" }),
             };
-            const tsx = pathToFileURL(path.join(REPO_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
-            const child = spawnSync(process.execPath, ["--import", tsx, path.join(REPO_ROOT, "automation", "cli.ts"), "up", "--stack", "prod-us-east-1"], { cwd: dir, env, encoding: "utf8", timeout: 60_000 });
+            const child = spawnSync(process.execPath, pavedArgs(["up", "--stack", "prod-us-east-1"]), { cwd: dir, env, encoding: "utf8", timeout: 60_000 });
             expect({ status: child.status, stdout: child.stdout }).to.deep.equal({ status: 2, stdout: "" });
             expect(child.stderr).to.include('prod-us-east-1: paved:cluster.kubernetesVersion: got "1.35" but the cluster runs 1.33 (its last deployment)');
             expect(child.stderr.split("\n").filter((l) => /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$/.test(l))).to.deep.equal([]);

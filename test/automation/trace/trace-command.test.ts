@@ -10,6 +10,7 @@ import { paved as pavedInProcess } from "../runner/paved";
 import { Loopback, latencyHistogramExporter, serve, startPrometheus } from "../../loopback";
 import { parseTraceQl } from "../../components/observability/traceql";
 import { API_TRACES, CHECKOUT_TRACES, TRACES_BY_SERVICE, searchResponse, traceByIdResponse } from "./tempo-fixtures";
+import { pavedArgs } from "../../paved-binary";
 
 /**
  * `paved trace` through the real binary (a child process), against a real Prometheus (Debian's
@@ -55,7 +56,7 @@ interface Run {
 /** The real `paved` binary, run asynchronously: the loopback servers answer from this process meanwhile. */
 function paved(args: string[], projectDir: string): Promise<Run> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation", "cli.ts"), ...args], {
+        const child = spawn(process.execPath, pavedArgs(args), {
             cwd: REPO_ROOT,
             env: { ...process.env, PAVED_PROJECT_DIR: projectDir },
         });

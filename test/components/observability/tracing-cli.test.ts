@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { expect } from "chai";
 import { REPO_ROOT } from "../../harness";
 import { projectWithCanary } from "./stack-project";
+import { pavedArgs } from "../../paved-binary";
 
 const STACK_FRAME = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$/m;
 
@@ -11,8 +11,8 @@ describe("an unsupported tracing language, through the real binary", function ()
 
     it("`paved plan` refuses an unsupported language with exit 2, naming the key (the real binary)", () => {
         const dir = projectWithCanary("bad", { tracing: "ruby" });
-        const result = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation", "cli.ts"), "plan", "bad"], {
-            // From the repository (where tsx resolves); the project is the temporary folder.
+        const result = spawnSync(process.execPath, pavedArgs(["plan", "bad"]), {
+            // The project is the temporary folder.
             cwd: REPO_ROOT,
             env: { ...process.env, PAVED_PROJECT_DIR: dir },
             encoding: "utf8",
