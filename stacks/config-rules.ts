@@ -6,6 +6,7 @@
  */
 import * as ipaddr from "ipaddr.js";
 import { awsTagProblems } from "../components/tags";
+import { ROLE_ARN } from "../components/cluster/network-ids";
 import { isIpv4Cidr, show } from "../components/validation";
 import { EKS_VERSIONS, GKE_VERSIONS, KUBERNETES_VERSION_SOURCE } from "./cloud-catalog/kubernetes-versions";
 import { Cloud, REGION_SOURCE, cloudOfRegion, regionsOf } from "./cloud-catalog/regions";
@@ -102,8 +103,6 @@ export function checkSchedule(problems: ConfigProblems, path: string, schedule: 
     }
 }
 
-/** An IAM role's ARN, in any partition, with an optional path. */
-const ROLE_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 /** The cloud-level rules for one stack's config as written; `production` as the stack decides it. */
 export function checkCloudRules(problems: ConfigProblems, raw: Record<string, unknown>, production: boolean): void {
@@ -120,7 +119,8 @@ export function checkCloudRules(problems: ConfigProblems, raw: Record<string, un
     if (cluster) {
         checkKubernetesVersion(problems, cloud, cluster, production);
         if (isObject(cluster.systemPool)) checkMachineTypes(problems, cloud, "cluster.systemPool.instanceTypes", cluster.systemPool.instanceTypes);
-        if (cloud === "gcp") checkGkeOverlaps(problems, cluster);
+        // An existing network's ranges are its own: only a new network's defaults could overlap.
+        if (cloud === "gcp" && cluster.network === undefined) checkGkeOverlaps(problems, cluster);
         if (cloud === "aws") {
             const zones = typeof raw.region === "string" ? regionsOf("aws")[raw.region] : undefined;
             const count = cluster.availabilityZoneCount;

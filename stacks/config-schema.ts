@@ -26,6 +26,14 @@ const EXAMPLES: Record<string, string> = {
     "cluster.kubernetesVersion": '"1.33"',
     "cluster.clusterName": "paved-dev",
     "cluster.vpcCidr": "10.0.0.0/16",
+    "cluster.network": '{ vpcId: vpc-0a1b2c3d4e5f67890, privateSubnetIds: [subnet-0a1b2c3d4e5f67890, subnet-0a1b2c3d4e5f67891] } on AWS; { network: shared-vpc, subnetwork: gke-nodes, podsRangeName: pods, servicesRangeName: services } on GCP',
+    "cluster.network.vpcId": '"vpc-0a1b2c3d4e5f67890"',
+    "cluster.network.privateSubnetIds": '["subnet-0a1b2c3d4e5f67890", "subnet-0a1b2c3d4e5f67891"] (two or more Availability Zones)',
+    "cluster.network.publicSubnetIds": '["subnet-0f1e2d3c4b5a69788"]',
+    "cluster.network.network": '"shared-vpc" or "projects/acme-network-host/global/networks/shared-vpc"',
+    "cluster.network.subnetwork": '"gke-nodes" or "projects/acme-network-host/regions/europe-west1/subnetworks/gke-nodes"',
+    "cluster.network.podsRangeName": '"pods" (the subnetwork\'s secondary range for pods)',
+    "cluster.network.servicesRangeName": '"services" (the subnetwork\'s secondary range for Services)',
     "cluster.availabilityZoneCount": "3",
     "cluster.natGateways": "single",
     "cluster.publicEndpoint": "false",
@@ -276,6 +284,8 @@ const systemPool = z.strictObject({
 export const awsCluster = z.strictObject({
     kubernetesVersion: z.string(),
     clusterName: z.string().optional(),
+    // An existing VPC instead of a new one; IDs checked for meaning by the EKS component's own rules.
+    network: z.strictObject({ vpcId: z.string(), privateSubnetIds: z.array(z.string()), publicSubnetIds: z.array(z.string()).optional() }).optional(),
     vpcCidr: z.string().optional(),
     availabilityZoneCount: z.number().optional(),
     natGateways: z.enum(["perZone", "single"]).optional(),
@@ -290,6 +300,8 @@ export const awsCluster = z.strictObject({
 export const gcpCluster = z.strictObject({
     kubernetesVersion: z.string(),
     releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).optional(),
+    // An existing network instead of a new one; names checked for meaning by the GKE component's own rules.
+    network: z.strictObject({ network: z.string(), subnetwork: z.string(), podsRangeName: z.string(), servicesRangeName: z.string() }).optional(),
     nodeCidr: z.string().optional(),
     podCidr: z.string().optional(),
     serviceCidr: z.string().optional(),

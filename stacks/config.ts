@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { EksClusterArgs, eksClusterProblems, resolveEksClusterArgs } from "../components/cluster/eks-args";
 import { GkeClusterArgs, gkeClusterProblems, resolveGkeClusterArgs } from "../components/cluster/gke-args";
 import { CostOptions, PoolCostInput, costProblems } from "../components/nodepools/cost";
@@ -158,7 +159,8 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     // so one pass lists every problem.
     const top = parseLenient(topLevel, raw);
     problems.addZod(top.issues, "", cloud, "regional");
-    const clusterSchema = cloud === "gcp" ? gcpCluster : awsCluster;
+    // Each cloud's cluster keys (their `network` differs): read through the schema of the stack's cloud.
+    const clusterSchema: z.ZodType<z.infer<typeof awsCluster> | z.infer<typeof gcpCluster>> = cloud === "gcp" ? gcpCluster : awsCluster;
     const cluster = cloud && raw.cluster && typeof raw.cluster === "object" ? parseLenient(clusterSchema, raw.cluster) : undefined;
     if (cluster) problems.addZod(cluster.issues, "cluster", cloud, "regional");
     checkCloudRules(problems, raw, raw.production === true || (raw.production === undefined && raw.environment === "prod"));
@@ -268,12 +270,12 @@ export function loadStackConfig(allConfig: Readonly<Record<string, string>>, opt
     const systemPool = sleeps ? { ...cluster.data.systemPool, schedule: envSchedule, ...(wake ? { wake } : {}) } : cluster.data.systemPool;
     let config: StackConfig;
     if (c.cloud === "aws") {
-        const args: EksClusterArgs = { ...cluster.data, tags, production, systemPool };
+        const args: EksClusterArgs = { ...(cluster.data as z.infer<typeof awsCluster>), tags, production, systemPool };
         problems.addAll(eksClusterProblems(resolveEksClusterArgs(clusterNameOf(options.stack), args)).list, clusterConfigPath);
         config = { ...base, cloud: "aws", cluster: args };
     } else {
         const gcpProject = c.gcpProject ?? "";
-        const args: GkeClusterArgs = { ...cluster.data, tags, production, project: gcpProject, region: c.region, systemPool };
+        const args: GkeClusterArgs = { ...(cluster.data as z.infer<typeof gcpCluster>), tags, production, project: gcpProject, region: c.region, systemPool };
         problems.addAll(gkeClusterProblems(resolveGkeClusterArgs(args)).list, clusterConfigPath);
         config = { ...base, cloud: "gcp", gcpProject, cluster: args };
     }

@@ -117,6 +117,13 @@ const CASES: readonly BadConfig[] = [
     { what: "owner that cannot be a tag value", base: "dev", set: { "paved:owner": "Platform <Team>" }, keys: ["paved:owner"] },
     { what: "a platform tag overridden", base: "dev", set: { "paved:tags": { environment: "prod" } }, keys: ["paved:tags.environment"] },
     { what: "more tags than AWS allows", base: "dev", set: { "paved:tags": manyTags }, keys: ["paved:tags"] },
+    // Bring your own network, and one architecture per pool (issue #18)
+    { what: "a VPC ID too short", base: "dev", set: { "paved:cluster.availabilityZoneCount": DELETE, "paved:cluster.natGateways": DELETE, "paved:cluster.network": { vpcId: "vpc-123", privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"] } }, keys: ["paved:cluster.network.vpcId"] },
+    { what: "a subnet ID that is not hex", base: "dev", set: { "paved:cluster.availabilityZoneCount": DELETE, "paved:cluster.natGateways": DELETE, "paved:cluster.network": { vpcId: "vpc-0a1b2c3d4e5f67890", privateSubnetIds: ["subnet-XYZ", "subnet-0aaaaaaaaaaaaaaa2"] } }, keys: ["paved:cluster.network.privateSubnetIds[0]"] },
+    { what: "an existing VPC beside the new VPC's zone count and NAT mode", base: "dev", set: { "paved:cluster.network": { vpcId: "vpc-0a1b2c3d4e5f67890", privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"] } }, keys: ["paved:cluster.availabilityZoneCount", "paved:cluster.natGateways"] },
+    { what: "a GCP network name with capitals", base: "dev-gcp", set: { "paved:cluster.network": { network: "Shared-VPC", subnetwork: "gke-nodes", podsRangeName: "pods", servicesRangeName: "services" } }, keys: ["paved:cluster.network.network"] },
+    { what: "an existing GCP network without its pods range name", base: "dev-gcp", set: { "paved:cluster.network": { network: "shared-vpc", subnetwork: "gke-nodes", servicesRangeName: "services" } }, keys: ["paved:cluster.network.podsRangeName"] },
+    { what: "Arm and x86 types in one pool", base: "dev", set: { "paved:nodePools[0].instanceTypes": ["m7g.large", "m6i.large", "m6g.large"] }, keys: ["paved:nodePools[0].instanceTypes"] },
     // Types, ranges and cross-field rules in one pass
     {
         what: "a type error, a range error and a cross-field error together",
