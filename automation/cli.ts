@@ -32,7 +32,7 @@ import { RunnerUsageError, isPrStack } from "./runner/pr-stacks";
 import { RINGS_FILE, loadRing } from "./runner/rings";
 import { checkRunnerEnv } from "./runner/runner-env";
 import { OperationRequest, RunnerContext, runOperation } from "./runner/stack-commands";
-import { WakeRequest, wakeCommand } from "./runner/wake";
+import { WakeRequest, sleepsAtNight, wakeCommand } from "./runner/wake";
 import { OperatorPort } from "./driver/operator-port";
 import { MemoryOperator } from "./driver/operator-memory";
 import { DEFAULT_STACKS_NAMESPACE, KubectlOperator } from "./driver/operator-kubectl";
@@ -154,6 +154,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
                 // The clouds' APIs for real runs; a test hands in its own (or the test world's), never the real one.
                 cloudRules: deps.cloudRules ?? testWorld?.world.cloud ?? (deps.driver ? undefined : new SdkCloudRules()),
                 autoFixStacks: options.autoFix ? autoFixStacks(dir, ctx.fleet, environmentOf) : undefined,
+                sleepingStacks: ctx.knownStacks.filter((s) => sleepsAtNight(readStackConfig(dir, s).config)),
             });
             testWorld?.save();
         });

@@ -1,4 +1,4 @@
-import { StackDrift, classifyDrift, formatDrift } from "./drift";
+import { CONTROLLER_OWNED, SLEEP_OWNED, StackDrift, classifyDrift, formatDrift } from "./drift";
 import { CloudRules } from "../driver/cloud-rules";
 import { EXIT } from "../exit-codes";
 import { RunnerUsageError } from "./pr-stacks";
@@ -22,6 +22,8 @@ export interface DriftDeps {
     readonly cloudRules?: CloudRules;
     /** Stacks whose environment opted in to auto-fix (drift.yaml); needed for --auto-fix. */
     readonly autoFixStacks?: readonly string[];
+    /** Non-production stacks whose node pools sleep on a schedule: their pools' sizes are the schedule's, not drift. */
+    readonly sleepingStacks?: readonly string[];
 }
 
 /** The exact words of the drift protocol, printed for every change `--fix` reverted. */
@@ -42,8 +44,10 @@ const unexpectedRules = (o: DriftOutcome) => (o.unmanaged ?? []).filter((u) => !
 const hasDrift = (o: DriftOutcome) => (o.drift?.unexpected.length ?? 0) > 0 || unexpectedRules(o).length > 0 || o.operator?.applied === false;
 
 /** One stack's check: the refresh preview, and the rules in its firewall scope that no state declares. */
-async function check(stack: string, context: RunnerContext, cloud: CloudRules | undefined, signal?: AbortSignal): Promise<{ drift: StackDrift; unmanaged: UnmanagedRule[] }> {
-    const drift = classifyDrift(stack, await context.driver.previewRefresh(stack, { signal }));
+async function check(stack: string, context: RunnerContext, deps: DriftDeps, signal?: AbortSignal): Promise<{ drift: StackDrift; unmanaged: UnmanagedRule[] }> {
+    const allowList = deps.sleepingStacks?.includes(stack) ? [...CONTROLLER_OWNED, ...SLEEP_OWNED] : CONTROLLER_OWNED;
+    const drift = classifyDrift(stack, await context.driver.previewRefresh(stack, { signal }), allowList);
+    const cloud = deps.cloudRules;
     const scope = cloud && firewallScope(await context.driver.outputs(stack));
     return { drift, unmanaged: scope ? await findUnmanaged(scope, cloud) : [] };
 }
@@ -69,7 +73,7 @@ function report(o: DriftOutcome, log: (line: string) => void): void {
  * manual change, then Git's values are applied again), removal of every unmanaged rule the up did
  * not already take away, then the same check again. Throws when anything is left.
  */
-async function fixStack(o: DriftOutcome, context: RunnerContext, cloud: CloudRules | undefined, signal?: AbortSignal): Promise<void> {
+async function fixStack(o: DriftOutcome, context: RunnerContext, deps: DriftDeps, signal?: AbortSignal): Promise<void> {
     if (o.drift!.unexpected.length > 0) {
         await context.driver.run(o.stack, "refresh", { signal });
         await context.driver.run(o.stack, "up", { signal });
@@ -77,10 +81,10 @@ async function fixStack(o: DriftOutcome, context: RunnerContext, cloud: CloudRul
     const wanted = unexpectedRules(o);
     if (wanted.length > 0) {
         // An inline rule of an authoritative group is gone after the up; remove only what is still there.
-        const still = new Set((await check(o.stack, context, cloud, signal)).unmanaged.map((u) => u.text));
-        for (const u of wanted.filter((w) => still.has(w.text))) await removeUnmanaged(u, cloud!);
+        const still = new Set((await check(o.stack, context, deps, signal)).unmanaged.map((u) => u.text));
+        for (const u of wanted.filter((w) => still.has(w.text))) await removeUnmanaged(u, deps.cloudRules!);
     }
-    const after = await check(o.stack, context, cloud, signal);
+    const after = await check(o.stack, context, deps, signal);
     const left = [...after.drift.unexpected.map((r) => `${r.type} ${r.name}`), ...unexpectedRules({ stack: o.stack, unmanaged: after.unmanaged }).map((u) => u.text)];
     if (left.length > 0) throw new Error(`still changed outside Git after the fix: ${left.join("; ")}`);
 }
@@ -104,7 +108,7 @@ export async function runDrift(request: DriftRequest, context: RunnerContext, de
     const log = request.json ? () => undefined : context.log;
     if (!cloud && refreshed.length > 0) log("note: no cloud access configured: rules outside any stack's state are not checked, only what a refresh sees");
     const concurrency = request.concurrency ?? 4;
-    const checked = await forEachStack(context, refreshed, (stack, signal) => check(stack, context, cloud, signal), concurrency);
+    const checked = await forEachStack(context, refreshed, (stack, signal) => check(stack, context, deps, signal), concurrency);
     const operator = owned.length > 0 ? context.operator?.() : undefined;
     const read = await forEachStack(context, owned, async (stack) => {
         if (!operator) throw new Error("no access to the Pulumi Kubernetes Operator configured");
@@ -133,7 +137,7 @@ export async function runDrift(request: DriftRequest, context: RunnerContext, de
         }
         if (fixable.length > 0) log(`dry run: nothing changed; to apply: paved drift ${request.all ? "--all" : `--stack ${stacks[0]}`} ${request.autoFix ? "--auto-fix" : "--fix"}`);
     } else if (fixable.length > 0) {
-        const fixes = await forEachStack(context, fixable.map((o) => o.stack), (stack, signal) => fixStack(outcomes.get(stack)!, context, cloud, signal), concurrency);
+        const fixes = await forEachStack(context, fixable.map((o) => o.stack), (stack, signal) => fixStack(outcomes.get(stack)!, context, deps, signal), concurrency);
         for (const f of fixes) {
             const before = outcomes.get(f.stack)!;
             outcomes.set(f.stack, f.ok ? { ...before, fixed: true } : { ...before, error: `fix failed: ${f.error.message}` });

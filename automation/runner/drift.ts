@@ -23,6 +23,16 @@ export const CONTROLLER_OWNED: readonly ControllerOwnedField[] = [
     { type: "kubernetes:argoproj.io/v1alpha1:Rollout", path: "spec.replicas", owner: "HPA/KEDA" },
 ];
 
+/**
+ * What the night schedule changes on a non-production stack whose nodes sleep (never on production):
+ * EKS scheduled actions set the groups' min and max to zero, GKE's Cloud Scheduler jobs turn the
+ * system pools' autoscaling off. Not drift there; re-applying it would wake the cluster at night.
+ */
+export const SLEEP_OWNED: readonly ControllerOwnedField[] = [
+    { type: "aws:eks/nodeGroup:NodeGroup", path: "scalingConfig", owner: "the night schedule (ASG scheduled actions) and paved wake" },
+    { type: "gcp:container/nodePool:NodePool", path: "autoscaling", owner: "the night schedule (Cloud Scheduler) and paved wake" },
+];
+
 /** One changed leaf property: `deployed` is what the last update wrote, `live` what the cloud has now. */
 export interface DriftedProperty {
     readonly path: string;

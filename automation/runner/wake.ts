@@ -14,6 +14,12 @@ export interface WakeRequest {
     readonly until?: string;
 }
 
+/** Whether a stack file's nodes sleep on a schedule: a regional, non-production stack whose paved:schedule is not "none". */
+export function sleepsAtNight(config: Readonly<Record<string, string>>): boolean {
+    const production = config["paved:production"] === undefined ? config["paved:environment"] === "prod" : config["paved:production"] === "true";
+    return config["paved:role"] === "regional" && !production && config["paved:schedule"] !== "none";
+}
+
 /** A wake shorter than this could end before its `up` has finished creating its own sleep. */
 export const MIN_WAKE_MINUTES = 30;
 

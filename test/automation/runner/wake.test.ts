@@ -3,9 +3,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { MemoryDriver, ScriptedOutcome } from "../../../automation/driver/memory-driver";
+import { DriftFinding } from "../../../automation/driver/port";
+import { readStackConfig } from "../../../automation/offline/stack-file";
+import { sleepsAtNight } from "../../../automation/runner/wake";
 import { withConfig } from "../../../automation/driver/stack-file-config";
 import { REPO_ROOT, inputsOf, ofType, runStack } from "../../harness";
-import { callsOf, paved as run, repoStacks } from "./paved";
+import { callsOf, paved as run, projectWith, repoStacks } from "./paved";
 
 /** A driver whose `up` exports the wake it was given, as the stack program does (checked against the real program below). */
 function driverFor(script: [string, ScriptedOutcome[]][] = [], exportsWake = true): MemoryDriver {
@@ -106,5 +109,33 @@ describe("paved wake: what the stack program does with the one-run config", func
             ["0 9 10 1 *", "0 14 10 1 *"],
         ]);
         expect(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")).to.equal(tracked);
+    });
+});
+
+describe("paved drift on a stack that sleeps (in-memory driver)", () => {
+    const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+    /** What a refresh at 02:30 sees after the night's scheduled actions: min, max and desired at zero. */
+    const asleep = (stack: string): DriftFinding => ({
+        urn: `urn:pulumi:${stack}::paved::${NODE_GROUP}::paved-${stack}-system`,
+        type: NODE_GROUP,
+        property: "scalingConfig",
+        deployed: { desiredSize: 1, maxSize: 2, minSize: 1 },
+        live: { desiredSize: 0, maxSize: 0, minSize: 0 },
+    });
+
+    it("knows which shipped stacks sleep: the non-production regional ones", () => {
+        const sleeping = [...repoStacks()].filter((s) => sleepsAtNight(readStackConfig(REPO_ROOT, s).config)).sort();
+        expect(sleeping).to.deep.equal(["dev", "dev-gcp", "staging"]);
+    });
+
+    it("sets the night's zero sizes aside on dev, never on production, so --auto-fix does not wake dev at 02:30", async () => {
+        const project = projectWith([]);
+        const driver = new MemoryDriver(repoStacks(), new Map([["dev", [{ kind: "drift", findings: [asleep("dev")] }]], ["prod-us-east-1", [{ kind: "drift", findings: [asleep("prod-us-east-1")] }]]]), 1);
+        const dev = await run(["drift", "--stack", "dev", "--auto-fix"], { driver, projectDir: project, retry: { retries: 0, backoffMs: 1 } });
+        expect(dev.code).to.equal(0);
+        expect(dev.out.join("\n")).to.include("(allowed: owned by the night schedule (ASG scheduled actions) and paved wake)");
+        const prod = await run(["drift", "--stack", "prod-us-east-1"], { driver, projectDir: project, retry: { retries: 0, backoffMs: 1 } });
+        expect(prod.code).to.equal(3);
+        expect(callsOf(driver).filter(([, operation]) => operation === "up")).to.deep.equal([]);
     });
 });
