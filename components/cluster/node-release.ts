@@ -5,7 +5,7 @@
  */
 import { Problems, show } from "../validation";
 
-/** The AMI every platform node group runs (system, spot and on-demand fallback). */
+/** The x86_64 AL2023 AMI type; a node group's own follows its instance types (architecture.ts: Graviton pools run AL2023_ARM_64_STANDARD). */
 export const NODE_AMI_TYPE = "AL2023_x86_64_STANDARD";
 
 /**
