@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { plaintextSecrets } from "../../../automation/offline/secret-scan";
+import { DEFAULT_STACKS_NAMESPACE, PAUSE_ANNOTATION } from "../../../automation/driver/operator-kubectl";
 import { EksCluster } from "../../../components/cluster";
 import { FLEET_MANIFESTS_PATH, FleetStack, InfraGitOps, STACKS_NAMESPACE, fleetProblems } from "../../../components/gitops";
 import { fleetOf } from "../../../stacks/fleet";
@@ -54,6 +55,9 @@ describe("InfraGitOps (the Pulumi Kubernetes Operator under Argo CD)", () => {
         // Self-heal must not undo paved's pause (spec.preview and its note), nor fight the operator's status.
         expect(app.spec.syncPolicy.syncOptions).to.include("RespectIgnoreDifferences=true");
         expect(app.spec.ignoreDifferences).to.deep.equal([{ group: "pulumi.com", kind: "Stack", jsonPointers: ["/status", "/spec/preview", "/metadata/annotations/paved.io~1paused"] }]);
+        // ...which is exactly what the runner's pause writes, in the namespace the runner looks in.
+        expect(PAUSE_ANNOTATION).to.equal("paved.io/paused");
+        expect(DEFAULT_STACKS_NAMESPACE).to.equal(STACKS_NAMESPACE);
         const project = inputsOf(one(run.resources, "kubernetes:argoproj.io/v1alpha1:AppProject"));
         expect(project.spec).to.deep.include({ sourceRepos: [settings.repoUrl], clusterResourceWhitelist: [], namespaceResourceWhitelist: [{ group: "pulumi.com", kind: "Stack" }] });
         expect(app.spec.project).to.equal(project.metadata.name);

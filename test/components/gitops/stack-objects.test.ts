@@ -9,6 +9,9 @@ import { StackManifest } from "../../../components/gitops/stack-manifest";
 import { FLEET_MANIFESTS_FILE, fleetManifests, renderFleetFiles } from "../../../stacks/fleet-manifests";
 import { stackReconcilers } from "../../../stacks/reconciler";
 import { plaintextSecrets } from "../../../automation/offline/secret-scan";
+import { MemoryDriver } from "../../../automation/driver/memory-driver";
+import { MemoryOperator } from "../../../automation/driver/operator-memory";
+import { paved } from "../../automation/runner/paved";
 import { REPO_ROOT, StackEvaluation } from "../../harness";
 import { unknownValuePaths, upstreamChart } from "../../upstream";
 import { OPERATOR_OWNED, fleetCopy, strictOperatorCrd } from "./fleet-fixture";
@@ -110,7 +113,7 @@ describe("the operator's Stack objects, from the stack files", () => {
         for (const d of docs) expect(stackCrd.validate(d), d.metadata.name).to.deep.equal([]);
     });
 
-    it("one source of truth: a new Pulumi.<stack>.yaml saying operator is in paved's stack list and gets its Stack object", () => {
+    it("one source of truth: a new Pulumi.<stack>.yaml saying operator is in paved's stack list, gets its Stack object, and paved up refuses it", async () => {
         const qa = fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8").replace("paved:environment: staging", "paved:environment: qa").replace("10.3.0.0/16", "10.4.0.0/16");
         expect(qa).to.include("paved:reconciler: operator");
         fs.writeFileSync(path.join(dir, "Pulumi.qa.yaml"), qa);
@@ -120,10 +123,21 @@ describe("the operator's Stack objects, from the stack files", () => {
             const qaStack = fleetManifests(dir).find((m) => m.metadata.name === "qa");
             expect(qaStack?.spec.stack).to.equal("qa");
             expect(stackCrd.validate(qaStack)).to.deep.equal([]);
-            // The same file saying paved: listed for paved, no Stack object.
+            const up = async () => {
+                const driver = new MemoryDriver(new Set(listStacks(dir)), new Map(), 1);
+                return { driver, run: await paved(["up", "--stack", "qa"], { driver, operator: new MemoryOperator(["qa"]), projectDir: dir, retry: { retries: 0, backoffMs: 1 } }) };
+            };
+            const refused = await up();
+            expect(refused.run.code).to.equal(2);
+            expect(refused.run.err.join("\n")).to.include("refusing to up qa: the Pulumi Kubernetes Operator reconciles it from Git");
+            expect(refused.driver.calls).to.deep.equal([]);
+            // The same file saying paved: listed for paved, no Stack object, and paved applies it.
             fs.writeFileSync(path.join(dir, "Pulumi.qa.yaml"), qa.replace("paved:reconciler: operator", "paved:reconciler: paved"));
             expect(listStacks(dir)).to.include("qa");
             expect(fleetManifests(dir).map((m) => m.metadata.name)).to.deep.equal(OPERATOR_OWNED);
+            const applied = await up();
+            expect(applied.run.code).to.equal(0);
+            expect(applied.driver.calls.map((c) => [c.stack, c.operation])).to.deep.equal([["qa", "up"]]);
         } finally {
             fs.rmSync(path.join(dir, "Pulumi.qa.yaml"));
         }
