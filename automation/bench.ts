@@ -2,13 +2,15 @@
  * `npm run bench`: the wall time and peak memory of `paved plan` over every shipped stack (offline
  * evaluation, policies, critical path), and each environment's cost plan — its nodes as a share of
  * on-demand around the clock, with the breakdown per pool for every non-production stack; `paved drift` over 50 stacks at concurrency 1 and
- * 8; and rehearsal drills' measured RTO against the failover router's own switch time.
+ * 8; rehearsal drills' measured RTO against the failover router's own switch time; and the fleet
+ * plan in worker threads against one after another (automation/bench/fleet-plan.ts).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { benchDrill } from "./drill/bench-drill";
+import { fleetPlanReport } from "./bench/fleet-plan";
 import { programStartReport } from "./bench/program-start";
 import { MemoryDriver } from "./driver/memory-driver";
 import { listStacks } from "./offline/stack-file";
@@ -75,6 +77,9 @@ async function main(): Promise<void> {
 
     // How long a stack program takes to start under Pulumi's language host, before any provider.
     for (const line of programStartReport(projectDir)) console.log(line);
+
+    // The built `paved plan` at 1, 2 and N workers, shipped and 200 PR stacks (automation/bench/fleet-plan.ts).
+    for (const line of await fleetPlanReport(projectDir)) console.log(line);
 }
 
 /** Ends the bench with one line and exit 1, whatever is still open (a server, a timer). */

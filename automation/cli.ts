@@ -16,7 +16,7 @@ import { Interrupt } from "./driver/interrupt";
 import { MissingPassphraseError, MissingPulumiCliError, OldPulumiCliError, PulumiDriver } from "./driver/pulumi-driver";
 import { StackEvaluationError } from "./offline/evaluate";
 import { StackFileError, listStacks, readStackConfig } from "./offline/stack-file";
-import { planCommand } from "./plan/plan-command";
+import { PlanOptions, planCommand, workersOption } from "./plan/plan-command";
 import { EXIT } from "./exit-codes";
 import { pavedVersion } from "./version";
 import { TraceRequest, traceCommand, traceOptions } from "./trace/trace-command";
@@ -237,7 +237,8 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .argument("[stacks...]", "stacks to plan (default: every Pulumi.<stack>.yaml)")
         .option("--json", "machine-readable output")
         .option("--diff <stacks...>", "show which resources and inputs differ between two stacks")
-        .action(async (names: string[], options: { json?: boolean; diff?: string[] }) => {
+        .option("--workers <n>", "stacks evaluated at once, each in its own worker thread (default: the machine's cores; 1: one after another in this process)", workersOption)
+        .action(async (names: string[], options: PlanOptions) => {
             result = await planCommand(dir, names, options);
         });
     traceOptions(cli.command("trace")).action(async (service: string, options: TraceRequest) => {

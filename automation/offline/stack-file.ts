@@ -18,6 +18,13 @@ export class StackFileError extends Error {}
 /** Offline we cannot decrypt `secure:` values; programs see this instead, marked secret. */
 export const SECRET_PLACEHOLDER = "[secret: not decrypted offline]";
 
+/**
+ * Each file's last text and what it parsed to. A plan reads the same files many times (the stack's own,
+ * Pulumi.yaml, and the peers its StackReferences and checks name): parsing was most of a PR stack's
+ * plan. Keyed on the text itself, so an edited file is parsed again; callers only read the result.
+ */
+const parsed = new Map<string, { readonly text: string; readonly doc: Record<string, unknown> }>();
+
 function readYaml(file: string): Record<string, unknown> {
     let text: string;
     try {
@@ -25,6 +32,14 @@ function readYaml(file: string): Record<string, unknown> {
     } catch {
         throw new StackFileError(`${path.basename(file)} not found in ${path.dirname(file)}: create it, e.g. by copying Pulumi.dev.yaml`);
     }
+    const known = parsed.get(file);
+    if (known?.text === text) return known.doc;
+    const doc = parseYaml(file, text);
+    parsed.set(file, { text, doc });
+    return doc;
+}
+
+function parseYaml(file: string, text: string): Record<string, unknown> {
     try {
         const doc: unknown = parse(text);
         if (doc === null || doc === undefined) return {};

@@ -1,38 +1,65 @@
-import { StackConfigError } from "../../stacks/config";
-import { ConfigIssue } from "../../stacks/config-problems";
+import * as os from "node:os";
 import { EXIT } from "../exit-codes";
-import { StackEvaluationError } from "../offline/evaluate";
-import { StackFileError, listStacks } from "../offline/stack-file";
+import { listStacks } from "../offline/stack-file";
 import { RunnerUsageError } from "../runner/pr-stacks";
 import { knownStack } from "../runner/stack-commands";
 import { diffStacks } from "./diff";
 import { formatNodeReplacement, nodeGroupPins, nodeReplacements } from "./node-replacements";
-import { StackPlan, formatPlan, planJson, planStack } from "./plan";
+import { checkStack, planStack } from "./plan";
+import { PoolOptions, planInWorkers } from "./plan-pool";
+import { PlannedStack, StackFailure, StackOutcome, failureOf, planOutcome } from "./stack-outcome";
 
 export const NOTICE = "Credential-free evaluation under Pulumi's mock runtime: no cloud was asked; this is not a cloud preview.";
 
-/** A stack `paved plan` could not plan, as data: its config problems, or the one line of what failed. */
-export interface StackFailure {
-    readonly stack: string;
-    /** "config": the stack file is wrong (exit 2, nothing evaluated); "failure": the program failed (exit 1). */
-    readonly kind: "config" | "failure";
-    readonly message: string;
-    readonly errors: readonly ConfigIssue[];
+export interface PlanOptions {
+    readonly json?: boolean;
+    readonly diff?: string[];
+    /** Stacks evaluated at once, each in its own worker thread; 1 evaluates them one after another in this process. Default: the machine's cores. */
+    readonly workers?: number;
 }
 
-/** What a stack's failure means for the exit code and the report. */
-export function failureOf(stack: string, e: unknown): StackFailure {
-    const cause = e instanceof StackEvaluationError ? e.cause : e;
-    if (cause instanceof StackConfigError) return { stack, kind: "config", message: cause.message, errors: cause.issues };
-    if (cause instanceof StackFileError || cause instanceof RunnerUsageError) return { stack, kind: "config", message: cause.message, errors: [] };
-    return { stack, kind: "failure", message: cause instanceof Error ? cause.message : String(cause), errors: [] };
+/** `--workers <n>`: a positive whole number, or one clear line (exit 2). */
+export function workersOption(value: string): number {
+    if (!/^[1-9]\d*$/.test(value)) throw new RunnerUsageError(`got --workers "${value}": a positive whole number, e.g. --workers 4 (1 plans the stacks one after another in this process)`);
+    return Number(value);
 }
 
 /**
- * `paved plan`: every selected stack planned one after another; a stack that fails is reported (in
- * text on stderr, in --json as data) and the others are still planned. Exit code: the worst outcome.
+ * Plans the stacks and hands each outcome to `report` in the order of `stacks`, whatever order they
+ * finish in, so the output is the same with any number of workers. With more than one, every stack
+ * file is read and checked here first (cheap), and only the stacks that pass are evaluated, in workers.
  */
-export async function planCommand(dir: string, names: readonly string[], options: { json?: boolean; diff?: string[] }): Promise<number> {
+export async function planStacks(dir: string, stacks: readonly string[], workers: number, report: (outcome: StackOutcome) => void, pool: Partial<PoolOptions> = {}): Promise<void> {
+    if (workers <= 1) {
+        for (const stack of stacks) report(await planOutcome(dir, stack));
+        return;
+    }
+    const done: (StackOutcome | undefined)[] = [];
+    let next = 0;
+    const deliver = (index: number, outcome: StackOutcome) => {
+        done[index] = outcome;
+        for (; next < stacks.length && done[next]; next++) report(done[next]!);
+    };
+    const evaluate: number[] = [];
+    stacks.forEach((stack, index) => {
+        try {
+            checkStack(dir, stack);
+            evaluate.push(index);
+        } catch (e) {
+            deliver(index, { stack, failure: failureOf(stack, e) });
+        }
+    });
+    // One stack is quicker here than in a worker that must load the SDKs first.
+    if (evaluate.length === 1) return deliver(evaluate[0], await planOutcome(dir, stacks[evaluate[0]]));
+    await planInWorkers(dir, evaluate.map((i) => stacks[i]), { ...pool, workers }, (i, outcome) => deliver(evaluate[i], outcome));
+}
+
+/**
+ * `paved plan`: every selected stack planned, in parallel workers unless `workers` is 1; a stack that
+ * fails is reported (in text on stderr, in --json as data) and the others are still planned. The
+ * output is in stack order, byte for byte the same with any number of workers. Exit code: the worst outcome.
+ */
+export async function planCommand(dir: string, names: readonly string[], options: PlanOptions, pool: Partial<PoolOptions> = {}): Promise<number> {
     const stacks = listStacks(dir);
     if (options.diff) {
         if (options.diff.length !== 2) throw new RunnerUsageError(`--diff takes two stacks, got ${options.diff.length}; e.g. paved plan --diff prod-us-east-1 prod-us-west-2`);
@@ -56,24 +83,20 @@ export async function planCommand(dir: string, names: readonly string[], options
     }
     const selected = names.length > 0 ? names.map((s) => knownStack(s, stacks)) : stacks;
     if (!options.json) console.log(`${NOTICE}\n`);
-    const plans: StackPlan[] = [];
+    const plans: PlannedStack[] = [];
     const failures: StackFailure[] = [];
-    let findings = false;
-    for (const stack of selected) {
-        try {
-            const p = await planStack(dir, stack);
-            plans.push(p);
-            if (!options.json) console.log(`${formatPlan(p)}\n`);
-            if (p.violations.some((v) => v.level === "mandatory")) findings = true;
-        } catch (e) {
-            const failure = failureOf(stack, e);
-            failures.push(failure);
-            if (!options.json) console.error(`${stack}: ${failure.message}\n`);
+    await planStacks(dir, selected, options.workers ?? os.availableParallelism(), (outcome) => {
+        if ("plan" in outcome) {
+            plans.push(outcome.plan);
+            if (!options.json) console.log(`${outcome.plan.text}\n`);
+        } else {
+            failures.push(outcome.failure);
+            if (!options.json) console.error(`${outcome.stack}: ${outcome.failure.message}\n`);
         }
-    }
-    if (options.json) console.log(JSON.stringify({ notice: NOTICE, stacks: plans.map(planJson), failed: failures }, undefined, 2));
+    }, pool);
+    if (options.json) console.log(JSON.stringify({ notice: NOTICE, stacks: plans.map((p) => p.json), failed: failures }, undefined, 2));
     // The worst outcome: a config error (fix the file), then a failed program, then policy findings.
     if (failures.some((f) => f.kind === "config")) return EXIT.usage;
     if (failures.length > 0) return EXIT.failure;
-    return findings ? EXIT.findings : EXIT.ok;
+    return plans.some((p) => p.findings) ? EXIT.findings : EXIT.ok;
 }

@@ -23,24 +23,42 @@ export interface StackPlan {
     readonly evaluation: StackEvaluation;
 }
 
-/** Evaluates a stack offline, checks the platform policies and finds its critical path. */
-export async function planStack(projectDir: string, stack: string): Promise<StackPlan> {
+/**
+ * Reads a stack's file and checks its config, evaluating nothing; a bad file or config throws. Cheap,
+ * so a parallel plan does it for every stack before its workers evaluate the good ones.
+ */
+export function checkStack(projectDir: string, stack: string): { readonly production: boolean } {
     const file = readStackConfig(projectDir, stack);
     const production = isProductionConfig(file.config);
     checkStackConfig(projectDir, stack);
+    return { production };
+}
+
+/** Evaluates a stack offline, checks the platform policies and finds its critical path. */
+export async function planStack(projectDir: string, stack: string): Promise<StackPlan> {
+    const { production } = checkStack(projectDir, stack);
     const evaluation = await evaluateStack(projectDir, stack, program);
     const custom = evaluation.resources.filter((r) => r.custom);
     return {
         stack,
         production,
         resources: custom.length,
-        components: summarizeComponents(evaluation.resources),
-        violations: await checkPolicies(evaluation.resources, PLATFORM_POLICIES, { production }),
+        // Sorted, not in the order resources registered in, which depends on timing (see critical-path.ts).
+        components: summarizeComponents(evaluation.resources)
+            .map((c) => ({ ...c, byType: Object.fromEntries(Object.entries(c.byType).sort(([a], [b]) => (a < b ? -1 : 1))) }))
+            .sort((a, b) => byKeys(a, b, "type", "name")),
+        violations: (await checkPolicies(evaluation.resources, PLATFORM_POLICIES, { production })).sort((a, b) => byKeys(a, b, "urn", "policy", "message")),
         cost: evaluation.outputs.costReport as CostReport | undefined,
         criticalPath: criticalPath(evaluation.resources).map((r) => ({ type: r.type, name: r.name })),
         outputs: Object.fromEntries(Object.entries(evaluation.outputs).filter(([k]) => k !== "costReport").map(([k, v]) => [k, displayValue(v)])),
         evaluation,
     };
+}
+
+/** Orders two records on their string fields, first difference first. */
+function byKeys<T>(a: T, b: T, ...keys: (keyof T & string)[]): number {
+    for (const key of keys) if (a[key] !== b[key]) return String(a[key]) < String(b[key]) ? -1 : 1;
+    return 0;
 }
 
 export function formatPlan(plan: StackPlan): string {

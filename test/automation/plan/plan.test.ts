@@ -49,12 +49,23 @@ describe("paved plan", () => {
     });
 
     it("prints every shipped stack with zero mandatory violations, its cost and its critical path", async () => {
-        const { code, out } = await paved(["plan"]);
+        const { code, out } = await paved(["plan", "--workers", "1"]);
         expect(code).to.equal(0);
         expect(out).to.include("Credential-free evaluation").and.include("not a cloud preview");
         for (const stack of ["dev", "dev-gcp", "prod-us-east-1", "prod-us-west-2"]) expect(out).to.include(`${stack} (`);
         expect(out).to.include("policy: 0 mandatory, 0 advisory violation(s)");
         expect(out).to.include("savings ratio").and.include("critical path (");
+    });
+
+    it("prints shipped stacks byte for byte the same in 2 worker threads as one after another in this process", async function () {
+        this.timeout(120_000);
+        // One stack of each role, to keep the test cheap (npm run bench compares all of them, text and
+        // JSON). dev-gcp is a worker's first stack, cold, and its resources register in another order.
+        const stacks = ["dev-gcp", "local", "pr", "prod-global"];
+        const parallel = await paved(["plan", ...stacks, "--workers", "2"]);
+        const inProcess = await paved(["plan", ...stacks, "--workers", "1"]);
+        expect(inProcess.out).to.include("dev-gcp (").and.include("prod-global (");
+        expect(parallel).to.deep.equal(inProcess);
     });
 
     it("gives machines JSON", async () => {

@@ -1,0 +1,30 @@
+/**
+ * A plan worker: a thread with its own Pulumi mock runtime (the runtime's state lives on the isolate's
+ * globalThis and module scope, and a worker's process.env is its own copy), planning one stack per
+ * message until its pool stops it. It loads the program and the provider SDKs once for all its stacks.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { StackOutcome } from "./stack-outcome";
+
+/** What a pool hands a worker when it starts. */
+export interface PlanWorkerData {
+    /** The module whose `planOutcome` plans a stack: ./stack-outcome, unless a test hands in another. */
+    readonly planner: string;
+}
+
+/** One request: plan this stack of this project. */
+export interface PlanRequest {
+    readonly projectDir: string;
+    readonly stack: string;
+}
+
+// The SDK captures a stack trace for every promise and resource it creates (runtime/debuggable.ts,
+// resource.ts), a fifth of a plan's CPU; a worker reports error messages only, never a trace.
+Error.stackTraceLimit = 0;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the planner is chosen at run time
+const planner = require((workerData as PlanWorkerData).planner) as { planOutcome(projectDir: string, stack: string): Promise<StackOutcome> };
+
+parentPort?.on("message", (request: PlanRequest) => {
+    void planner.planOutcome(request.projectDir, request.stack).then((outcome) => parentPort?.postMessage(outcome));
+});
