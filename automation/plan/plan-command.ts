@@ -7,7 +7,7 @@ import { diffStacks } from "./diff";
 import { formatNodeReplacement, nodeGroupPins, nodeReplacements } from "./node-replacements";
 import { checkStack, planStack } from "./plan";
 import { PoolOptions, planInWorkers } from "./plan-pool";
-import { PlannedStack, StackFailure, StackOutcome, failureOf, planOutcome } from "./stack-outcome";
+import { PlannedStack, StackFailure, StackOutcome, failureOf, planOutcome, withoutStackTraces } from "./stack-outcome";
 
 export const NOTICE = "Credential-free evaluation under Pulumi's mock runtime: no cloud was asked; this is not a cloud preview.";
 
@@ -31,7 +31,7 @@ export function workersOption(value: string): number {
  */
 export async function planStacks(dir: string, stacks: readonly string[], workers: number, report: (outcome: StackOutcome) => void, pool: Partial<PoolOptions> = {}): Promise<void> {
     if (workers <= 1) {
-        for (const stack of stacks) report(await planOutcome(dir, stack));
+        for (const stack of stacks) report(await withoutStackTraces(() => planOutcome(dir, stack)));
         return;
     }
     const done: (StackOutcome | undefined)[] = [];
@@ -50,7 +50,7 @@ export async function planStacks(dir: string, stacks: readonly string[], workers
         }
     });
     // One stack is quicker here than in a worker that must load the SDKs first.
-    if (evaluate.length === 1) return deliver(evaluate[0], await planOutcome(dir, stacks[evaluate[0]]));
+    if (evaluate.length === 1) return deliver(evaluate[0], await withoutStackTraces(() => planOutcome(dir, stacks[evaluate[0]])));
     await planInWorkers(dir, evaluate.map((i) => stacks[i]), { ...pool, workers }, (i, outcome) => deliver(evaluate[i], outcome));
 }
 

@@ -1,12 +1,12 @@
 import * as path from "node:path";
 import { ResourceLimits, Worker } from "node:worker_threads";
-import type { PlanRequest, PlanWorkerData } from "./plan-worker";
+import type { PlanRequest, PlanWorkerData, Ready } from "./plan-worker";
 import { StackOutcome, failedStack } from "./stack-outcome";
 
 export interface PoolOptions {
     /** Worker threads at most (never more than there are stacks). */
     readonly workers: number;
-    /** How long one stack may take, its worker's start included, before the worker is stopped. */
+    /** How long one stack may take in a worker before the worker is stopped. */
     readonly stackTimeoutMs?: number;
     /** Each worker's heap: a stack that outgrows it fails alone, not the plan or the machine. */
     readonly resourceLimits?: ResourceLimits;
@@ -14,8 +14,11 @@ export interface PoolOptions {
     readonly planner?: string;
 }
 
-/** A cold worker plans its first stack in 2-4 s (the SDKs load, schemas compile): generous for a loaded machine. */
+/** A cold worker plans its first stack in 2-4 s (schemas compile, code warms up): generous for a loaded machine. */
 export const STACK_TIMEOUT_MS = 120_000;
+
+/** How long a worker may take to load the program and the SDKs (about a second) before it counts as hung. */
+const START_TIMEOUT_MS = 120_000;
 
 /** Today's whole fleet plan peaks under 500 MiB in one heap; 2 GiB is a runaway stack, not a big one. */
 const RESOURCE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 2048 };
@@ -52,20 +55,22 @@ export function planInWorkers(projectDir: string, stacks: readonly string[], opt
         };
         const start = () => {
             const worker = startWorker(workerData, options.resourceLimits ?? RESOURCE_LIMITS);
-            let job: (typeof queue)[number] | undefined;
-            let timer: NodeJS.Timeout | undefined;
+            // The worker's first stack is its own from the start, so a worker that never loads fails a stack too.
+            let job = queue.shift();
             let over = false;
-            const next = () => {
-                job = queue.shift();
+            const limit = (ms: number) =>
+                setTimeout(() => {
+                    stop(`not planned after ${ms / 1000} s: its plan worker was stopped`);
+                    void worker.terminate();
+                }, ms);
+            let timer = limit(START_TIMEOUT_MS);
+            const send = () => {
                 if (!job) {
                     over = true;
                     void worker.terminate();
                     return;
                 }
-                timer = setTimeout(() => {
-                    stop(`not planned after ${timeoutMs / 1000} s: its plan worker was stopped`);
-                    void worker.terminate();
-                }, timeoutMs);
+                timer = limit(timeoutMs);
                 worker.postMessage({ projectDir, stack: job.stack } satisfies PlanRequest);
             };
             /** This worker is done for: the stack it had fails, and a new worker takes the ones still waiting. */
@@ -76,15 +81,17 @@ export function planInWorkers(projectDir: string, stacks: readonly string[], opt
                 if (job) finish(job.index, failedStack(job.stack, message));
                 if (queue.length > 0) start();
             };
-            worker.on("message", (outcome: StackOutcome) => {
+            worker.on("message", (message: StackOutcome | Ready) => {
                 if (over || !job) return;
                 clearTimeout(timer);
-                finish(job.index, outcome);
-                next();
+                if (message !== ("ready" satisfies Ready)) {
+                    finish(job.index, message);
+                    job = queue.shift();
+                }
+                send();
             });
             worker.on("error", (e) => stop(`its plan worker crashed: ${firstLine(e)}`));
             worker.on("exit", (code) => stop(`its plan worker exited (code ${code}) before finishing it`));
-            next();
         };
         for (let i = 0; i < Math.min(options.workers, stacks.length); i++) start();
     });

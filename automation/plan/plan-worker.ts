@@ -12,14 +12,16 @@ export interface PlanWorkerData {
     readonly planner: string;
 }
 
+/** What a worker says once it has loaded its planner, before its first stack. */
+export type Ready = "ready";
+
 /** One request: plan this stack of this project. */
 export interface PlanRequest {
     readonly projectDir: string;
     readonly stack: string;
 }
 
-// The SDK captures a stack trace for every promise and resource it creates (runtime/debuggable.ts,
-// resource.ts), a fifth of a plan's CPU; a worker reports error messages only, never a trace.
+// No stack traces in this isolate, as withoutStackTraces does for a plan in process (stack-outcome.ts).
 Error.stackTraceLimit = 0;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the planner is chosen at run time
@@ -28,3 +30,5 @@ const planner = require((workerData as PlanWorkerData).planner) as { planOutcome
 parentPort?.on("message", (request: PlanRequest) => {
     void planner.planOutcome(request.projectDir, request.stack).then((outcome) => parentPort?.postMessage(outcome));
 });
+// Loaded: from now on each stack has its own time limit.
+parentPort?.postMessage("ready" satisfies Ready);
