@@ -19,7 +19,11 @@ export interface AuthorizedNetwork {
 
 /** A VPC network and subnetwork the cluster joins instead of creating its own (bring your own network). */
 export interface ExistingGcpNetwork {
-    /** The VPC network: its name, e.g. "shared-vpc", or "projects/<host project>/global/networks/<name>" for a Shared VPC. */
+    /**
+     * The VPC network: its name, e.g. "shared-vpc", or "projects/<host project>/global/networks/<name>"
+     * for a Shared VPC, whose firewall rules for this cluster are then created in the host project (the
+     * deploying identity needs compute.firewalls.create there).
+     */
     readonly network: pulumi.Input<string>;
     /**
      * The subnetwork the nodes get their addresses from, in the cluster's region: its name, e.g.

@@ -78,7 +78,8 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         // node-to-node traffic is left to the rules GKE creates for the cluster: the network is not ours.
         const specs = gkeFirewallSpecs(a).filter((spec) => !a.network || spec.suffix !== "allow-internal");
         const firewalls = specs.map((spec) => new gcp.compute.Firewall(`${name}-${spec.suffix}`, {
-            project,
+            // A rule lives in its network's project: a Shared VPC's host project, not the cluster's.
+            project: network.project ?? project,
             name: `${name}-${spec.suffix}`,
             network: network.network,
             description: spec.description,

@@ -10,6 +10,8 @@ export interface GcpClusterNetwork {
     readonly subnetwork: pulumi.Output<string>;
     readonly podsRangeName: string;
     readonly servicesRangeName: string;
+    /** The network's project when it is another one (a Shared VPC named by its path): firewall rules go there. */
+    readonly project?: string;
 }
 
 /** An existing network, used as given: nothing is created in it but the cluster's own firewall rules. */
@@ -21,6 +23,7 @@ export function existingGcpNetwork(network: ExistingGcpNetwork): GcpClusterNetwo
         subnetwork: pulumi.output(network.subnetwork),
         podsRangeName: network.podsRangeName,
         servicesRangeName: network.servicesRangeName,
+        project: typeof network.network === "string" ? /^projects\/([^/]+)\//.exec(network.network)?.[1] : undefined,
     };
 }
 

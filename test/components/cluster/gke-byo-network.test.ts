@@ -41,6 +41,8 @@ describe("GkeCluster in an existing network (bring your own network)", () => {
         expect(rules.map((r) => r.name).sort()).to.deep.equal(["demo-allow-control-plane", "demo-deny-all-ingress", "demo-deny-ssh"]);
         for (const r of rules) {
             expect(r.network).to.equal("projects/acme-network-host/global/networks/shared-vpc");
+            // In the Shared VPC's host project, where the network (and so its rules) lives.
+            expect(r.project).to.equal("acme-network-host");
             expect(r.targetServiceAccounts).to.deep.equal(["demo-nodes@acme-platform-dev.iam.gserviceaccount.com"]);
         }
     });
