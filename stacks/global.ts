@@ -1,10 +1,8 @@
-import * as aws from "@pulumi/aws";
-import * as gcp from "@pulumi/gcp";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { awsComponents, awsSdk, gcpComponents, gcpSdk } from "../components/cloud-sdk";
 import { regionalHealthHost } from "../components/delivery/health-endpoint";
-import { CloudDnsFailover } from "../components/failover/cloud-dns-failover";
 import { FailoverArgs } from "../components/failover/failover-args";
-import { Route53Failover } from "../components/failover/route53-failover";
 import { GlobalConfig } from "./global-config";
 
 /**
@@ -27,9 +25,10 @@ export function global(config: GlobalConfig): Record<string, unknown> {
         drill: config.drill,
         tags: config.tags,
     };
+    // Only the stack's own cloud is loaded: a team on one cloud has no SDK of the other.
     const failover = config.cloud === "aws"
-        ? new Route53Failover("failover", args, { providers: [new aws.Provider("aws", { region: config.region as aws.Region })] })
-        : new CloudDnsFailover("failover", { ...args, managedZone: config.managedZone, sourceRegions: config.sourceRegions }, { providers: [new gcp.Provider("gcp", { project: config.gcpProject, region: config.region })] });
+        ? new (awsComponents().Route53Failover)("failover", args, { providers: [new (awsSdk().Provider)("aws", { region: config.region as aws.Region })] })
+        : new (gcpComponents().CloudDnsFailover)("failover", { ...args, managedZone: config.managedZone, sourceRegions: config.sourceRegions }, { providers: [new (gcpSdk().Provider)("gcp", { project: config.gcpProject, region: config.region })] });
     const region = (r: GlobalConfig["primary"]) => ({ ...r, healthEndpoint: `https://${regionalHealthHost(config.domain, r.region)}/healthz` });
     return {
         domain: config.domain,

@@ -1,7 +1,7 @@
-import * as aws from "@pulumi/aws";
-import * as gcp from "@pulumi/gcp";
+import type * as Aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { awsSdk, gcpSdk } from "../components/cloud-sdk";
 import { PreviewNamespace } from "../components/preview/preview-namespace";
 import { PreviewConfig } from "./preview-config";
 
@@ -15,8 +15,10 @@ export function preview(config: PreviewConfig): Record<string, unknown> {
     const provider = new k8s.Provider("shared-cluster", { kubeconfig: shared.requireOutput("kubeconfig") as pulumi.Output<string> });
     const env = new PreviewNamespace(`pr-${config.pr}`, { pr: config.pr, tags: config.tags }, { providers: [provider] });
     const host = `pr-${config.pr}.${config.domain}`;
+    // Only the stack's own cloud is loaded: a team on one cloud has no SDK of the other.
     if (config.cloud === "aws") {
-        const cloud = new aws.Provider("aws", { region: config.region as aws.Region });
+        const aws = awsSdk();
+        const cloud = new aws.Provider("aws", { region: config.region as Aws.Region });
         new aws.route53.Record(`pr-${config.pr}-dns`, {
             zoneId: aws.route53.getZoneOutput({ name: config.domain, privateZone: false }, { provider: cloud }).zoneId,
             name: host,
@@ -25,6 +27,7 @@ export function preview(config: PreviewConfig): Record<string, unknown> {
             records: [shared.requireOutput("gatewayHostname") as pulumi.Output<string>],
         }, { provider: cloud });
     } else {
+        const gcp = gcpSdk();
         const cloud = new gcp.Provider("gcp", { project: config.gcpProject, region: config.region });
         new gcp.dns.RecordSet(`pr-${config.pr}-dns`, {
             managedZone: config.managedZone,

@@ -1,5 +1,4 @@
-import * as aws from "@pulumi/aws";
-import * as gcp from "@pulumi/gcp";
+import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
@@ -11,14 +10,12 @@ import { ProgressiveDelivery } from "../components/delivery/progressive-delivery
 import { gatewayAddress } from "../components/delivery/gateway-address";
 import { telemetryEndpoints } from "../components/observability/endpoints";
 import { telemetryUrls } from "../components/observability/otel-operator-values";
-import { EksCluster } from "../components/cluster/eks-cluster";
-import { GkeCluster } from "../components/cluster/gke-cluster";
-import { ClusterAutoscaler } from "../components/nodepools/cluster-autoscaler";
+import { awsComponents, awsSdk, gcpComponents, gcpSdk } from "../components/cloud-sdk";
+import type { EksCluster } from "../components/cluster/eks-cluster";
+import type { GkeCluster } from "../components/cluster/gke-cluster";
 import { CLUSTER_AUTOSCALER_SCRAPE } from "../components/nodepools/cluster-autoscaler-values";
 import { KEDA_SCRAPE } from "../components/nodepools/keda-values";
 import { costReport } from "../components/nodepools/cost";
-import { EksSpotNodePool } from "../components/nodepools/eks-spot-node-pool";
-import { GkeSpotNodePool } from "../components/nodepools/gke-spot-node-pool";
 import { WorkloadSchedule } from "../components/nodepools/workload-schedule";
 import { VaultSecrets } from "../components/vault/vault-secrets";
 import { InfraGitOps } from "../components/gitops/infra-gitops";
@@ -37,9 +34,11 @@ export function regional(config: StackConfig, projectDir: string): Record<string
     let cluster: EksCluster | GkeCluster;
     let nodeGroups: aws.eks.NodeGroup[] = [];
     const cloudProviders: pulumi.ProviderResource[] = [];
+    // Only the stack's own cloud is loaded: a team on one cloud has no SDK of the other.
     if (config.cloud === "aws") {
+        const { EksCluster, EksSpotNodePool, ClusterAutoscaler } = awsComponents();
         // Explicit providers: the region comes from paved config, never from ambient settings.
-        const provider = new aws.Provider("aws", { region: config.region as aws.Region });
+        const provider = new (awsSdk().Provider)("aws", { region: config.region as aws.Region });
         cloudProviders.push(provider);
         const eks = new EksCluster(name, config.cluster, { providers: [provider] });
         const pools = config.nodePools.map((pool) => new EksSpotNodePool(pool.name, { ...pool, cluster: eks }, { providers: [provider] }));
@@ -49,7 +48,8 @@ export function regional(config: StackConfig, projectDir: string): Record<string
         }
         cluster = eks;
     } else {
-        const provider = new gcp.Provider("gcp", { project: config.gcpProject, region: config.region });
+        const { GkeCluster, GkeSpotNodePool } = gcpComponents();
+        const provider = new (gcpSdk().Provider)("gcp", { project: config.gcpProject, region: config.region });
         cloudProviders.push(provider);
         const gke = new GkeCluster(name, config.cluster, { providers: [provider] });
         for (const pool of config.nodePools) new GkeSpotNodePool(pool.name, { ...pool, cluster: gke }, { providers: [provider] });
@@ -143,7 +143,7 @@ export function regional(config: StackConfig, projectDir: string): Record<string
         clusterName: cluster.clusterName,
         // What the next `paved up` checks its version step against, and `paved plan` its node replacements.
         kubernetesVersion: config.cluster.kubernetesVersion,
-        ...(cluster instanceof EksCluster ? { nodeReleaseVersion: cluster.nodeReleaseVersion, nodeGroups: pulumi.all(nodeGroups.map((g) => g.urn)).apply((urns) => urns.map((u) => u.split("::").pop())) } : {}),
+        ...(cluster.cloud === "aws" ? { nodeReleaseVersion: cluster.nodeReleaseVersion, nodeGroups: pulumi.all(nodeGroups.map((g) => g.urn)).apply((urns) => urns.map((u) => u.split("::").pop())) } : {}),
         // The platform's firewalls as deployed: the scope `paved drift` checks for rules outside Git.
         firewalls: cluster.firewalls,
         endpoint: cluster.endpoint,

@@ -50,7 +50,8 @@ describe("the paved-road package", () => {
                 require("paved-road/aws"); const awsEntry = sdks();
                 const isClass = typeof lib.EksCluster === "function" && lib.EksCluster.name === "EksCluster";
                 console.log(JSON.stringify({ root, tools, awsEntry, isClass, afterEksCluster: sdks() }))`),
-            probe(`require("paved-road/gcp"); console.log(JSON.stringify(sdks()))`),
+            // The paved CLI loads the platform's program (both clouds' stacks) before any stack is chosen.
+            probe(`require("paved-road/gcp"); require("./dist/automation/plan/plan-command"); require("./dist/automation/runner/wake"); console.log(JSON.stringify(sdks()))`),
         ]);
         expect(aws).to.deep.equal({ root: [], tools: [], awsEntry: ["aws"], isClass: true, afterEksCluster: ["aws"] });
         expect(gcp).to.deep.equal(["gcp"]);

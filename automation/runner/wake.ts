@@ -1,7 +1,6 @@
 import { CronExpressionParser } from "cron-parser";
-import { wakeNeedsItsOwnSleep } from "../../components/nodepools/eks-scheduled-scaling";
 import { ResolvedSchedule, resolveSchedule } from "../../components/nodepools/schedule";
-import { MAX_WAKE_HOURS, WakeWindow, nextScheduledSleep } from "../../components/nodepools/wake";
+import { MAX_WAKE_HOURS, WakeWindow, nextScheduledSleep, wakeNeedsItsOwnSleep } from "../../components/nodepools/wake";
 import { loadStackConfig } from "../../stacks/config";
 import { EXIT } from "../exit-codes";
 import { readStackConfig } from "../offline/stack-file";

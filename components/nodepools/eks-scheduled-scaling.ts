@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CronExpressionParser } from "cron-parser";
 import { ResolvedSchedule } from "./schedule";
-import { WakeWindow, isScheduledSleep } from "./wake";
+import { WakeWindow, wakeNeedsItsOwnSleep } from "./wake";
+
+export { wakeNeedsItsOwnSleep };
 
 export interface ScheduledScalingArgs {
     /** The managed node group's Auto Scaling group. */
@@ -16,12 +17,6 @@ export interface ScheduledScalingArgs {
     readonly wake?: WakeWindow;
 }
 
-/** The wake ends by itself (a one-off sleep) unless the schedule takes over first: it ends at a scheduled sleep, or on-hours start before it ends. */
-export function wakeNeedsItsOwnSleep(schedule: ResolvedSchedule, wake: WakeWindow): boolean {
-    const until = new Date(wake.until);
-    const nextStart = CronExpressionParser.parse(schedule.startCron, { tz: schedule.timeZone, currentDate: new Date(wake.from) }).next().toDate();
-    return !isScheduledSleep(schedule, until) && until < nextStart;
-}
 
 /**
  * ASG scheduled actions that put one node group to sleep outside on-hours and wake it at their start:

@@ -1,8 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedSchedule, shiftCron } from "./schedule";
-import { WakeWindow, wakeCrons } from "./wake";
-import { wakeNeedsItsOwnSleep } from "./eks-scheduled-scaling";
+import { WakeWindow, wakeCrons, wakeNeedsItsOwnSleep } from "./wake";
 
 /** What calling the GKE API on a schedule needs: the permission to resize node pools, nothing more. */
 export const NODE_POOL_SCALER_PERMISSIONS = ["container.clusters.get", "container.clusters.update", "container.operations.get"];

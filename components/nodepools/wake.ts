@@ -57,3 +57,10 @@ function dateCron(iso: string, timeZone: string): string {
 export function wakeCrons(wake: WakeWindow, timeZone: string): CronWindow {
     return { startCron: dateCron(wake.from, timeZone), endCron: dateCron(wake.until, timeZone) };
 }
+
+/** The wake ends by itself (a one-off sleep) unless the schedule takes over first: it ends at a scheduled sleep, or on-hours start before it ends. */
+export function wakeNeedsItsOwnSleep(schedule: ResolvedSchedule, wake: WakeWindow): boolean {
+    const until = new Date(wake.until);
+    const nextStart = CronExpressionParser.parse(schedule.startCron, { tz: schedule.timeZone, currentDate: new Date(wake.from) }).next().toDate();
+    return !isScheduledSleep(schedule, until) && until < nextStart;
+}
