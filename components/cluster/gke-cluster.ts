@@ -10,7 +10,7 @@ import { gkeKubeconfig } from "./kubeconfig";
 import { KubernetesCluster, pemFromBase64 } from "./kubernetes-cluster";
 import { systemPoolSchedule } from "./system-pool";
 import { gkeScheduledScaling } from "../nodepools/gke-scheduled-scaling";
-import { PlatformFirewalls, gkeFirewallSpecs, gkeOwnedFirewallPrefixes } from "./security-groups";
+import { EXISTING_NETWORK_OWNER, PlatformFirewalls, gkeFirewallSpecs, gkeOwnedFirewallPrefixes } from "./security-groups";
 import { existingGcpNetwork, newGcpNetwork } from "./gke-network";
 
 export { serviceAccountId };
@@ -206,10 +206,11 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         this.firewallNames = firewalls.map((f) => f.name);
         this.firewalls = pulumi.all([network.networkName, cluster.name, ...this.firewallNames]).apply(([networkName, clusterName, ...names]): PlatformFirewalls => ({
             cloud: "gcp",
-            project,
+            project: network.project ?? project,
             network: networkName,
             firewalls: names,
-            ownedBy: gkeOwnedFirewallPrefixes(clusterName),
+            // An existing network's other rules are its owner's: listed by paved drift, never judged or removed.
+            ownedBy: [...gkeOwnedFirewallPrefixes(clusterName), ...(a.network ? [EXISTING_NETWORK_OWNER] : [])],
         }));
         this.subnetworkId = network.subnetwork;
         this.nodeServiceAccountEmail = nodeAccount.email;

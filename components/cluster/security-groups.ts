@@ -169,3 +169,6 @@ export const gkeOwnedFirewallPrefixes = (clusterName: string): { prefix: string;
     { prefix: `gke-${clusterName}-`, owner: "GKE (cluster firewall rules)" },
     { prefix: "k8s-", owner: "GKE's load balancer controller" },
 ];
+
+/** On an existing network every rule the platform does not declare belongs to the network's owner (the empty prefix matches all). */
+export const EXISTING_NETWORK_OWNER = { prefix: "", owner: "the existing network's owner (paved-road judges only its own rules there)" } as const;

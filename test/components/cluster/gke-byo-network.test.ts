@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { GkeCluster, GkeClusterArgs, gkeClusterProblems, resolveGkeClusterArgs } from "../../../components/cluster";
+import { CloudRules, GceFirewall } from "../../../automation/driver/cloud-rules";
+import { findUnmanaged, removeUnmanaged } from "../../../automation/runner/unmanaged-rules";
+import { PlatformFirewalls } from "../../../components/cluster/security-groups";
 import { StackEvaluation, inputsOf, ofType, one, runFailing, runProgram } from "../../harness";
 
 const tags = { environment: "dev", owner: "platform-team", costCenter: "cc-1001" };
@@ -50,7 +53,23 @@ describe("GkeCluster in an existing network (bring your own network)", () => {
     it("reports the given network by name for the drift check", () => {
         expect(run.outputs.networkName).to.equal("shared-vpc");
         expect(run.outputs.subnetworkId).to.equal("projects/acme-network-host/regions/europe-west1/subnetworks/gke-dev");
-        expect(run.outputs.firewalls).to.deep.include({ cloud: "gcp", network: "shared-vpc", firewalls: ["demo-deny-ssh", "demo-allow-control-plane", "demo-deny-all-ingress"] });
+        expect(run.outputs.firewalls).to.deep.include({ cloud: "gcp", project: "acme-network-host", network: "shared-vpc", firewalls: ["demo-deny-ssh", "demo-allow-control-plane", "demo-deny-all-ingress"] });
+    });
+
+    it("never lets paved drift judge or remove the network owner's own rules", async () => {
+        const other: GceFirewall = { kind: "compute#firewall", id: "1", name: "allow-office-ssh", network: "https://www.googleapis.com/compute/v1/projects/acme-network-host/global/networks/shared-vpc", priority: 1000, direction: "INGRESS", sourceRanges: ["203.0.113.0/24"], allowed: [{ IPProtocol: "tcp", ports: ["22"] }] };
+        const cloud: CloudRules = {
+            listSecurityGroupRules: () => Promise.resolve([]),
+            revokeSecurityGroupRule: () => Promise.reject(new Error("not on GCP")),
+            listFirewalls: (project, name) => Promise.resolve(project === "acme-network-host" && name === "shared-vpc" ? [other] : []),
+            deleteFirewall: () => Promise.reject(new Error("must not delete")),
+        };
+        const found = await findUnmanaged(run.outputs.firewalls as PlatformFirewalls, cloud);
+        expect(found.map((u) => [u.text.length > 0, u.ownedBy])).to.deep.equal([[true, "the existing network's owner (paved-road judges only its own rules there)"]]);
+        await removeUnmanaged(found[0], cloud).then(
+            () => expect.fail("removed a rule of the network's owner"),
+            (e: Error) => expect(e.message).to.match(/^refusing to remove .*allow-office-ssh.*: owned by the existing network's owner/),
+        );
     });
 
     describe("validation", () => {
