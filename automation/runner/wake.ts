@@ -4,6 +4,7 @@ import { MAX_WAKE_HOURS, WakeWindow, nextScheduledSleep, wakeNeedsItsOwnSleep } 
 import { loadStackConfig } from "../../stacks/config";
 import { EXIT } from "../exit-codes";
 import { readStackConfig } from "../offline/stack-file";
+import { OperatorOwnedError, ownedAmong } from "./operator-ownership";
 import { RunnerUsageError } from "./pr-stacks";
 import { RunnerContext, forEachStack, knownStack } from "./stack-commands";
 
@@ -72,6 +73,10 @@ export async function wakeCommand(request: WakeRequest, projectDir: string, cont
     const config = loadStackConfig(file.config, { stack, isSecret: (key) => file.secretKeys.includes(key) });
     if (config.production) throw new RunnerUsageError(`got --stack ${stack}: production never sleeps, so there is nothing to wake; wake a non-production stack, e.g. --stack dev`);
     if (!config.schedule) throw new RunnerUsageError(`got --stack ${stack}: its paved:schedule is "none", so it never sleeps and there is nothing to wake; e.g. --stack dev`);
+    // One writer per stack: the operator re-applies Git at every resync, which would undo a wake (operator-ownership.ts).
+    if (ownedAmong([stack], context).length > 0) {
+        throw new OperatorOwnedError(`refusing to wake ${stack}: the Pulumi Kubernetes Operator reconciles it from Git (paved:reconciler: operator in Pulumi.${stack}.yaml) and would undo the wake at its next resync; wake a stack paved applies, e.g. --stack dev`);
+    }
     const schedule = resolveSchedule(config.schedule);
     const tz = schedule.timeZone;
     const now = context.now?.() ?? new Date();

@@ -39,7 +39,7 @@ describe("paved wake (in-memory driver)", () => {
 
     it("Monday 06:00 Berlin without --until: until the scheduled sleep at 20:00", async () => {
         const driver = driverFor();
-        const { code, out } = await paved(["--stack", "staging"], driver, "2026-01-12T05:00:00Z");
+        const { code, out } = await paved(["--stack", "dev"], driver, "2026-01-12T05:00:00Z");
         expect(code).to.equal(0);
         expect(out[out.length - 1]).to.include("until Mon 20:00 Europe/Berlin, when the scheduled sleep puts it back to sleep");
     });
@@ -52,7 +52,7 @@ describe("paved wake (in-memory driver)", () => {
         expect(driver.calls).to.be.empty;
     });
 
-    it("refuses with exit 2 and one line, touching nothing: past the scheduled sleep, no sleep within 24 h, too short, production, no stack", async () => {
+    it("refuses with exit 2 and one line, touching nothing: past the scheduled sleep, no sleep within 24 h, too short, production, no stack, an operator-owned stack", async () => {
         const cases: [string[], string, string][] = [
             [["--stack", "dev", "--until", "22:00"], "2026-01-12T05:00:00Z", "paved: got --until 22:00: the scheduled sleep at Mon 20:00 Europe/Berlin comes first and still applies; wake until then at the latest, e.g. --until 20:00"],
             [["--stack", "dev"], "2026-01-10T08:00:00Z", "paved: no scheduled sleep in the next 24 hours (the next is Mon 20:00 Europe/Berlin): say when the wake ends, e.g. --until 18:00"],
@@ -60,6 +60,7 @@ describe("paved wake (in-memory driver)", () => {
             [["--stack", "prod-us-east-1"], "2026-01-10T08:00:00Z", "paved: got --stack prod-us-east-1: production never sleeps, so there is nothing to wake; wake a non-production stack, e.g. --stack dev"],
             [["--stack", "prod-global"], "2026-01-10T08:00:00Z", "paved: got --stack prod-global: a global stack has no nodes of its own to wake; wake a regional stack, e.g. --stack dev"],
             [[], "2026-01-10T08:00:00Z", "paved: name the stack: paved wake --stack <name>, e.g. --stack dev"],
+            [["--stack", "staging"], "2026-01-12T05:00:00Z", "paved: refusing to wake staging: the Pulumi Kubernetes Operator reconciles it from Git (paved:reconciler: operator in Pulumi.staging.yaml) and would undo the wake at its next resync; wake a stack paved applies, e.g. --stack dev"],
         ];
         expect(cases).to.not.be.empty;
         for (const [args, now, says] of cases) {
