@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { parse } from "yaml";
-import { listStacks } from "../../../automation/offline/stack-file";
+import { listStacks, readStackConfig } from "../../../automation/offline/stack-file";
+import { credentialKeysOf } from "../../../stacks/fleet";
 import { PULUMI_OPERATOR_CHART, operatorValues } from "../../../components/gitops/charts";
 import { FLEET_MANIFESTS_PATH } from "../../../components/gitops/fleet-application";
 import { StackManifest } from "../../../components/gitops/stack-manifest";
@@ -151,5 +152,14 @@ describe("the operator's chart values", () => {
         for (const production of [true, false]) expect(unknownValuePaths(operatorValues({ production }), PULUMI_OPERATOR_CHART)).to.deep.equal([]);
         // The check can fail: a key the chart does not have.
         expect(unknownValuePaths({ ...operatorValues({ production: true }), controller: { logFormt: "json" } }, PULUMI_OPERATOR_CHART)).to.deep.equal(["controller.logFormt"]);
+    });
+});
+
+describe("what each stack's workspace needs from its Vault secret", () => {
+    const config = (stack: string) => readStackConfig(REPO_ROOT, stack).config;
+    it("the passphrase, its cloud's credentials, the backend's, and Vault's token where the stack uses Vault", () => {
+        expect(credentialKeysOf(config("dev-gcp"), "gs://acme-pulumi-state")).to.deep.equal(["GOOGLE_CREDENTIALS", "PULUMI_CONFIG_PASSPHRASE", "VAULT_TOKEN"]);
+        expect(credentialKeysOf(config("dev-gcp"), "s3://acme-pulumi-state")).to.deep.equal(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "GOOGLE_CREDENTIALS", "PULUMI_CONFIG_PASSPHRASE", "VAULT_TOKEN"]);
+        expect(credentialKeysOf(config("prod-global"), "https://api.pulumi.com")).to.deep.equal(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"]);
     });
 });
