@@ -12,6 +12,7 @@ import { DEFAULT_DRILL_SETTINGS, DRILL_KNOB, DrillContext, DrillOutcome, DrillPr
 import { replicationLag, standbyErrorRatio } from "./optional-probes";
 import { restore } from "./restore";
 import { stopCheck } from "./stop-condition";
+import { drillOwned, operatorNow, pauseOperator, pausedIn, restoreRetry, resumeOperator } from "./operator-pause";
 
 export * from "./model";
 
@@ -43,7 +44,8 @@ type Base = Omit<DrillResult, "outcome" | "reason" | "journal">;
 
 /** Ends a drill that began changing things: restore when needed, then what is live and whether the job is finished. */
 async function finishDrill(base: Base, ctx: DrillContext, outcome: DrillOutcome, reason: string | undefined, journal: Journal, endpoints: Endpoints | undefined, complete: boolean): Promise<DrillResult> {
-    const live = await liveNow(ctx, base.targets, endpoints, base.regions);
+    const operator = await operatorNow(ctx, pausedIn(journal));
+    const live = { ...(await liveNow(ctx, base.targets, endpoints, base.regions)), ...(operator ? { operator } : {}) };
     const reportDir = reportDirOf(ctx.drillsDir, base.startedAt);
     let kept = journal.file;
     if (complete) {
@@ -97,6 +99,11 @@ export async function runDrill(targets: DrillTargets, settings: DrillSettings, c
             const stacks = await driver.listStacks();
             const missing = [targets.primary, targets.standby, targets.global].filter((s) => !stacks.includes(s));
             check("stacks exist", missing.length === 0, missing.length ? `stack ${missing.join(", ")} does not exist in the backend` : "all three in the backend");
+            for (const stack of drillOwned(ctx, targets)) {
+                const status = await ctx.operator!().stackStatus(stack).catch((e: Error) => e);
+                const problem = status instanceof Error ? `the Pulumi Kubernetes Operator could not be asked about ${stack}: ${status.message}` : status.paused ? `the operator's reconciliation of ${stack} is already paused (${status.paused.reason}, since ${status.paused.since}): another writer is at work` : undefined;
+                check(`operator can be paused on ${stack}`, !problem, problem ?? "reconciling it, not paused");
+            }
             const unfinished = Journal.unfinished(ctx.drillsDir, log);
             check("no unfinished drill", !unfinished, unfinished ? `an unfinished drill (started ${unfinished.started.at}) is in ${unfinished.file}: run paved drill --resume to restore it first` : "no open journal");
             endpoints = await endpointsOf(targets, driver);
@@ -126,7 +133,11 @@ export async function runDrill(targets: DrillTargets, settings: DrillSettings, c
         const base: Base = { ...base0, regions, failoverBoundSeconds: endpoints.failoverBoundSeconds };
         let stopped: string | undefined;
         let measured: { rtoSeconds: number; failedProbeShare: number; standbyErrorRatio?: number; replicationLagSeconds?: number } | undefined;
+        const retry = restoreRetry(ctx, settings.restoreRetry);
         try {
+            // 1'. The operator keeps its hands off the stacks the drill turns until each is Git's again.
+            await pauseOperator(ctx, journal, drillOwned(ctx, targets), `paved drill started ${startedAt}`);
+
             // 2. Promote the standby to primary capacity, for this update only (Git keeps it warm).
             journal.write("promote");
             rec.mark("promote");
@@ -181,24 +192,28 @@ export async function runDrill(targets: DrillTargets, settings: DrillSettings, c
                 // 6'. Never shrink the region carrying the traffic: the standby stays promoted.
                 const reason = `the primary did not serve ${settings.consecutive} answers in a row within ${settings.stepTimeout + (endpoints.failoverBoundSeconds ?? 0)} s of the failback; the standby stays promoted`;
                 log(`drill: ${reason}`);
-                return await finishDrill({ ...base, ...measured }, ctx, "primary did not recover", reason, journal, endpoints, false);
+                // The knob is Git's again; the standby is not, so the operator stays off it.
+                const problem = await resumeOperator(ctx, journal, [targets.global], retry);
+                return await finishDrill({ ...base, ...measured }, ctx, "primary did not recover", problem ? `${reason}; ${problem}` : reason, journal, endpoints, false);
             }
             rec.mark("restored", back.reachedAt);
             const failbackSeconds = back.reachedAt - failbackAt;
+            const globalResumed = await resumeOperator(ctx, journal, [targets.global], retry);
 
             // 6. The standby back to warm, now that the primary carries the traffic again.
             journal.write("warm");
             log(`warm: ${targets.standby} back to warm capacity`);
             await update(ctx, rec, "warm", targets.standby, undefined, { output: PROMOTED_OUTPUT, value: false }, settings.stepTimeout);
             rec.mark("warm");
+            const problem = [globalResumed, await resumeOperator(ctx, journal, [targets.standby], retry)].filter(Boolean).join("; ");
 
             const objectiveMet = measured.rtoSeconds <= settings.objectiveSeconds && failbackSeconds <= settings.failbackObjectiveSeconds && (lag === undefined || lag <= settings.rpo!.objectiveSeconds);
-            return await finishDrill({ ...base, ...measured, failbackSeconds }, ctx, objectiveMet ? "pass" : "objective missed", undefined, journal, endpoints, true);
+            return await finishDrill({ ...base, ...measured, failbackSeconds }, ctx, objectiveMet ? "pass" : "objective missed", problem || undefined, journal, endpoints, !problem);
         } catch (e) {
             const reason = (e as Error).message;
             log(`drill failed: ${reason}; restoring`);
             const restored = await restore(journal, targets, endpoints, settings, ctx, rec, reason, false);
-            const outcome: DrillOutcome = !restored.knobReverted ? "restore failed" : stopped ? "stopped by condition" : restored.complete ? "rolled back" : "primary did not recover";
+            const outcome: DrillOutcome = !restored.knobReverted || !restored.operatorResumed ? "restore failed" : stopped ? "stopped by condition" : restored.complete ? "rolled back" : "primary did not recover";
             return finishDrill({ ...base, ...measured }, ctx, outcome, restored.problem ? `${reason}; ${restored.problem}` : reason, journal, endpoints, restored.complete);
         }
     }
@@ -243,7 +258,7 @@ export async function resumeDrill(ctx: DrillContext, force?: string): Promise<Dr
             updates: rec.updates,
             notMeasured: rec.notMeasured,
         };
-        const outcome: DrillOutcome = !restored.knobReverted ? "restore failed" : restored.complete ? "rolled back" : "primary did not recover";
+        const outcome: DrillOutcome = !restored.knobReverted || !restored.operatorResumed ? "restore failed" : restored.complete ? "rolled back" : "primary did not recover";
         return await finishDrill(base, ctx, outcome, restored.problem ? `${reason}; ${restored.problem}` : reason, journal, endpoints, restored.complete);
     } finally {
         lock.release();

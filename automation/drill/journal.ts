@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 /** The steps that change something; each is journaled before it acts, so a restore knows what to undo. */
-export type DrillStep = "started" | "promote" | "inject" | "failback" | "warm" | "restore" | "kept" | "closed";
+export type DrillStep = "started" | "pause" | "promote" | "inject" | "failback" | "warm" | "resume" | "restore" | "kept" | "closed";
 
 export interface JournalEntry {
     readonly step: DrillStep;

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { StackDriver } from "../driver/port";
+import { OperatorContext } from "../runner/operator-ownership";
 import { Clock } from "./clock";
 import { DrillProvenance } from "./evidence";
 import { Sample } from "./measure";
@@ -50,7 +51,8 @@ export const DEFAULT_DRILL_SETTINGS: DrillSettings = {
     restoreRetry: RESTORE_RETRY,
 };
 
-export interface DrillContext {
+/** `operator` and `operatorOwned`: the stacks the Pulumi Kubernetes Operator owns are paused during the drill. */
+export interface DrillContext extends OperatorContext {
     readonly driver: StackDriver;
     readonly clock: Clock;
     readonly log: (line: string) => void;
@@ -87,6 +89,8 @@ export interface LiveState {
     readonly servedBy: string;
     readonly knob: string;
     readonly standby: string;
+    /** Whether the operator reconciles again the stacks the drill paused, read from it. */
+    readonly operator?: string;
 }
 
 export interface UpdateRecord {

@@ -3,6 +3,7 @@ import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { MemoryDriver } from "../driver/memory-driver";
+import { MemoryOperator } from "../driver/operator-memory";
 import { Operation, OperationOptions, OperationResult } from "../driver/port";
 import { probeOnce } from "../health/probe";
 import { Clock } from "./clock";
@@ -173,6 +174,8 @@ export interface Rehearsal {
     readonly router: FailoverRouter;
     readonly primary: RegionalService;
     readonly standby: RegionalService;
+    /** The in-memory operator, for the drill's stacks it owns. */
+    readonly operator: MemoryOperator;
     close(): Promise<void>;
 }
 
@@ -182,6 +185,8 @@ export interface PersistedWorld {
     readonly promoted: boolean;
     /** Stacks whose update lock a killed process left behind. */
     readonly locked: readonly string[];
+    /** Stacks whose reconciliation by the operator a drill paused. */
+    readonly paused?: readonly string[];
 }
 
 export const WORLD_FILE = "rehearsal-world.json";
@@ -218,6 +223,8 @@ export interface RehearsalWorld {
     readonly warmShare?: number;
     /** Where the world is kept between processes; without it, each rehearsal starts from Git's state. */
     readonly worldFile?: string;
+    /** The stacks the Pulumi Kubernetes Operator owns: the rehearsal's in-memory operator reconciles those of the drill. */
+    readonly operatorOwned?: readonly string[];
 }
 
 /**
@@ -251,6 +258,9 @@ export async function startRehearsal(targets: DrillTargets, regions: { primary: 
     const seconds = (stack: string, operation: string) => (operation !== "up" ? 0.5 : typeof up === "function" ? up(stack) : drawLatency(up));
     const driver = new LockingDriver(new Set([targets.primary, targets.standby, targets.global]), new Map(), (stack, operation) => clock.ms(seconds(stack, operation)));
     for (const stack of kept?.locked ?? []) driver.locked.add(stack);
+    const operator = new MemoryOperator([targets.primary, targets.standby, targets.global].filter((s) => world.operatorOwned?.includes(s)));
+    for (const stack of kept?.paused ?? []) await operator.pauseReconciliation(stack, "a rehearsed drill whose process died");
+    operator.calls.length = 0;
     const region = (stack: string, service: RegionalService) => ({ stack, region: service.region, healthEndpoint: service.healthEndpoint });
     driver.stackOutputs.set(targets.global, { globalEndpoint: router.globalEndpoint, primary: region(targets.primary, primary), standby: region(targets.standby, standby), failoverBoundSeconds: settings.intervalSeconds * settings.failureThreshold + settings.ttlSeconds, [KNOB_OUTPUT]: router.invert });
     driver.stackOutputs.set(targets.primary, { region: primary.region, healthEndpoint: primary.healthEndpoint });
@@ -261,13 +271,15 @@ export async function startRehearsal(targets: DrillTargets, regions: { primary: 
     driver.calls.length = 0;
     const persist = () => {
         if (!worldFile) return;
-        const world: PersistedWorld = { knob: router.invert, promoted: standby.capacity === "primary", locked: [...new Set([...driver.running, ...driver.locked])].sort() };
+        const paused = [...operator.statuses.keys()].filter((s) => operator.isPaused(s)).sort();
+        const world: PersistedWorld = { knob: router.invert, promoted: standby.capacity === "primary", locked: [...new Set([...driver.running, ...driver.locked])].sort(), ...(paused.length ? { paused } : {}) };
         fs.mkdirSync(path.dirname(worldFile), { recursive: true });
         fs.writeFileSync(`${worldFile}.tmp`, `${JSON.stringify(world)}\n`);
         fs.renameSync(`${worldFile}.tmp`, worldFile);
     };
     // Written on changes only: a second rehearsal refused by the drill lock must not overwrite the first one's world.
     driver.onChange = persist;
+    operator.onChange = persist;
     // An update applies its config to the world and to the stack's outputs, as the real programs export them.
     driver.onUp = (stack, config) => {
         if (stack === targets.global) {
@@ -282,6 +294,7 @@ export async function startRehearsal(targets: DrillTargets, regions: { primary: 
     };
     return {
         driver,
+        operator,
         router,
         primary,
         standby,

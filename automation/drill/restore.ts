@@ -4,12 +4,15 @@ import { Journal } from "./journal";
 import { DRILL_KNOB, DrillContext, DrillSettings, DrillTargets, Endpoints, KNOB_OUTPUT, PROMOTED_OUTPUT } from "./model";
 import { watchUntilServedBy } from "./measure";
 import { withRetries } from "./retry";
+import { resumeOperator } from "./operator-pause";
 
 export interface RestoreOutcome {
     /** Everything the journal began is undone; false leaves the journal open for `--resume`. */
     readonly complete: boolean;
     readonly knobReverted: boolean;
     readonly primaryServing: boolean;
+    /** The operator could be resumed on every stack that is Git's again (a stack still promoted stays paused). */
+    readonly operatorResumed: boolean;
     readonly problem?: string;
 }
 
@@ -38,6 +41,9 @@ export async function restore(journal: Journal, targets: DrillTargets, endpoints
             (e: Error) => (problems.push(`the knob could not be reverted: ${e.message}`), false),
         );
     }
+    // The knob is Git's again: the operator may reconcile the global stack.
+    const globalResumed = knobReverted ? await resumeOperator(ctx, journal, [targets.global], retry) : "the global stack is not Git's yet: its operator stays paused";
+    if (knobReverted && globalResumed) problems.push(globalResumed);
     let primaryServing = false;
     if (knobReverted && endpoints) {
         const back = await watchUntilServedBy(endpoints.global, endpoints.primary.region, { clock, interval: settings.probeInterval, consecutive: settings.consecutive, requestTimeout: settings.requestTimeout, timeout: settings.stepTimeout + (endpoints.failoverBoundSeconds ?? 0), span: endpoints.failoverBoundSeconds });
@@ -57,6 +63,9 @@ export async function restore(journal: Journal, targets: DrillTargets, endpoints
     } else if (!standbyWarm) {
         log(`restore: ${targets.standby} stays promoted: it carries the traffic while the primary does not serve`);
     }
+    const standbyResumed = standbyWarm ? await resumeOperator(ctx, journal, [targets.standby], retry) : undefined;
+    if (standbyResumed) problems.push(standbyResumed);
     rec.mark("rolled back");
-    return { complete: knobReverted && standbyWarm, knobReverted, primaryServing, problem: problems.length ? problems.join("; ") : undefined };
+    const operatorResumed = !(knobReverted && globalResumed) && !standbyResumed;
+    return { complete: knobReverted && standbyWarm && operatorResumed, knobReverted, primaryServing, operatorResumed, problem: problems.length ? problems.join("; ") : undefined };
 }

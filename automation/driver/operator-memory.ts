@@ -29,6 +29,8 @@ export class MemoryOperator implements OperatorPort {
     readonly statuses = new Map<string, OperatorStackStatus>();
     /** A call that fails once, by `call:stack`, e.g. `resume:prod-global` → its message. */
     readonly failures = new Map<string, string>();
+    /** Called after every pause and resume: a rehearsal keeps its world on disk. */
+    onChange?: () => void;
     private readonly previewBefore = new Map<string, boolean>();
 
     constructor(stacks: Iterable<string> = [], private readonly now = () => new Date()) {
@@ -50,6 +52,7 @@ export class MemoryOperator implements OperatorPort {
             this.previewBefore.set(stack, s.previewOnly);
             const paused: OperatorPause = { reason, since: this.now().toISOString() };
             this.statuses.set(stack, { ...s, generation: s.generation + 1, observedGeneration: s.generation + 1, previewOnly: true, paused });
+            this.onChange?.();
         });
     }
 
@@ -57,6 +60,7 @@ export class MemoryOperator implements OperatorPort {
         return this.act(stack, "resume", undefined, (s) => {
             if (!s.paused) return;
             this.statuses.set(stack, { ...s, paused: undefined, generation: s.generation + 1, observedGeneration: s.generation + 1, previewOnly: this.previewBefore.get(stack) ?? false });
+            this.onChange?.();
         });
     }
 

@@ -131,7 +131,8 @@ function summary(result: DrillResult): string {
 
 /** The last words: what is live now and, when the drill could not finish, the one command that does. */
 function lastWords(result: DrillResult): string[] {
-    const live = result.live ? [`live now: traffic on ${result.live.servedBy}; drill knob on ${result.targets.global}: ${result.live.knob}; standby ${result.targets.standby}: ${result.live.standby}`] : [];
+    const operator = result.live?.operator ? `; the Pulumi Kubernetes Operator: ${result.live.operator}` : "";
+    const live = result.live ? [`live now: traffic on ${result.live.servedBy}; drill knob on ${result.targets.global}: ${result.live.knob}; standby ${result.targets.standby}: ${result.live.standby}${operator}`] : [];
     return [...live, ...(result.finish ? [`to finish the job: ${result.finish}`] : [])];
 }
 
@@ -153,19 +154,21 @@ export async function drillCommand(request: DrillRequest, projectDir: string, co
 
     const chosen = request.resume && !request.primary && !request.standby && !request.global ? undefined : drillTargets(request, projectDir, context.knownStacks);
     let driver = context.driver;
+    let operator = context.operator;
     let close = () => Promise.resolve();
     if (request.simulate) {
         const targets = chosen ?? drillTargets({ ...request, primary: undefined, standby: undefined }, projectDir, context.knownStacks);
         const { failover } = targets;
         // The world persists beside the journal, so --simulate --resume after a SIGKILL restores what the dead drill left.
-        const world = await startRehearsal(targets.targets, targets.regions, { ...failover.healthCheck, ttlSeconds: failover.ttlSeconds }, clock, { ...HARDER_WORLD, ...(up ? { up } : {}), worldFile: path.join(drillsDir, WORLD_FILE) });
+        const world = await startRehearsal(targets.targets, targets.regions, { ...failover.healthCheck, ttlSeconds: failover.ttlSeconds }, clock, { ...HARDER_WORLD, ...(up ? { up } : {}), worldFile: path.join(drillsDir, WORLD_FILE), operatorOwned: context.operatorOwned });
         driver = world.driver;
+        operator = () => world.operator;
         close = () => world.close();
         log(`rehearsal: ${targets.targets.primary} (${targets.regions.primary}) → ${targets.targets.standby} (${targets.regions.standby}) on loopback, time ×${scale}; no cloud is touched`);
     } else if (chosen) {
         driver.assertReady([chosen.targets.primary, chosen.targets.standby, chosen.targets.global]);
     }
-    const ctx: DrillContext = { driver, clock, log, drillsDir, projectDir, rehearsal: request.simulate === true, signal: context.signal };
+    const ctx: DrillContext = { driver, clock, log, drillsDir, projectDir, rehearsal: request.simulate === true, signal: context.signal, operator, operatorOwned: context.operatorOwned };
     try {
         let result: DrillResult;
         try {

@@ -7,7 +7,7 @@ import { MemoryDriver, ScriptedOutcome } from "../../../automation/driver/memory
 import { scaledClock } from "../../../automation/drill/clock";
 import { startRehearsal } from "../../../automation/drill/rehearsal";
 import { renderSvg } from "../../render-svg";
-import { paved, repoStacks } from "../runner/paved";
+import { RING, paved, projectWith, repoStacks } from "../runner/paved";
 import { pavedArgs } from "../../paved-binary";
 
 describe("paved drill (command)", function () {
@@ -46,32 +46,35 @@ describe("paved drill (command)", function () {
     };
     const readJson = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
 
-    it("a rehearsal killed with SIGKILL mid-update leaves its persisted world; --simulate --resume clears the stale lock and restores that world", async () => {
-        const child = cli(["drill", "--simulate", "--time-scale", "20", "--out", out]);
+    it("a rehearsal killed with SIGKILL mid-update leaves its persisted world, the operator paused; --simulate --resume clears the stale lock, restores that world and resumes the operator", async () => {
+        // The production stacks are the Pulumi Kubernetes Operator's, as the shipped files hand them to it.
+        const project = projectWith([...RING, "prod-global"]);
+        const child = cli(["--project", project, "drill", "--simulate", "--time-scale", "20", "--out", out]);
         const journal = path.join(out, "journal.jsonl");
         const world = path.join(out, "rehearsal-world.json");
         // Killed while the injection's update runs: the standby is promoted, the global stack's update lock is held.
         await until(() => fs.existsSync(world) && (readJson(world).locked as string[]).includes("prod-global"));
         child.kill("SIGKILL");
         await new Promise((r) => child.once("exit", r));
-        expect(readJson(world)).to.deep.include({ promoted: true, locked: ["prod-global"] });
+        expect(readJson(world)).to.deep.include({ promoted: true, locked: ["prod-global"], paused: ["prod-global", "prod-us-west-2"] });
         expect(fs.existsSync(path.join(out, "drill.lock")), "the dead drill's lock").to.equal(true);
 
-        const resumed = await paved(["drill", "--simulate", "--time-scale", "200", "--resume", "--out", out], {});
+        const resumed = await paved(["--project", project, "drill", "--simulate", "--time-scale", "200", "--resume", "--out", out], {});
         expect(resumed.code, resumed.err.join("\n")).to.equal(1);
-        expect(resumed.out.at(-1)).to.equal("live now: traffic on the primary prod-us-east-1 (us-east-1); drill knob on prod-global: off; standby prod-us-west-2: warm");
+        expect(resumed.out.at(-1)).to.equal("live now: traffic on the primary prod-us-east-1 (us-east-1); drill knob on prod-global: off; standby prod-us-west-2: warm; the Pulumi Kubernetes Operator: prod-global reconciled again, prod-us-west-2 reconciled again");
         expect(resumed.out.at(-2)).to.match(/^drill rolled back \(resumed: the drill's process ended after step "inject"\): RTO not measured; report: /);
         expect(readJson(world)).to.deep.equal({ knob: false, promoted: false, locked: [] });
         expect(fs.existsSync(journal)).to.equal(false);
         expect(fs.existsSync(path.join(out, "drill.lock"))).to.equal(false);
         const [folder] = fs.readdirSync(out).filter((f) => fs.statSync(path.join(out, f)).isDirectory());
         const kept = fs.readFileSync(path.join(out, folder, "journal.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { step: string }).step);
-        expect(kept).to.deep.equal(["started", "promote", "inject", "restore", "closed"]);
+        expect(kept).to.deep.equal(["started", "pause", "pause", "promote", "inject", "restore", "resume", "resume", "closed"]);
         expect(fs.readdirSync(path.join(out, folder)).sort()).to.deep.equal(["journal.jsonl", "report.json", "report.md", "timeline.svg"]);
     });
 
     it("two drills started at once: one runs (objective missed: exit 3), the other refuses naming it (exit 1)", async () => {
-        const args = ["drill", "--simulate", "--time-scale", "100", "--objective", "1s", "--out", out];
+        // Every stack paved's: this is about the lock (the operator's pause is tested above and in drill.test.ts).
+        const args = ["--project", projectWith([]), "drill", "--simulate", "--time-scale", "100", "--objective", "1s", "--out", out];
         const [a, b] = [exited(cli(args)), exited(cli(args))];
         await until(() => fs.existsSync(path.join(out, "drill.lock")));
         await until(() => fs.readFileSync(path.join(out, "drill.lock"), "utf8").endsWith("\n"));
@@ -114,7 +117,7 @@ describe("paved drill (command)", function () {
         const world = await startRehearsal({ primary: "prod-us-east-1", standby: "prod-us-west-2", global: "prod-global" }, { primary: "us-east-1", standby: "us-west-2" }, { intervalSeconds: 10, failureThreshold: 3, ttlSeconds: 30 }, scaledClock(1));
         try {
             (world.driver as unknown as { script: Map<string, ScriptedOutcome[]> }).script.set("prod-global", [{ kind: "drift", findings: [{ urn: "urn:pulumi:prod-global::paved-road::aws:route53/record:Record::failover-primary", type: "aws:route53/record:Record", property: "ttl", deployed: 30, live: 300 }] }]);
-            const run = await paved(["drill", "--out", out], { driver: world.driver });
+            const run = await paved(["drill", "--out", out], { driver: world.driver, projectDir: projectWith([]) });
             expect(run.code, run.err.join("\n")).to.equal(1);
             expect(run.out).to.include("drill aborted at pre-flight, nothing changed: prod-global has drifted from Git (failover-primary): run paved drift --stack prod-global first");
             expect(world.driver.calls.filter((c) => c.operation === "up")).to.deep.equal([]);

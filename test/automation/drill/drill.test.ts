@@ -70,7 +70,7 @@ describe("paved drill (rehearsal on loopback)", function () {
         expect(Journal.unfinished(dir)).to.equal(undefined);
         expect(journalSteps(path.join(dir, result.journal)).at(-1)).to.equal("closed");
         expect(await servedBy()).to.equal(REGIONS.primary);
-        expect(result.live).to.deep.equal({ servedBy: "the primary prod-us-east-1 (us-east-1)", knob: "off", standby: "warm" });
+        expect(result.live).to.deep.include({ servedBy: "the primary prod-us-east-1 (us-east-1)", knob: "off", standby: "warm" });
         expect(result.finish).to.equal(undefined);
         // The drill never wrote the stacks' config (Git's state): it updated with temporary config only.
         expect(world.driver.calls.filter((c) => c.operation === "setConfig")).to.deep.equal([]);
@@ -222,21 +222,26 @@ describe("paved drill (rehearsal on loopback)", function () {
         await expectRestored(result);
     });
 
-    it("restores on SIGINT mid-drill", async () => {
+    /** A signal that fires (as Ctrl-C would) 5 drill seconds after the injection applied. */
+    const ctrlCAfterInjection = (): AbortSignal => {
         const controller = new AbortController();
         afterUp(TARGETS.global, (config) => {
             if (config[DRILL_KNOB] === "true") setTimeout(() => controller.abort(), clock.ms(5));
         });
-        const result = await drill(controller.signal);
+        return controller.signal;
+    };
+
+    it("restores on SIGINT mid-drill", async () => {
+        const result = await drill(ctrlCAfterInjection());
         expect(result.outcome).to.equal("rolled back");
         expect(result.reason).to.equal("cancelled (SIGINT/SIGTERM)");
         await expectRestored(result);
     });
 
     /** A drill whose failback update never returns: to the world, its process is gone, its lock still on the stack. */
-    async function deadDrill(): Promise<void> {
+    async function deadDrill(run = () => drill()): Promise<void> {
         script(TARGETS.global, [{ kind: "ok" }, { kind: "ok" }, { kind: "hang" }]);
-        void drill();
+        void run();
         const deadline = Date.now() + 20_000;
         while (!Journal.unfinished(dir)?.has("failback") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         await new Promise((r) => setTimeout(r, clock.ms(5)));
@@ -312,6 +317,114 @@ describe("paved drill (rehearsal on loopback)", function () {
         expect(result.outcome).to.equal("pass");
         expect(result.marks.find((m) => m.name === "restored")!.t).to.be.at.least(flapEnds);
         await expectRestored(result);
+    });
+
+    describe("with the stacks the Pulumi Kubernetes Operator owns: its reconciliation paused for the drill, resumed on every path", () => {
+        const OWNED = [TARGETS.global, TARGETS.standby, TARGETS.primary];
+        beforeEach(async () => {
+            await world.close();
+            await start({ operatorOwned: OWNED });
+        });
+        const ownedContext = (signal?: AbortSignal): DrillContext => ({ ...context(signal), operator: () => world.operator, operatorOwned: OWNED });
+        const ownedDrill = (signal?: AbortSignal, settings = SETTINGS) => runDrill(TARGETS, settings, ownedContext(signal));
+        const pausedNow = () => OWNED.filter((s) => world.operator.isPaused(s));
+        /** Each update of the drill, with the stacks the operator was kept off at the moment it applied. */
+        const watchUpdates = () => {
+            const seen: string[] = [];
+            for (const stack of [TARGETS.global, TARGETS.standby]) afterUp(stack, (config) => seen.push(`${stack} ${JSON.stringify(config)} paused: ${pausedNow().join(" ")}`));
+            return seen;
+        };
+        const pausesAndResumes = () => world.operator.calls.filter((c) => c.call !== "stackStatus").map((c) => `${c.call} ${c.stack}`);
+        /** The operator reconciles both drill stacks again, and the drill's last words say so. */
+        function expectOperatorBack(result: DrillResult): void {
+            expect(pausedNow()).to.deep.equal([]);
+            expect(result.live!.operator).to.equal("prod-global reconciled again, prod-us-west-2 reconciled again");
+            expect(pausesAndResumes()).to.deep.equal(["pause prod-global", "pause prod-us-west-2", "resume prod-global", "resume prod-us-west-2"]);
+        }
+
+        it("success: paused before the promotion and the injection, the global stack resumed once its knob is Git's again, the standby once warm", async () => {
+            const updates = watchUpdates();
+            const result = await ownedDrill();
+            expect(result.outcome).to.equal("pass");
+            expect(updates).to.deep.equal([
+                'prod-us-west-2 {"paved:failover.promoted":"true"} paused: prod-global prod-us-west-2',
+                'prod-global {"paved:global.drill":"true"} paused: prod-global prod-us-west-2',
+                'prod-global {"paved:global.drill":"false"} paused: prod-global prod-us-west-2',
+                'prod-us-west-2 {"paved:failover.promoted":"false"} paused: prod-us-west-2',
+            ]);
+            expect(journalSteps(path.join(dir, result.journal))).to.deep.equal(["started", "pause", "pause", "promote", "inject", "failback", "resume", "warm", "resume", "closed"]);
+            expectOperatorBack(result);
+            await expectRestored(result);
+        });
+
+        it("failure, objective missed: resumed, and the last words say the operator reconciles again", async () => {
+            const result = await ownedDrill(undefined, { ...SETTINGS, objectiveSeconds: 1 });
+            expect(result.outcome).to.equal("objective missed");
+            expectOperatorBack(result);
+            await expectRestored(result);
+        });
+
+        it("failure, the injection fails: the drill restores and resumes the operator", async () => {
+            script(TARGETS.global, [{ kind: "ok" }, { kind: "fail", message: "AccessDenied" }]);
+            const result = await ownedDrill();
+            expect(result.outcome).to.equal("rolled back");
+            expect(result.reason).to.equal("prod-global: up failed: AccessDenied");
+            expectOperatorBack(result);
+            await expectRestored(result);
+        });
+
+        it("failure, the restore fails: the operator stays paused on both (neither stack is Git's), the last words say so; --resume resumes it", async () => {
+            script(TARGETS.global, [{ kind: "ok" }, { kind: "ok" }, ...Array.from({ length: 4 }, (): ScriptedOutcome => ({ kind: "fail", message: "AccessDenied" }))]);
+            const result = await ownedDrill();
+            expect(result.outcome).to.equal("restore failed");
+            expect(pausedNow()).to.deep.equal([TARGETS.global, TARGETS.standby]);
+            expect(result.live!.operator).to.equal("prod-global PAUSED (paved drill started " + result.startedAt + "; paved drill --resume resumes it), prod-us-west-2 PAUSED (paved drill started " + result.startedAt + "; paved drill --resume resumes it)");
+            expect(result.finish).to.equal("paved drill --resume --simulate --out .");
+            const resumed = await resumeDrill(ownedContext());
+            expect(resumed.outcome).to.equal("rolled back");
+            expectOperatorBack(resumed);
+            await expectRestored(resumed);
+        });
+
+        it("failure, the operator cannot be resumed: the drill restores the stacks, keeps its journal open and says what finishes the job", async () => {
+            world.operator.failures.set("resume:prod-global", "the API server answered 503");
+            const result = await ownedDrill(undefined, { ...SETTINGS, restoreRetry: { attempts: 1, firstBackoff: 1 } });
+            expect(result.outcome).to.equal("pass");
+            expect(result.reason).to.equal("the operator's reconciliation of prod-global could not be resumed: the API server answered 503");
+            expect(result.live).to.deep.include({ knob: "off", standby: "warm" });
+            expect(result.live!.operator).to.match(/^prod-global PAUSED \(paved drill started .*; paved drill --resume resumes it\), prod-us-west-2 reconciled again$/);
+            expect(result.finish).to.equal("paved drill --resume --simulate --out .");
+            const resumed = await resumeDrill(ownedContext());
+            expect(pausedNow()).to.deep.equal([]);
+            expect(resumed.live!.operator).to.equal("prod-global reconciled again, prod-us-west-2 reconciled again");
+        });
+
+        it("Ctrl-C mid-drill: restored, and the operator resumed", async () => {
+            const result = await ownedDrill(ctrlCAfterInjection());
+            expect(result.outcome).to.equal("rolled back");
+            expect(result.reason).to.equal("cancelled (SIGINT/SIGTERM)");
+            expectOperatorBack(result);
+            await expectRestored(result);
+        });
+
+        it("--resume after the drill's process died: the journal's pauses are resumed", async () => {
+            await deadDrill(() => ownedDrill());
+            expect(pausedNow(), "the dead drill left the operator paused").to.deep.equal([TARGETS.global, TARGETS.standby]);
+            const result = await resumeDrill(ownedContext(), holderId(thisProcess(process.env, "")));
+            expect(result.outcome).to.equal("rolled back");
+            expectOperatorBack(result);
+            await expectRestored(result);
+        });
+
+        it("pre-flight refuses when someone else paused the operator on a drill stack, changing nothing", async () => {
+            await world.operator.pauseReconciliation(TARGETS.global, "paved up --override-operator");
+            const result = await ownedDrill();
+            expect(result.outcome).to.equal("aborted at pre-flight");
+            expect(result.reason).to.match(/^the operator's reconciliation of prod-global is already paused \(paved up --override-operator, since .*\): another writer is at work$/);
+            expect(world.driver.calls.filter((c) => c.operation === "up")).to.deep.equal([]);
+            expect(pausesAndResumes()).to.deep.equal(["pause prod-global"]);
+            expect(world.operator.isPaused(TARGETS.global)).to.equal(true);
+        });
     });
 });
 
