@@ -6,7 +6,7 @@ import { knownStack } from "../runner/stack-commands";
 import { diffStacks } from "./diff";
 import { formatNodeReplacement, nodeGroupPins, nodeReplacements } from "./node-replacements";
 import { checkStack, planStack } from "./plan";
-import { PoolOptions, planInWorkers } from "./plan-pool";
+import { PlanPool, PoolOptions } from "./plan-pool";
 import { PlannedStack, StackFailure, StackOutcome, failureOf, planOutcome, withoutStackTraces } from "./stack-outcome";
 
 export const NOTICE = "Credential-free evaluation under Pulumi's mock runtime: no cloud was asked; this is not a cloud preview.";
@@ -26,11 +26,12 @@ export function workersOption(value: string): number {
 
 /**
  * Plans the stacks and hands each outcome to `report` in the order of `stacks`, whatever order they
- * finish in, so the output is the same with any number of workers. With more than one, every stack
- * file is read and checked here first (cheap), and only the stacks that pass are evaluated, in workers.
+ * finish in, so the output is the same with any number of workers. With more than one, each stack file
+ * is read and checked here (cheap) while the workers start: the second good stack starts them, each
+ * good stack goes to them as it is found. A lone good stack is planned here, quicker than in a worker.
  */
 export async function planStacks(dir: string, stacks: readonly string[], workers: number, report: (outcome: StackOutcome) => void, pool: Partial<PoolOptions> = {}): Promise<void> {
-    if (workers <= 1) {
+    if (workers <= 1 || stacks.length <= 1) {
         for (const stack of stacks) report(await withoutStackTraces(() => planOutcome(dir, stack)));
         return;
     }
@@ -40,18 +41,29 @@ export async function planStacks(dir: string, stacks: readonly string[], workers
         done[index] = outcome;
         for (; next < stacks.length && done[next]; next++) report(done[next]!);
     };
-    const evaluate: number[] = [];
-    stacks.forEach((stack, index) => {
+    let first: number | undefined;
+    let planner: PlanPool | undefined;
+    for (const [index, stack] of stacks.entries()) {
         try {
             checkStack(dir, stack);
-            evaluate.push(index);
         } catch (e) {
             deliver(index, { stack, failure: failureOf(stack, e) });
+            continue;
         }
-    });
-    // One stack is quicker here than in a worker that must load the SDKs first.
-    if (evaluate.length === 1) return deliver(evaluate[0], await withoutStackTraces(() => planOutcome(dir, stacks[evaluate[0]])));
-    await planInWorkers(dir, evaluate.map((i) => stacks[i]), { ...pool, workers }, (i, outcome) => deliver(evaluate[i], outcome));
+        if (first === undefined) {
+            first = index;
+            continue;
+        }
+        if (!planner) {
+            planner = new PlanPool(dir, { ...pool, workers }, deliver);
+            planner.add(stacks[first], first);
+        }
+        planner.add(stack, index);
+        // Let the workers' start (and their messages) go on between two files.
+        await new Promise(setImmediate);
+    }
+    if (planner) return planner.close();
+    if (first !== undefined) deliver(first, await withoutStackTraces(() => planOutcome(dir, stacks[first])));
 }
 
 /**

@@ -50,7 +50,7 @@ describe("paved plan --workers: a worker that dies fails its own stack only", fu
             `out: b planned in ${project}\n`,
             "err: exits: its plan worker exited (code 7) before finishing it\n",
             "err: hangs: not planned after 3 s: its plan worker was stopped\n",
-            "err: oom: its plan worker crashed: Worker terminated due to reaching memory limit: JS heap out of memory\n",
+            "err: oom: its plan worker ran out of memory (a 64 MiB heap each); plan it in this process, without that limit, with --workers 1\n",
             "err: throws: its plan worker crashed: boom in a timer\n",
             `out: z planned in ${project}\n`,
         ]);
