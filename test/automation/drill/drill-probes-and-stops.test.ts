@@ -245,6 +245,7 @@ describe("drill clock", () => {
     it("a scaled clock turns drill seconds into wall milliseconds, and its sleep ends early when aborted", async () => {
         const clock = scaledClock(50);
         expect([clock.scale, clock.ms(10), scaledClock().ms(2)]).to.deep.equal([50, 200, 2000]);
+        expect(clock.now()).to.be.within(0, 3000);
         const aborted = new AbortController();
         const slept = clock.sleep(3600, aborted.signal);
         aborted.abort();

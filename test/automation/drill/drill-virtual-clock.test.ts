@@ -44,6 +44,7 @@ async function world(): Promise<World> {
     const server = http.createServer((req, res) => {
         if (req.url === "/standby") return void res.writeHead(200).end("us-west-2\n");
         if (req.url === "/lag") return void res.writeHead(200).end(w.lag);
+        if (req.url === "/down") return void res.writeHead(503).end("unavailable\n");
         if (!state.knob) return void res.writeHead(200).end(knobProbes > 0 && offProbes++ === 0 ? "us-west-2" : "us-east-1");
         const n = ++knobProbes;
         if (n === 3) return void res.writeHead(503).end("no healthy region");
@@ -155,6 +156,17 @@ describe("the drill on a virtual clock", () => {
             expect(r.journal).to.equal("none (nothing was changed)");
             return [r.reason, r.preflight.at(-1)?.check];
         };
+        const global = w.driver.stackOutputs.get(TARGETS.global)!;
+        const endpoint = global.globalEndpoint as string;
+        w.driver.stackOutputs.set(TARGETS.global, { ...global, standby: { stack: TARGETS.standby, region: "us-west-2", healthEndpoint: endpoint.replace("/global", "/down") } });
+        const unhealthy = await runDrill(TARGETS, SETTINGS, ctx());
+        // Pre-flight waits five times a healthy streak, plus a request: (3 × 1 s × 5 + 20 s) × 50 ms.
+        expect([unhealthy.reason, unhealthy.regions]).to.deep.equal(["standby prod-us-west-2 is not healthy: not 3 healthy answers in a row within 1750 ms; last: HTTP 503", { primary: "us-east-1", standby: "us-west-2" }]);
+        w.driver.stackOutputs.set(TARGETS.global, { ...global, primary: { stack: TARGETS.primary, region: "us-east-2", healthEndpoint: "" } });
+        expect(await refused()).to.deep.equal([`the global endpoint ${endpoint} is not served by the primary (us-east-2) now`, "traffic on the primary"]);
+        w.driver.stackOutputs.set(TARGETS.global, global);
+        w.driver.stackOutputs.set(TARGETS.standby, {});
+        expect((await runDrill(TARGETS, SETTINGS, ctx())).preflight[3]).to.deep.equal({ check: "standby warm as deployed", ok: true, detail: "output failoverPromoted: null" });
         w.driver.stackOutputs.set(TARGETS.standby, { failoverPromoted: true });
         expect(await refused()).to.deep.equal(["prod-us-west-2 is already promoted (output failoverPromoted: true): a drill or a real failover is under way", "standby warm as deployed"]);
         w.driver.stackOutputs.set(TARGETS.global, { ...w.driver.stackOutputs.get(TARGETS.global), drill: true });
@@ -197,6 +209,13 @@ describe("the drill on a virtual clock", () => {
         expect((caught as Error).message).to.equal(`the drill of dev@${os.hostname()}:${2 ** 22 + 1} since t0 ended without finishing (its process is gone): run paved drill --resume to restore it first`);
         fs.rmSync(Journal.pathIn(drills));
         expect((await runDrill(TARGETS, SETTINGS, ctx())).outcome).to.equal("pass");
+    });
+
+    it("a drills folder that cannot be made: the file-system error itself, not a lock refusal", async () => {
+        fs.writeFileSync(path.join(dir, "drills"), "not a folder");
+        let caught: unknown;
+        await runDrill(TARGETS, SETTINGS, ctx()).catch((e: unknown) => (caught = e));
+        expect((caught as NodeJS.ErrnoException).code).to.equal("EEXIST");
     });
 
     it("--resume with nothing to resume: a usage error naming the journal's path", async () => {
