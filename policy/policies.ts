@@ -169,7 +169,7 @@ export const imdsv2Required = policy(
     },
 );
 
-const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet", "Rollout"];
+const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet", "ReplicationController", "Rollout"];
 const SECRET_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential)/i;
 
 /** The containers of a Kubernetes workload (or Argo Rollout), wherever its kind keeps them. */

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import {
     PLATFORM_POLICIES,
     encryptionAtRest,
+    nodesReplacedNotPatched,
     imdsv2Required,
     noLatestImages,
     noPlaintextSecrets,
@@ -120,6 +121,7 @@ describe("policy verdicts: required-cost-tags", () => {
     it("lists every missing tag, in order", async () => {
         expect(await violations(requiredCostTags, "aws:ec2/vpc:Vpc", { tags: { environment: "dev" } })).to.deep.equal([`missing cost tags owner, cost-center: ${FIX}`]);
         expect(await violations(requiredCostTags, "aws:ec2/vpc:Vpc", { tags: {} })).to.deep.equal([`missing cost tags environment, owner, cost-center: ${FIX}`]);
+        expect(await violations(requiredCostTags, "aws:ec2/vpc:Vpc", { tags: null })).to.deep.equal([`missing cost tags environment, owner, cost-center: ${FIX}`]);
     });
 
     it("no tag argument at all on a taggable type names the argument: tags on AWS, labels or resourceLabels on GCP", async () => {
@@ -154,6 +156,7 @@ describe("policy verdicts: workloads (plaintext secrets, unpinned images)", () =
         ["kubernetes:apps/v1:StatefulSet", { spec: { template: { spec: podSpec } } }],
         ["kubernetes:apps/v1:DaemonSet", { spec: { template: { spec: podSpec } } }],
         ["kubernetes:apps/v1:ReplicaSet", { spec: { template: { spec: podSpec } } }],
+        ["kubernetes:core/v1:ReplicationController", { spec: { template: { spec: podSpec } } }],
         ["kubernetes:batch/v1:Job", { spec: { template: { spec: podSpec } } }],
         ["kubernetes:batch/v1:CronJob", { spec: { jobTemplate: { spec: { template: { spec: podSpec } } } } }],
         ["kubernetes:core/v1:Pod", { spec: podSpec }],
@@ -182,6 +185,8 @@ describe("policy verdicts: workloads (plaintext secrets, unpinned images)", () =
             ["kubernetes:apps/v1:Deployment", { spec: {} }],
             ["kubernetes:batch/v1:CronJob", {}],
             ["kubernetes:batch/v1:CronJob", { spec: { jobTemplate: {} } }],
+            ["kubernetes:batch/v1:CronJob", { spec: {} }],
+            ["kubernetes:batch/v1:CronJob", { spec: { jobTemplate: { spec: {} } } }],
             ["kubernetes:core/v1:Pod", {}],
         ] as const) {
             expect(await violations(noPlaintextSecrets, type, props), type).to.deep.equal([]);
@@ -242,9 +247,25 @@ describe("policy verdicts: spot-for-non-prod-pools", () => {
     });
 });
 
+describe("policy verdicts: nodes-replaced-not-patched", () => {
+    it("an IAM policy that merely names the patch document patches nothing", async () => {
+        expect(await violations(nodesReplacedNotPatched, "aws:iam/policy:Policy", { name: "allow-AWS-RunPatchBaseline-read", policy: "{}" })).to.deep.equal([]);
+    });
+});
+
 describe("policy verdicts: the pack", () => {
-    it("every policy says what it enforces (Pulumi shows the description beside a violation)", () => {
-        expect(PLATFORM_POLICIES).to.have.length(9);
+    it("every policy says what it enforces (Pulumi shows the description beside a violation), under the name the pack config uses", () => {
+        expect(PLATFORM_POLICIES.map((p) => p.name)).to.deep.equal([
+            "no-ssh-into-nodes",
+            "no-public-cluster-endpoint",
+            "encryption-at-rest",
+            "required-cost-tags",
+            "imdsv2-required",
+            "no-plaintext-secrets-in-workloads",
+            "no-latest-images",
+            "spot-for-non-prod-pools",
+            "nodes-replaced-not-patched",
+        ]);
         for (const p of PLATFORM_POLICIES) expect(p.description, p.name).to.have.length.greaterThan(40);
     });
 });
