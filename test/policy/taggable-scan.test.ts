@@ -37,7 +37,7 @@ describe("taggable-type scan of a provider SDK's files", () => {
         write("ec2/mismatch.d.ts", `${args("Other", TAG_MAP)}export interface MismatchState {\n}\n`);
         write("ec2/orphan.js", js("aws:ec2/orphan:Orphan")); // no declarations beside it
         write("ec2/foreign.js", js("gcp:compute/disk:Disk"));
-        write("ec2/foreign.d.ts", args("Disk", LABEL_MAP));
+        write("ec2/foreign.d.ts", args("Disk", `${TAG_MAP}\n${LABEL_MAP}`)); // an AWS-looking tag map in another provider's class
         write("ec2/notes.md", `${js("aws:ec2/notes:Notes")}${args("Notes", TAG_MAP)}`);
         write("types/input.js", js("aws:types/input:Input"));
         write("types/input.d.ts", args("Input", TAG_MAP));
