@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: the build, the type-check, the lint and the tests, overlapped on a small machine.
-// `tsc -b` builds the library into dist/ (its own check, with node types only); scripts/check.mjs
-// type-checks everything and lints it on one TypeScript program beside the build and the tests, at
-// low priority; mocha runs its files in worker processes, each with its own Pulumi mock runtime. Any
-// failure fails the run; the output still ends with the reporter's closing line.
+// scripts/check.mjs builds the library into dist/ (as `tsc -b`), then type-checks everything and
+// lints it, sharing one parse of every file, at low priority; as soon as dist/ is built it says so
+// and mocha starts, running its files in worker processes, each with its own Pulumi mock runtime.
+// Any failure fails the run; the output still ends with the reporter's closing line.
 import { spawn } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,9 +13,11 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
 /** Runs a command; `quiet` keeps its output for later instead of printing it as it comes. */
-function run(command, args, { quiet = false, onLine, nice = 0 } = {}) {
+function run(command, args, { quiet = false, onLine, nice = 0, onMessage } = {}) {
     return new Promise((resolve) => {
-        const child = spawn(command, args, { cwd: root, stdio: ["ignore", quiet || onLine ? "pipe" : "inherit", quiet ? "pipe" : "inherit"] });
+        const stdio = ["ignore", quiet || onLine ? "pipe" : "inherit", quiet ? "pipe" : "inherit", ...(onMessage ? ["ipc"] : [])];
+        const child = spawn(command, args, { cwd: root, stdio });
+        if (onMessage) child.on("message", onMessage);
         if (nice) os.setPriority(child.pid, nice);
         let output = "";
         let partial = "";
@@ -34,9 +36,11 @@ function run(command, args, { quiet = false, onLine, nice = 0 } = {}) {
 }
 
 // The check is in no hurry, mocha's loopback probes are (100 ms timeouts): it yields the CPU to them.
-const check = run(process.execPath, [path.join(root, "scripts", "check.mjs")], { quiet: true, nice: 10 });
-const build = await run(bin("tsc"), ["-b", "tsconfig.build.json"]);
-if (!build.ok) {
+let builtNow;
+const built = new Promise((resolve) => (builtNow = resolve));
+const check = run(process.execPath, [path.join(root, "scripts", "check.mjs")], { quiet: true, nice: 10, onMessage: (m) => builtNow(m.built === true) });
+void check.then(() => builtNow(false));
+if (!(await built)) {
     const checked = await check;
     process.stdout.write(checked.output);
     console.log("the build failed: the tests did not run");
