@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import * as semver from "semver";
+import * as ts from "typescript";
 import { teamCluster } from "./fixtures/consumer";
 import { REPO_ROOT, one, runProgram } from "./harness";
 import { UPSTREAM_DIR } from "./upstream";
@@ -55,6 +56,26 @@ describe("the paved-road package", () => {
         ]);
         expect(aws).to.deep.equal({ root: [], tools: [], awsEntry: ["aws"], isClass: true, afterEksCluster: ["aws"] });
         expect(gcp).to.deep.equal(["gcp"]);
+    });
+
+    it("documents every export of every entry (its declaration has a doc comment)", () => {
+        const entries = ["index", "aws", "gcp", "testing/index", "policy/exports"].map((e) => path.join(REPO_ROOT, "dist", `${e}.d.ts`));
+        // Our own declarations only: what is under node_modules is read as an empty module, which keeps this cheap.
+        const options: ts.CompilerOptions = { noEmit: true, types: [] };
+        const host = ts.createCompilerHost(options);
+        const read = host.getSourceFile.bind(host);
+        host.getSourceFile = (file, language, ...rest) =>
+            file.includes(`${path.sep}node_modules${path.sep}`) && !file.includes(`${path.sep}typescript${path.sep}lib${path.sep}`) ? ts.createSourceFile(file, "export {};", language) : read(file, language, ...rest);
+        const program = ts.createProgram(entries, options, host);
+        const checker = program.getTypeChecker();
+        const undocumented = entries.flatMap((entry) => {
+            const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!);
+            expect(exported.length, entry).to.be.greaterThan(2);
+            return exported
+                .filter((s) => ts.displayPartsToString((s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s).getDocumentationComment(checker)).trim() === "")
+                .map((s) => `${path.relative(REPO_ROOT, entry)}: ${s.name}`);
+        });
+        expect(undocumented).to.deep.equal([]);
     });
 
     it("runs a consumer's program built on the published entry", async () => {

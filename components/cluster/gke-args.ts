@@ -39,6 +39,7 @@ export interface ExistingGcpNetwork {
 /** The keys that shape a network the cluster creates: meaningless with an existing one. */
 export const MANAGED_NETWORK_KEYS = ["nodeCidr", "podCidr", "serviceCidr"] as const;
 
+/** Arguments of GkeCluster: cost tags, project, region, Kubernetes version, the network (its own VPC or an existing one), the control plane's exposure, maintenance and the system pool. */
 export interface GkeClusterArgs {
     /** Cost and ownership labels put on every labelable resource. */
     readonly tags: CostTags;
