@@ -37,7 +37,7 @@ export interface KubectlSettings {
     readonly pollMs?: number;
 }
 
-/** Runs kubectl with these arguments and resolves with its stdout; rejects with its stderr's first line. */
+/** Runs kubectl with these arguments (the verb first) and resolves with its stdout; rejects with its stderr's first line. */
 export type Kubectl = (args: readonly string[]) => Promise<string>;
 
 /** What paved keeps in its annotation while a stack is paused. */
@@ -144,7 +144,7 @@ export class KubectlOperator implements OperatorPort {
         const object = await this.get(stack);
         const before = stackStatusOf(object);
         if (before.paused) throw new OperatorPausedError(stack, before.paused);
-        const patched = JSON.parse(await this.kubectl([...this.scope(), "patch", RESOURCE, stack, "--type=merge", "-p", JSON.stringify(pausePatch(object, reason, this.now())), "-o", "json"])) as StackObject;
+        const patched = JSON.parse(await this.kubectl(["patch", RESOURCE, stack, ...this.scope(), "--type=merge", "-p", JSON.stringify(pausePatch(object, reason, this.now())), "-o", "json"])) as StackObject;
         const generation = patched.metadata.generation ?? 0;
         // An up of the operator's already running ends on its own; the pause holds only after it.
         const deadline = Date.now() + (this.settings.settleTimeoutMs ?? 600_000);
@@ -159,7 +159,7 @@ export class KubectlOperator implements OperatorPort {
     async resumeReconciliation(stack: string): Promise<void> {
         const object = await this.get(stack);
         if (object.metadata.annotations?.[PAUSE_ANNOTATION] === undefined) return;
-        await this.kubectl([...this.scope(), "patch", RESOURCE, stack, "--type=merge", "-p", JSON.stringify(resumePatch(object)), "-o", "json"]);
+        await this.kubectl(["patch", RESOURCE, stack, ...this.scope(), "--type=merge", "-p", JSON.stringify(resumePatch(object)), "-o", "json"]);
     }
 
     private scope(): string[] {
@@ -168,7 +168,7 @@ export class KubectlOperator implements OperatorPort {
 
     private async get(stack: string): Promise<StackObject> {
         try {
-            return JSON.parse(await this.kubectl([...this.scope(), "get", RESOURCE, stack, "-o", "json"])) as StackObject;
+            return JSON.parse(await this.kubectl(["get", RESOURCE, stack, ...this.scope(), "-o", "json"])) as StackObject;
         } catch (e) {
             if (/NotFound|not found/.test((e as Error).message)) throw new OperatorStackMissingError(stack);
             throw e;

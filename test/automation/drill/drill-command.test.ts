@@ -59,7 +59,7 @@ describe("paved drill (command)", function () {
         expect(readJson(world)).to.deep.include({ promoted: true, locked: ["prod-global"], paused: ["prod-global", "prod-us-west-2"] });
         expect(fs.existsSync(path.join(out, "drill.lock")), "the dead drill's lock").to.equal(true);
 
-        const resumed = await paved(["--project", project, "drill", "--simulate", "--time-scale", "200", "--resume", "--out", out], {});
+        const resumed = await paved(["--project", project, "drill", "--simulate", "--time-scale", "50", "--resume", "--out", out], {});
         expect(resumed.code, resumed.err.join("\n")).to.equal(1);
         expect(resumed.out.at(-1)).to.equal("live now: traffic on the primary prod-us-east-1 (us-east-1); drill knob on prod-global: off; standby prod-us-west-2: warm; the Pulumi Kubernetes Operator: prod-global reconciled again, prod-us-west-2 reconciled again");
         expect(resumed.out.at(-2)).to.match(/^drill rolled back \(resumed: the drill's process ended after step "inject"\): RTO not measured; report: /);
