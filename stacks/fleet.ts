@@ -14,7 +14,9 @@ import { pavedConfig } from "./config-problems";
 import { readStackConfig, StackFileError } from "../automation/offline/stack-file";
 import { PR_TEMPLATE_STACK as PR_TEMPLATE, PrStacksGitHub, prStackTemplate } from "../components/gitops/pr-stacks";
 import { StackManifest } from "../components/gitops/stack-manifest";
-import { parseValue } from "./config-schema";
+import { RunnerUsageError } from "../automation/runner/pr-stacks";
+import { StackConfigError } from "./config-problems";
+import { NAMESPACE, parseValue } from "./config-schema";
 import { ARGOCD_GITHUB_SECRET } from "./platform-apps";
 import { RECONCILER_KEY, stackReconcilers } from "./reconciler";
 
@@ -140,4 +142,20 @@ export function fleetVaultApps(fleet: Fleet, environment: string): VaultAppSpec[
         reloadsSecrets: true,
         secrets: [{ name: CREDENTIALS_SECRET, path: `${environment}/${credentialsApp(stack)}/${CREDENTIALS_SECRET}` }],
     }));
+}
+
+/**
+ * The fleet as the management stack's program reads it: a problem with the files it is derived from
+ * (a stack file, rings.yaml) is a config error of the host's `paved:fleet`, which Pulumi prints as
+ * one message, without a stack trace, before anything is created.
+ */
+export function hostedFleet(projectDir: string, settings: FleetSettings, host: string): Fleet {
+    try {
+        return fleetOf(projectDir, settings, `Pulumi.${host}.yaml`);
+    } catch (e) {
+        if (e instanceof StackFileError || e instanceof RunnerUsageError) {
+            throw new StackConfigError(`Pulumi.${host}.yaml`, [{ propertyPath: `${NAMESPACE}:fleet`, reason: `the fleet it manages cannot be read: ${e.message}` }]);
+        }
+        throw e;
+    }
 }

@@ -19,7 +19,7 @@ import { costReport } from "../components/nodepools/cost";
 import { WorkloadSchedule } from "../components/nodepools/workload-schedule";
 import { VaultSecrets } from "../components/vault/vault-secrets";
 import { InfraGitOps } from "../components/gitops/infra-gitops";
-import { fleetOf, fleetVaultApps } from "./fleet";
+import { fleetVaultApps, hostedFleet } from "./fleet";
 import { ObservabilityStack } from "../components/observability/observability-stack";
 import { StackConfig, clusterKeyOf, clusterNameOf, costInputs } from "./config";
 import { ARGOCD_GITHUB_SECRET, ARGOCD_SSO_SECRET, GATEWAY_TLS_SECRET, GRAFANA_ADMIN, OBSERVABILITY_NAMESPACE, appNamespaces, platformVaultApps, scheduledWorkloads } from "./platform-apps";
@@ -104,7 +104,7 @@ export function regional(config: StackConfig, projectDir: string): Record<string
         }, { providers: cloudProviders });
     }
     // The management cluster: the operator, and the Application owning the Stack objects of every operator-owned stack.
-    const fleet = config.fleet && fleetOf(projectDir, config.fleet, `Pulumi.${config.stack}.yaml`);
+    const fleet = config.fleet && hostedFleet(projectDir, config.fleet, config.stack);
     const infraGitOps = fleet && new InfraGitOps("fleet", { cluster, source: fleet.source, stacks: fleet.stacks, prStacks: fleet.prStacks?.github, production: config.production }, { dependsOn: gitops ? [gitops] : [] });
     // Namespaces of apps that no component creates (Vault apps such as payments): created here, before anything goes into them.
     const namespaces = appNamespaces(config).map((ns) => new k8s.core.v1.Namespace(`namespace-${ns}`, {

@@ -1,6 +1,10 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { expect } from "chai";
 import { readStackConfig } from "../../automation/offline/stack-file";
 import { StackConfigError, loadStackConfig } from "../../stacks/config";
+import { hostedFleet } from "../../stacks/fleet";
 import { REPO_ROOT } from "../harness";
 
 const dev = readStackConfig(REPO_ROOT, "dev").config;
@@ -53,5 +57,27 @@ describe("paved:fleet (the management cluster)", () => {
         expect(problems.map((p) => p.key)).to.have.members(["paved:fleet.brnch", "paved:fleet.repoUrl", "paved:fleet.resyncSeconds", "paved:fleet.previewOnly[0]"]);
         expect(problems.find((p) => p.key === "paved:fleet.brnch")?.reason).to.include("did you mean paved:fleet.branch?");
         for (const p of problems) expect(p.reason, p.key).to.match(/e\.g\.|did you mean/);
+    });
+
+    it("a fleet whose files cannot be read is one config error of the host's paved:fleet, not a stack trace", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-fleet-host-"));
+        try {
+            for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.staging.yaml", ".pulumi-version"]) fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
+            fs.writeFileSync(path.join(dir, "rings.yaml"), "rings:\n  default:\n    stacks: [staging, prod-us-eats-1]\n");
+            const settings = loadStackConfig(dev, { stack: "dev" }).fleet!;
+            let error: unknown;
+            try {
+                hostedFleet(dir, settings, "dev");
+            } catch (e) {
+                error = e;
+            }
+            expect(error).to.be.instanceOf(StackConfigError);
+            const problems = (error as StackConfigError).problems;
+            expect(problems.map((p) => p.propertyPath)).to.deep.equal(["paved:fleet"]);
+            expect(problems[0].reason).to.include('unknown stack "prod-us-eats-1"');
+            expect(String((error as Error).message)).to.match(/^Pulumi\.dev\.yaml: 1 invalid config value\(s\); nothing was created/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
