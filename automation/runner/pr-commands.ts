@@ -12,6 +12,16 @@ function assertTemplate(context: RunnerContext): void {
 }
 
 /**
+ * When the template is the operator's, Argo CD's pull-request generator creates each pr-<n> Stack as
+ * its PR opens and removes it as it closes: paved creating, updating or destroying them too would be
+ * a second writer (a destroyed stack the operator builds again). No override: the template's file decides.
+ */
+function assertPrStacksPaved(command: string, context: RunnerContext): void {
+    if (!(context.operatorOwned ?? []).includes(PR_TEMPLATE)) return;
+    throw new RunnerUsageError(`refusing paved pr ${command}: PR stacks are the Pulumi Kubernetes Operator's (Pulumi.${PR_TEMPLATE}.yaml says paved:reconciler: operator): Argo CD creates pr-<n> when its PR opens and removes it when it closes; to drive PR stacks with paved instead, set paved:reconciler: paved in Pulumi.${PR_TEMPLATE}.yaml`);
+}
+
+/**
  * `paved pr up <n>`: creates `pr-<n>` from the template (or selects it), tags it with its PR number
  * and creation time (kept on later updates, so the TTL counts from the first), updates it and prints
  * its URL.
@@ -19,6 +29,7 @@ function assertTemplate(context: RunnerContext): void {
 export async function prUp(pr: string, request: { readonly json?: boolean }, context: RunnerContext): Promise<number> {
     const stack = prStackName(pr);
     assertTemplate(context);
+    assertPrStacksPaved("up", context);
     context.driver.assertReady([stack]);
     const log = request.json ? () => undefined : context.log;
     const [outcome] = await forEachStack(context, [stack], async (s, signal) => {
@@ -48,6 +59,7 @@ async function destroyAndRemove(stacks: readonly string[], context: RunnerContex
 /** `paved pr destroy <n>`: destroys `pr-<n>` and removes the stack. No confirmation: it is a PR stack. */
 export async function prDestroy(pr: string, request: { readonly json?: boolean }, context: RunnerContext): Promise<number> {
     const stack = prStackName(pr);
+    assertPrStacksPaved("destroy", context);
     context.driver.assertReady([stack]);
     const existing = (await context.driver.listStacks()).filter(isPrStack);
     if (!existing.includes(stack)) throw new RunnerUsageError(`no stack ${stack}; PR stacks now: ${existing.join(", ") || "none"}`);
@@ -70,6 +82,7 @@ export async function prSweep(request: { readonly ttl: string; readonly open?: s
     const open = request.open === undefined ? undefined : openPrs(request.open);
     const now = context.now?.() ?? new Date();
     sweepSelection([], { ttl: request.ttl, now }); // a bad TTL fails here, before the backend is read
+    if (!request.dryRun) assertPrStacksPaved("sweep", context);
     context.driver.assertReady([]);
     const log = request.json ? () => undefined : context.log;
     const prStacks = (await context.driver.listStacks()).filter(isPrStack);

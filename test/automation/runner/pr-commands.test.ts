@@ -1,9 +1,11 @@
 import { expect } from "chai";
 import { MemoryDriver } from "../../../automation/driver/memory-driver";
-import { callsOf, paved as run, repoStacks } from "./paved";
+import { callsOf, paved as run, projectWith, repoStacks } from "./paved";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
-const paved = (args: string[], driver: MemoryDriver, now = NOW) => run(args, { driver, now: () => now, retry: { retries: 0, backoffMs: 1 } });
+/** PR stacks paved's (Pulumi.pr.yaml says paved), whatever the shipped template says; the operator's case is the last test. */
+const PAVED_ONLY = projectWith([]);
+const paved = (args: string[], driver: MemoryDriver, now = NOW) => run(args, { driver, projectDir: PAVED_ONLY, now: () => now, retry: { retries: 0, backoffMs: 1 } });
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
 
 /** A backend holding the repository's stacks plus PR stacks of the given ages (hours; undefined: untagged). */
@@ -92,5 +94,19 @@ describe("paved pr (in-memory driver)", () => {
         expect(code).to.equal(1);
         expect(JSON.parse(out[0])).to.deep.equal({ selected: ["pr-1", "pr-2"], removed: ["pr-2"], failed: [{ stack: "pr-1", error: "pr-1: destroy failed: DependencyViolation" }] });
         expect(await failing.listStacks()).to.include("pr-1");
+    });
+
+    it("refuses pr up, destroy and sweep when Pulumi.pr.yaml hands PR stacks to the operator (Argo CD creates and removes them): exit 2, nothing touched; a dry-run sweep still lists", async () => {
+        const projectDir = projectWith(["pr"]);
+        const driver = await backendWith({ "pr-7": 100 });
+        for (const args of [["pr", "up", "7"], ["pr", "destroy", "7"], ["pr", "sweep", "--ttl", "72h"]]) {
+            const { code, err } = await run(args, { driver, projectDir, now: () => NOW });
+            expect(code, args.join(" ")).to.equal(2);
+            expect(err).to.deep.equal([`paved: refusing paved pr ${args[1]}: PR stacks are the Pulumi Kubernetes Operator's (Pulumi.pr.yaml says paved:reconciler: operator): Argo CD creates pr-<n> when its PR opens and removes it when it closes; to drive PR stacks with paved instead, set paved:reconciler: paved in Pulumi.pr.yaml`]);
+        }
+        expect(driver.calls).to.deep.equal([]);
+        const dry = await run(["pr", "sweep", "--ttl", "72h", "--dry-run"], { driver, projectDir, now: () => NOW });
+        expect(dry.code).to.equal(0);
+        expect(dry.out).to.include("sweep: 1 of 1 PR stack(s) to remove: pr-7 (dry run: nothing removed)");
     });
 });
