@@ -43,12 +43,12 @@ const built = ts.createSolutionBuilder(buildHost, [path.join(root, "tsconfig.bui
 process.send?.({ built });
 
 // The type-check of everything, tests included, on the parses the build made. What the build compiles
-// it has just checked (or checked unchanged before: tsc -b keeps a project with errors out of date),
-// with the same options but fewer global types; the rest, the tests, is checked here in full.
+// it has just checked and reported (or checked unchanged before: tsc -b keeps a project with errors
+// out of date), with the same options but fewer global types; the rest, the tests, is checked here.
 const parseConfig = (file) => ts.getParsedCommandLineOfConfigFile(path.join(root, file), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n")); } });
 const config = parseConfig("tsconfig.json");
 const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, host: sharingParses(ts.createCompilerHost(config.options)) });
-const checkedByBuild = new Set(built ? parseConfig("tsconfig.build.json").fileNames.map((f) => path.resolve(f)) : []);
+const checkedByBuild = new Set(parseConfig("tsconfig.build.json").fileNames.map((f) => path.resolve(f)));
 const unchecked = program.getSourceFiles().filter((f) => !checkedByBuild.has(path.resolve(f.fileName)));
 const diagnostics = [
     ...program.getConfigFileParsingDiagnostics(),
