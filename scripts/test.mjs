@@ -5,11 +5,15 @@
 // and mocha starts, running its files in worker processes, each with its own Pulumi mock runtime.
 // Any failure fails the run; the output still ends with the reporter's closing line.
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+// Mocha's own expansion of a spec pattern (a glob), as `mocha` does with .mocharc.json's spec.
+const lookupFiles = createRequire(import.meta.url)("mocha/lib/cli/lookup-files");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
 /** Runs a command; `quiet` keeps its output for later instead of printing it as it comes. */
@@ -47,10 +51,26 @@ if (!(await built)) {
     process.exit(1);
 }
 
+// .mocharc.json's options, with its spec expanded here: the files whose tests took longest last time
+// (test/reporter.cjs keeps the times) first, new files before them, so no long file starts last.
+function mochaArgs() {
+    const { spec, ...options } = JSON.parse(fs.readFileSync(path.join(root, ".mocharc.json"), "utf8"));
+    const files = [...new Set(spec.flatMap((s) => lookupFiles(path.join(root, s), options.extension ?? ["js"], false)))].map((f) => path.relative(root, f));
+    let times = {};
+    try {
+        times = JSON.parse(fs.readFileSync(path.join(root, "node_modules", ".cache", "paved-road", "test-times.json"), "utf8"));
+    } catch {
+        // No times yet: the files in name order.
+    }
+    const took = (f) => times[f] ?? Infinity;
+    files.sort((a, b) => took(b) - took(a) || a.localeCompare(b));
+    return ["--no-config", ...Object.entries(options).flatMap(([k, v]) => [v].flat().flatMap((x) => [`--${k}`, String(x)])), ...files];
+}
+
 // The reporter's closing line is held back until the check has spoken, so it stays the last line.
 let closing;
 const jobs = String(Math.max(2, os.availableParallelism() - 1));
-const tests = await run(bin("mocha"), ["--parallel", "--jobs", jobs, ...(process.stdout.isTTY ? ["--color"] : [])], {
+const tests = await run(bin("mocha"), ["--parallel", "--jobs", jobs, ...(process.stdout.isTTY ? ["--color"] : []), ...mochaArgs()], {
     onLine: (line) => (/^tests: \d+ passed/.test(line) ? (closing = line) : console.log(line)),
 });
 const checked = await check;
