@@ -26,7 +26,7 @@ describe("README.md (rendered by marked)", () => {
     it("opens with the two commands: the plan, and the whole test set-up", () => {
         const first = tokens.find((t) => t.type !== "heading" && t.type !== "space") as Tokens.Code;
         expect(first.type).to.equal("code");
-        expect(first.text.split("\n").map((line) => line.replace(/\s+#.*$/, ""))).to.deep.equal(["npm ci && npm start", "npm ci && npm run setup && npm test"]);
+        expect(first.text.split("\n").map((line) => line.replace(/\s+#.*$/, ""))).to.deep.equal(["npm ci && npm start", "npm ci && npm run setup && npm test && npm run test:consumer"]);
     });
 
     it("has its sections in the order a newcomer reads them", () => {
