@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
+import { drawLatency, parseLatency } from "../../../automation/drill/latency";
 import { DrillResult } from "../../../automation/drill/model";
 import { MemoryDriver } from "../../../automation/driver/memory-driver";
 import { DrillRequest, drillSettings, drillTargets, recordOnGlobalStack } from "../../../automation/runner/drill-command";
@@ -130,5 +131,31 @@ describe("paved drill flags", () => {
         expect(await driver.getTags("prod-global")).to.deep.equal({ "paved:last-drill": "2026-12-01T09:00:00.000Z", "paved:last-drill-rto": "41.3s", "paved:last-drill-result": "pass" });
         await recordOnGlobalStack(driver, { ...result, rtoSeconds: undefined, outcome: "aborted at pre-flight" });
         expect(await driver.getTags("prod-global")).to.deep.equal({ "paved:last-drill": "2026-12-01T09:00:00.000Z", "paved:last-drill-rto": "none", "paved:last-drill-result": "aborted at pre-flight" });
+    });
+
+    it("--up-latency: each refusal says why; zero seconds and an empty uniform range are allowed", () => {
+        const EXAMPLE = "e.g. --up-latency 2, uniform:1:5 or lognormal:2:0.5 (seconds; median and σ)";
+        const why = (spec: string) => {
+            try {
+                return parseLatency(spec);
+            } catch (e) {
+                return (e as Error).message;
+            }
+        };
+        expect(["-3", "uniform:-1:5", "uniform:5:1", "uniform:1", "lognormal:0:0.5", "lognormal:2", "2:3"].map(why)).to.deep.equal([
+            `got --up-latency "-3": numbers of seconds at least 0, ${EXAMPLE}`,
+            `got --up-latency "uniform:-1:5": numbers of seconds at least 0, ${EXAMPLE}`,
+            `got --up-latency "uniform:5:1": uniform takes a minimum and a maximum not below it, ${EXAMPLE}`,
+            `got --up-latency "uniform:1": uniform takes a minimum and a maximum not below it, ${EXAMPLE}`,
+            `got --up-latency "lognormal:0:0.5": lognormal takes a median above 0 and a σ, ${EXAMPLE}`,
+            `got --up-latency "lognormal:2": lognormal takes a median above 0 and a σ, ${EXAMPLE}`,
+            `got --up-latency "2:3": a distribution is fixed, uniform or lognormal, ${EXAMPLE}`,
+        ]);
+        expect([why("0"), why("uniform:2:2")]).to.deep.equal([{ kind: "fixed", seconds: 0 }, { kind: "uniform", min: 2, max: 2 }]);
+    });
+
+    it("a lognormal draw with Z = 0.5: Box–Muller with u = e^-0.5 and v = 1/6 is 1 × cos(π/3); 2 × e^(0.5 × 0.5) = 2.5681 s", () => {
+        const randoms = [1 - Math.exp(-0.5), 1 / 6];
+        expect(drawLatency({ kind: "lognormal", median: 2, sigma: 0.5 }, () => randoms.shift()!)).to.be.closeTo(2.5681, 1e-4);
     });
 });

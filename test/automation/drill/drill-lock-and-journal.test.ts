@@ -134,6 +134,15 @@ describe("drill journal", () => {
         expect(lines(journal.file).slice(0, 3).map((l) => (JSON.parse(l) as { step: string }).step)).to.deep.equal(["started", "promote", "restore"]);
     });
 
+    it("a torn line followed only by blank lines is still the last; its warning quotes 60 characters", () => {
+        const journal = Journal.start(dir, {});
+        const torn = `{"step":"inject","detail":{"note":"${"x".repeat(60)}`;
+        fs.appendFileSync(journal.file, `${torn}\n \n`);
+        const warnings: string[] = [];
+        expect(Journal.unfinished(dir, (w) => warnings.push(w))?.steps.map((e) => e.step)).to.deep.equal(["started"]);
+        expect(warnings).to.deep.equal([`${journal.file}: ignored its torn last line ${JSON.stringify(torn.slice(0, 60))} (a crash mid-write); that step never acted`]);
+    });
+
     it("a line that is not JSON before the last is corruption, named by file and line", () => {
         const journal = Journal.start(dir, {});
         fs.appendFileSync(journal.file, `garbage\n${JSON.stringify({ step: "promote", at: "t" })}\n`);
