@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { DrillRecord, liveNow, update } from "../../../automation/drill/applied";
 import { Clock, scaledClock } from "../../../automation/drill/clock";
 import { provenance } from "../../../automation/drill/evidence";
+import { RegionalService } from "../../../automation/drill/rehearsal";
 import { startSampling, watchUntilServedBy } from "../../../automation/drill/measure";
 import { DrillContext, DrillTargets, Endpoints } from "../../../automation/drill/model";
 import { replicationLag, standbyErrorRatio } from "../../../automation/drill/optional-probes";
@@ -349,6 +350,20 @@ describe("drill provenance", () => {
             expect(bare).to.deep.equal({ gitSha: "unknown (not a git checkout)", pavedVersion: version, pulumiCliVersion: "unknown (pulumi not on PATH)", operator: "ops@bastion" });
         } finally {
             fs.rmSync(outside, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("rehearsal world: a flapping region", () => {
+    it("fails every other answer, so it never gives three in a row", async () => {
+        const region = await RegionalService.start("us-east-1");
+        try {
+            region.flapping = true;
+            const statuses: number[] = [];
+            for (let i = 0; i < 4; i++) statuses.push((await fetch(region.healthEndpoint)).status);
+            expect(statuses).to.deep.equal([200, 503, 200, 503]);
+        } finally {
+            await new Promise((resolve) => region.server.close(resolve));
         }
     });
 });
