@@ -10,35 +10,31 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
-import { StackConfigError } from "../stacks/config";
-import { StackDriver } from "./driver/port";
+// Only what parsing needs is imported here; each command's modules load when it runs (cli-modules.ts),
+// so --version, --help and usage errors start without Pulumi's SDK, the Automation API or the clouds' SDKs.
+import type { StackDriver } from "./driver/port";
 import { Interrupt } from "./driver/interrupt";
-import { MissingPassphraseError, MissingPulumiCliError, OldPulumiCliError, PulumiDriver } from "./driver/pulumi-driver";
-import { StackEvaluationError } from "./offline/evaluate";
+import type { PulumiDriver } from "./driver/pulumi-driver";
 import { StackFileError, listStacks, readStackConfig } from "./offline/stack-file";
-import { PlanOptions, planCommand, workersOption } from "./plan/plan-command";
+import type { PlanOptions } from "./plan/plan-command";
+import { workersOption } from "./plan/workers-option";
 import { EXIT } from "./exit-codes";
 import { pavedVersion } from "./version";
-import { TraceRequest, traceCommand, traceOptions } from "./trace/trace-command";
-import { deployRing } from "./runner/deploy-ring";
-import { DriftRequest, runDrift } from "./runner/drift-command";
-import { autoFixStacks } from "./runner/drift-policy";
-import { CloudRules } from "./driver/cloud-rules";
+import type { TraceRequest } from "./trace/trace-command";
+import { traceOptions } from "./trace/trace-options";
+import type { DriftRequest } from "./runner/drift-command";
+import type { CloudRules } from "./driver/cloud-rules";
 import { TEST_WORLD_ENV, openTestWorld } from "./driver/test-world";
-import { SdkCloudRules } from "./driver/cloud-rules-sdk";
-import { DrillRequest, drillCommand } from "./runner/drill-command";
-import { prDestroy, prSweep, prUp } from "./runner/pr-commands";
-import { RunnerUsageError, isPrStack } from "./runner/pr-stacks";
-import { RINGS_FILE, loadRing } from "./runner/rings";
-import { checkRunnerEnv } from "./runner/runner-env";
-import { OperationRequest, RunnerContext, runOperation } from "./runner/stack-commands";
-import { WakeRequest, sleepsAtNight, wakeCommand } from "./runner/wake";
-import { OperatorPort } from "./driver/operator-port";
+import type { DrillRequest } from "./runner/drill-command";
+import { RunnerUsageError } from "./runner/usage-error";
+import { RINGS_FILE } from "./runner/rings-file";
+import type { OperationRequest, RunnerContext } from "./runner/stack-commands";
+import type { WakeRequest } from "./runner/wake";
+import type { OperatorPort } from "./driver/operator-port";
 import { MemoryOperator } from "./driver/operator-memory";
 import { DEFAULT_STACKS_NAMESPACE, KubectlOperator } from "./driver/operator-kubectl";
-import { operatorOwnedStacks } from "../stacks/reconciler";
 import { OVERRIDE_OPERATOR } from "./runner/operator-ownership";
-import { operatorCommand } from "./runner/operator-command";
+import { load } from "./cli-modules";
 
 function projectDir(): string {
     return process.env.PAVED_PROJECT_DIR ?? path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
@@ -53,13 +49,17 @@ function projectFolder(chosen: string): string {
 
 /** The real driver, once the environment it hands to Pulumi is checked (a bad backend URL is exit 2, nothing touched). */
 function realDriver(dir: string): PulumiDriver {
-    checkRunnerEnv(process.env);
-    return new PulumiDriver({ projectDir: dir, env: process.env });
+    load.runnerEnv().checkRunnerEnv(process.env);
+    return new (load.pulumiDriver().PulumiDriver)({ projectDir: dir, env: process.env });
 }
 
+/** The runner's own usage errors are told at once; the other kinds' modules load only to judge another error. */
 function isUsageError(e: unknown): boolean {
+    if (e instanceof RunnerUsageError || e instanceof StackFileError) return true;
+    const { StackEvaluationError } = load.evaluate();
+    const { MissingPassphraseError, MissingPulumiCliError, OldPulumiCliError } = load.pulumiDriver();
     const cause = e instanceof StackEvaluationError ? e.cause : e;
-    return cause instanceof StackConfigError || cause instanceof StackFileError || cause instanceof RunnerUsageError || cause instanceof MissingPassphraseError || cause instanceof MissingPulumiCliError || cause instanceof OldPulumiCliError;
+    return cause instanceof load.configProblems().StackConfigError || cause instanceof StackFileError || cause instanceof RunnerUsageError || cause instanceof MissingPassphraseError || cause instanceof MissingPulumiCliError || cause instanceof OldPulumiCliError;
 }
 
 /** What the commands that change stacks need; tests hand in the in-memory driver, a project and a clock. */
@@ -85,7 +85,7 @@ const realOperator = (): OperatorPort => new KubectlOperator({ namespace: proces
 
 /** What `--all` means: every stack but the PR template, its copies and the laptop's `local` stack. */
 function fleetOf(dir: string, stacks: readonly string[]): string[] {
-    return stacks.filter((s) => !isPrStack(s) && !["preview", "local"].includes(readStackConfig(dir, s).config["paved:role"]));
+    return stacks.filter((s) => !load.prStacks().isPrStack(s) && !["preview", "local"].includes(readStackConfig(dir, s).config["paved:role"]));
 }
 
 type Output = { json?: boolean };
@@ -119,8 +119,8 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     const context = (): RunnerContext => {
         const knownStacks = listStacks(dir);
         return {
-            operatorOwned: operatorOwnedStacks(dir),
-            operator: () => (operator ??= deps.operator ?? (testWorld ? new MemoryOperator(operatorOwnedStacks(dir)) : deps.driver ? noOperator() : realOperator())),
+            operatorOwned: load.reconciler().operatorOwnedStacks(dir),
+            operator: () => (operator ??= deps.operator ?? (testWorld ? new MemoryOperator(load.reconciler().operatorOwnedStacks(dir)) : deps.driver ? noOperator() : realOperator())),
             driver: deps.driver ?? testWorld?.driver ?? realDriver(dir),
             knownStacks,
             fleet: fleetOf(dir, knownStacks),
@@ -139,7 +139,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
             .allowUnknownOption(operation === "destroy")
             .allowExcessArguments(operation === "destroy")
             .action(async (options: OperationRequest) => {
-                result = await runOperation(operation, { ...options, confirmations: argv }, context());
+                result = await load.stackCommands().runOperation(operation, { ...options, confirmations: argv }, context());
             });
     }
     stackOptions(cli.command("drift"))
@@ -148,11 +148,14 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .option("--auto-fix", "fix only the environments drift.yaml opts in to auto-fix; report the others")
         .option("--dry-run", "with --fix or --auto-fix: say what would be re-applied or removed, change nothing")
         .action(async (options: DriftRequest) => {
+            const { runDrift } = load.drift();
+            const { autoFixStacks } = load.driftPolicy();
+            const { sleepsAtNight } = load.wake();
             const ctx = context();
             const environmentOf = (stack: string) => readStackConfig(dir, stack).config["paved:environment"];
             result = await runDrift(options, ctx, {
                 // The clouds' APIs for real runs; a test hands in its own (or the test world's), never the real one.
-                cloudRules: deps.cloudRules ?? testWorld?.world.cloud ?? (deps.driver ? undefined : new SdkCloudRules()),
+                cloudRules: deps.cloudRules ?? testWorld?.world.cloud ?? (deps.driver ? undefined : new (load.cloudRulesSdk().SdkCloudRules)()),
                 autoFixStacks: options.autoFix ? autoFixStacks(dir, ctx.fleet, environmentOf) : undefined,
                 sleepingStacks: ctx.knownStacks.filter((s) => sleepsAtNight(readStackConfig(dir, s).config)),
             });
@@ -164,14 +167,14 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .argument("<n>", "the pull request number")
         .option("--json", "machine-readable output")
         .action(async (n: string, options: Output) => {
-            result = await prUp(n, options, context());
+            result = await load.prCommands().prUp(n, options, context());
         });
     pr.command("destroy")
         .description("Destroy stack pr-<n> and remove it")
         .argument("<n>", "the pull request number")
         .option("--json", "machine-readable output")
         .action(async (n: string, options: Output) => {
-            result = await prDestroy(n, options, context());
+            result = await load.prCommands().prDestroy(n, options, context());
         });
     pr.command("sweep")
         .description("Destroy and remove PR stacks older than the TTL or whose PR is closed")
@@ -180,7 +183,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .option("--dry-run", "list what would be removed, remove nothing")
         .option("--json", "machine-readable output")
         .action(async (options: { ttl: string; open?: string; dryRun?: boolean; json?: boolean }) => {
-            result = await prSweep(options, context());
+            result = await load.prCommands().prSweep(options, context());
         });
     cli.command("deploy")
         .description(`Progressive rollout: up the ring's stacks in order (${RINGS_FILE}), a health gate after each; stop at the first failure`)
@@ -189,7 +192,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .option("--json", "machine-readable output")
         .action(async (options: { ring: string | true; json?: boolean; overrideOperator?: boolean }) => {
             const ctx = context();
-            result = await deployRing(loadRing(dir, options.ring === true ? "default" : options.ring, ctx.knownStacks), options, ctx);
+            result = await load.deployRing().deployRing(load.rings().loadRing(dir, options.ring === true ? "default" : options.ring, ctx.knownStacks), options, ctx);
         });
     cli.command("drill")
         .description("The region-failover drill: promote the standby, fail DNS over, measure RTO, fail back; restores on any failure or Ctrl-C")
@@ -214,14 +217,14 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .option("--out <dir>", "where journals and reports go (default: drills/, rehearsals under drills/rehearsals/)")
         .option("--json", "machine-readable output")
         .action(async (options: DrillRequest) => {
-            result = await drillCommand(options, dir, context());
+            result = await load.drill().drillCommand(options, dir, context());
         });
     cli.command("wake")
         .description("Wake a sleeping non-production cluster now, system pool first, until --until or its next scheduled sleep")
         .option("--stack <name>", "the stack")
         .option("--until <HH:MM>", "when it sleeps again, in the schedule's time zone (default: the next scheduled sleep)")
         .action(async (options: WakeRequest) => {
-            result = await wakeCommand(options, dir, context());
+            result = await load.wake().wakeCommand(options, dir, context());
         });
     const operatorCli = cli.command("operator").description("The Pulumi Kubernetes Operator's view of the stacks it owns (paved:reconciler: operator)");
     for (const action of ["status", "resume"] as const) {
@@ -229,7 +232,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
             .description(action === "status" ? "Its last result for a stack: last update, conditions, whether paved paused it" : "Let the operator reconcile a stack again after a paved run could not (its last words say so)")
             .requiredOption("--stack <name>", "the stack")
             .action(async (options: { stack: string }) => {
-                result = await operatorCommand(action, options.stack, context());
+                result = await load.operatorCommand().operatorCommand(action, options.stack, context());
             });
     }
     cli.command("plan")
@@ -239,10 +242,10 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .option("--diff <stacks...>", "show which resources and inputs differ between two stacks")
         .option("--workers <n>", "stacks evaluated at once, each in its own worker thread (default: the machine's cores; 1: one after another in this process)", workersOption)
         .action(async (names: string[], options: PlanOptions) => {
-            result = await planCommand(dir, names, options);
+            result = await load.plan().planCommand(dir, names, options);
         });
     traceOptions(cli.command("trace")).action(async (service: string, options: TraceRequest) => {
-        result = await traceCommand(service, options, { projectDir: dir, driver: () => context().driver, log: (line) => console.log(line), now: deps.now });
+        result = await load.trace().traceCommand(service, options, { projectDir: dir, driver: () => context().driver, log: (line) => console.log(line), now: deps.now });
     });
     try {
         await cli.parseAsync(argv, { from: "user" });

@@ -18,12 +18,6 @@ export interface PlanOptions {
     readonly workers?: number;
 }
 
-/** `--workers <n>`: a positive whole number, or one clear line (exit 2). */
-export function workersOption(value: string): number {
-    if (!/^[1-9]\d*$/.test(value)) throw new RunnerUsageError(`got --workers "${value}": a positive whole number, e.g. --workers 4 (1 plans the stacks one after another in this process)`);
-    return Number(value);
-}
-
 /**
  * Plans the stacks and hands each outcome to `report` in the order of `stacks`, whatever order they
  * finish in, so the output is the same with any number of workers. With more than one, each stack file

@@ -1,5 +1,5 @@
 import { OperatorPort } from "../driver/operator-port";
-import { RunnerUsageError } from "./pr-stacks";
+import { RunnerUsageError } from "./usage-error";
 
 /**
  * One writer per stack. A stack whose file says `paved:reconciler: operator` is applied by the Pulumi

@@ -1,8 +1,8 @@
 import { durationHours, isPrometheusDuration } from "../../components/validation";
 import { stackBaseName } from "../driver/stack-name";
+import { RunnerUsageError } from "./usage-error";
 
-/** A usage error of the runner: one line, exit 2, nothing touched. */
-export class RunnerUsageError extends Error {}
+export { RunnerUsageError };
 
 const PR_STACK = /^pr-([1-9]\d*)$/;
 

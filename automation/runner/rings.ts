@@ -5,9 +5,10 @@ import { z } from "zod";
 import { durationHours, isPrometheusDuration, show } from "../../components/validation";
 import { GateSettings } from "../health/health-gate";
 import { didYouMean } from "../../stacks/config-problems";
-import { RunnerUsageError } from "./pr-stacks";
+import { RINGS_FILE } from "./rings-file";
+import { RunnerUsageError } from "./usage-error";
 
-export const RINGS_FILE = "rings.yaml";
+export { RINGS_FILE };
 
 /** The whole service's 5xx share over five minutes, as the shared Gateway's workloads report it. */
 export const DEFAULT_ERROR_RATIO_QUERY = `sum(rate(http_requests_total{code=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))`;

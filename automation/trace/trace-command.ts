@@ -5,7 +5,6 @@
  * an error. Endpoints come from the stack's outputs (prometheusUrl, tempoUrl, grafanaUrl) through the
  * driver; --prometheus/--tempo/--grafana override them, and with all three no backend is needed.
  */
-import { Command } from "commander";
 import { SloSpec, tempoExploreLink } from "../../components/observability/slo";
 import { StackDriver } from "../driver/port";
 import { readStackConfig } from "../offline/stack-file";
@@ -30,20 +29,6 @@ export interface TraceDeps {
     readonly driver: () => StackDriver;
     readonly log: (line: string) => void;
     readonly now?: () => Date;
-}
-
-/** Adds the command's arguments and options (kept here so the CLI registers it in one line). */
-export function traceOptions(command: Command): Command {
-    return command
-        .description("Why is a service slow: its latency now against its SLO, and its slowest traces with their slowest span and a Grafana link")
-        .argument("<service>", "the service, as in its SLO and its traces' service.name, e.g. api")
-        .option("--stack <name>", "the regional stack whose Prometheus, Tempo and Grafana to ask (its outputs), and whose SLOs to compare with")
-        .option("--since <duration>", "the window, e.g. 15m, 1h", "15m")
-        .option("--slowest <n>", "how many of the slowest traces to show", "5")
-        .option("--prometheus <url>", "Prometheus's base URL, instead of the stack's prometheusUrl output (e.g. a port-forward)")
-        .option("--tempo <url>", "Tempo's query URL, instead of the stack's tempoUrl output")
-        .option("--grafana <url>", "Grafana's URL for the links, instead of the stack's grafanaUrl output")
-        .option("--json", "machine-readable output");
 }
 
 const TIMEOUT_MS = 10_000;
