@@ -13,6 +13,19 @@ export function isProductionConfig(config: Record<string, string>): boolean {
     return typeof c.production === "boolean" ? c.production : c.environment === "prod";
 }
 
+/**
+ * "Is this stack production" for a team's own project, whose config is under its own namespace:
+ * `<project>:production` (true or false) when set, else `<project>:environment` is `prod`, else the
+ * stack is named `prod` or `prod-<something>`.
+ */
+export function isTeamProductionConfig(project: string, stack: string, config: Record<string, string>): boolean {
+    const production = config[`${project}:production`];
+    if (production === "true" || production === "false") return production === "true";
+    const environment = config[`${project}:environment`];
+    if (environment !== undefined) return environment === "prod";
+    return /^prod(-|$)/.test(stack);
+}
+
 /** Whether a stack of this project is production, from its committed `Pulumi.<stack>.yaml`. */
 export function isProductionStack(projectDir: string, stack: string): boolean {
     return isProductionConfig(readStackConfig(projectDir, stack).config);

@@ -61,13 +61,18 @@ export function listStacks(projectDir: string): string[] {
         .sort();
 }
 
+/** The project's Pulumi.yaml, parsed (one clear StackFileError when it is missing or not YAML). */
+export function readProjectYaml(projectDir: string): Record<string, unknown> {
+    return readYaml(path.join(projectDir, "Pulumi.yaml"));
+}
+
 /**
  * Reads a stack's config the way Pulumi does: project-level defaults from `Pulumi.yaml`, overridden
  * by `Pulumi.<stack>.yaml`; scalars become strings, objects and arrays JSON (what `getObject` parses),
  * and `secure:` values are secrets.
  */
 export function readStackConfig(projectDir: string, stack: string): StackFileConfig {
-    const projectDoc = readYaml(path.join(projectDir, "Pulumi.yaml"));
+    const projectDoc = readProjectYaml(projectDir);
     const project = projectDoc.name;
     if (typeof project !== "string" || project === "") {
         throw new StackFileError(`Pulumi.yaml: "name" is missing; set the project name, e.g. name: paved`);
