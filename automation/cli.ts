@@ -108,7 +108,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .configureOutput({ writeOut: (s) => console.log(s.trimEnd()), writeErr: (s) => console.error(s.trimEnd()) });
     let result: number = EXIT.ok;
     let dir = deps.projectDir ?? projectDir();
-    cli.option("--project <dir>", "the project folder (Pulumi.yaml and the stack files); default: this checkout, or PAVED_PROJECT_DIR").hook("preAction", () => {
+    cli.option("--project <dir>", "the project folder (Pulumi.yaml and the stack files): the platform's, or a team's own project, whose program plan runs; default: this checkout, or PAVED_PROJECT_DIR").hook("preAction", () => {
         const chosen = cli.opts<{ project?: string }>().project;
         if (chosen !== undefined) dir = projectFolder(chosen);
     });

@@ -73,17 +73,44 @@ function teamProgram(projectDir: string, entry: string): StackProgram {
     };
 }
 
+/** How long a team's stack may run in this process (the same as in a plan worker, plan-pool.ts). */
+const STACK_TIMEOUT_MS = 120_000;
+
+/** A program that never finished; the runtime it holds is process-global, so no other stack runs here after it. */
+class UnfinishedProgram extends Error {}
+
+/** The stack whose program never finished in this process, if one did. */
+let unfinished: string | undefined;
+
 /**
  * Evaluates a stack of the team's project with its program. A failure is one line (Pulumi's own
- * messages span several: the config hint after the missing key), naming the program file.
+ * messages span several: the config hint after the missing key), naming the program file. A program
+ * that awaits what nothing will settle would otherwise let the process end with nothing reported
+ * (exit 0): when the event loop runs dry (beforeExit), or after STACK_TIMEOUT_MS, the stack fails.
  */
 export async function evaluateTeamStack(projectDir: string, stack: string, team: TeamProject): Promise<StackEvaluation> {
+    const program = path.relative(projectDir, team.entry);
+    if (unfinished !== undefined) {
+        throw new StackEvaluationError(stack, new Error(`not planned: the program of stack ${unfinished} never finished, and the offline runtime is one per process; plan ${stack} on its own, e.g. paved plan ${stack}`), []);
+    }
+    let stop: (e: Error) => void = () => undefined;
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    const idle = () => stop(new UnfinishedProgram("the program never finished: it awaits something that nothing left to run will settle"));
+    const timer = setTimeout(() => stop(new UnfinishedProgram(`the program did not finish within ${STACK_TIMEOUT_MS / 1000} s`)), STACK_TIMEOUT_MS).unref();
+    process.once("beforeExit", idle);
     try {
-        return await evaluateStack(projectDir, stack, teamProgram(projectDir, team.entry));
+        return await Promise.race([evaluateStack(projectDir, stack, teamProgram(projectDir, team.entry)), stopped]);
     } catch (e) {
+        if (e instanceof UnfinishedProgram) {
+            unfinished = stack;
+            throw new StackEvaluationError(stack, new Error(`${program}: ${e.message}`), []);
+        }
         if (!(e instanceof StackEvaluationError)) throw e;
         const line = e.cause.message.split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
-        throw new StackEvaluationError(stack, new Error(`${path.relative(projectDir, team.entry)}: ${line}`), e.resources);
+        throw new StackEvaluationError(stack, new Error(`${program}: ${line}`), e.resources);
+    } finally {
+        clearTimeout(timer);
+        process.off("beforeExit", idle);
     }
 }
 
