@@ -17,7 +17,7 @@ import { Interrupt } from "./driver/interrupt";
 import type { PulumiDriver } from "./driver/pulumi-driver";
 import { StackFileError, listStacks, readStackConfig } from "./offline/stack-file";
 import type { PlanOptions } from "./plan/plan-command";
-import { workersOption } from "./plan/workers-option";
+import { STACKS_PER_WORKER, workersOption } from "./plan/workers-option";
 import { EXIT } from "./exit-codes";
 import { pavedVersion } from "./version";
 import type { TraceRequest } from "./trace/trace-command";
@@ -240,7 +240,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         .argument("[stacks...]", "stacks to plan (default: every Pulumi.<stack>.yaml)")
         .option("--json", "machine-readable output")
         .option("--diff <stacks...>", "show which resources and inputs differ between two stacks")
-        .option("--workers <n>", "stacks evaluated at once, each in its own worker thread (default: the machine's cores; 1: one after another in this process)", workersOption)
+        .option("--workers <n>", `stacks evaluated at once, each in its own worker thread (default: one per ${STACKS_PER_WORKER} stacks, at most the machine's cores; 1: one after another in this process)`, workersOption)
         .action(async (names: string[], options: PlanOptions) => {
             result = await load.plan().planCommand(dir, names, options);
         });

@@ -1,4 +1,3 @@
-import * as os from "node:os";
 import { EXIT } from "../exit-codes";
 import { listStacks } from "../offline/stack-file";
 import { RunnerUsageError } from "../runner/pr-stacks";
@@ -7,6 +6,7 @@ import { diffStacks } from "./diff";
 import { formatNodeReplacement, nodeGroupPins, nodeReplacements } from "./node-replacements";
 import { checkStack, planStack } from "./plan";
 import { PlanPool, PoolOptions } from "./plan-pool";
+import { defaultWorkers } from "./workers-option";
 import { PlannedStack, StackFailure, StackOutcome, failureOf, planOutcome, withoutStackTraces } from "./stack-outcome";
 
 export const NOTICE = "Credential-free evaluation under Pulumi's mock runtime: no cloud was asked; this is not a cloud preview.";
@@ -14,7 +14,7 @@ export const NOTICE = "Credential-free evaluation under Pulumi's mock runtime: n
 export interface PlanOptions {
     readonly json?: boolean;
     readonly diff?: string[];
-    /** Stacks evaluated at once, each in its own worker thread; 1 evaluates them one after another in this process. Default: the machine's cores. */
+    /** Stacks evaluated at once, each in its own worker thread; 1 evaluates them one after another in this process. Default: defaultWorkers. */
     readonly workers?: number;
 }
 
@@ -91,7 +91,7 @@ export async function planCommand(dir: string, names: readonly string[], options
     if (!options.json) console.log(`${NOTICE}\n`);
     const plans: PlannedStack[] = [];
     const failures: StackFailure[] = [];
-    await planStacks(dir, selected, options.workers ?? os.availableParallelism(), (outcome) => {
+    await planStacks(dir, selected, options.workers ?? defaultWorkers(selected.length), (outcome) => {
         if ("plan" in outcome) {
             plans.push(outcome.plan);
             if (!options.json) console.log(`${outcome.plan.text}\n`);
