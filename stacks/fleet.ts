@@ -5,9 +5,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
 import { isProductionConfig } from "../automation/driver/policy-config";
-import { RINGS_FILE, loadRing } from "../automation/runner/rings";
+import { loadRings } from "../automation/runner/rings";
 import { CREDENTIALS_SECRET, FleetSource, FleetStack, STACKS_NAMESPACE, credentialsApp } from "../components/gitops/fleet-spec";
 import { VaultAppSpec } from "../components/vault/app-spec";
 import { pavedConfig } from "./config-problems";
@@ -70,12 +69,8 @@ export function credentialKeysOf(config: Readonly<Record<string, string>>, backe
 
 /** Each stack's predecessors in every ring of rings.yaml (a stack in two rings waits for both). */
 export function ringPredecessors(projectDir: string, knownStacks: readonly string[]): Map<string, string[]> {
-    const file = path.join(projectDir, RINGS_FILE);
     const after = new Map<string, string[]>();
-    if (!fs.existsSync(file)) return after;
-    const names = Object.keys((parse(fs.readFileSync(file, "utf8")) as { rings?: Record<string, unknown> } | null)?.rings ?? {});
-    for (const name of names) {
-        const { stacks } = loadRing(projectDir, name, knownStacks);
+    for (const { stacks } of loadRings(projectDir, knownStacks)) {
         stacks.slice(1).forEach((s, i) => after.set(s, [...new Set([...(after.get(s) ?? []), stacks[i]])]));
     }
     return after;

@@ -48,8 +48,10 @@ export interface Ring {
 
 const ms = (d: string) => Math.round(durationHours(d) * 3_600_000);
 
-/** Reads one ring from `rings.yaml`; every problem (field, value, example) in one usage error. */
-export function loadRing(projectDir: string, name: string, knownStacks: readonly string[]): Ring {
+type RingEntry = z.infer<typeof ringSchema>;
+
+/** Reads and checks `rings.yaml` as a whole; every problem (field, value, example) in one usage error. */
+function readRings(projectDir: string): Record<string, RingEntry> {
     const file = path.join(projectDir, RINGS_FILE);
     if (!fs.existsSync(file)) throw new RunnerUsageError(`${RINGS_FILE} not found in ${projectDir}: define a ring, e.g. rings: { default: { stacks: ${EXAMPLES.stacks} } }`);
     let doc: unknown;
@@ -76,11 +78,11 @@ export function loadRing(projectDir: string, name: string, knownStacks: readonly
         });
         throw new RunnerUsageError(`${RINGS_FILE}: ${lines.join("; ")}`);
     }
-    const ring = parsed.data.rings[name];
-    if (!ring) {
-        const guess = didYouMean(name, Object.keys(parsed.data.rings));
-        throw new RunnerUsageError(`got --ring "${name}": no such ring in ${RINGS_FILE}${guess ? `; did you mean --ring ${guess}?` : `; rings there: ${Object.keys(parsed.data.rings).join(", ") || "none"}, e.g. --ring default`}`);
-    }
+    return parsed.data.rings;
+}
+
+/** One ring of the file, its stacks checked against the project's stacks. */
+function checkedRing(name: string, ring: RingEntry, knownStacks: readonly string[]): Ring {
     const problems = [
         ...ring.stacks.filter((s) => !knownStacks.includes(s)).map((s) => `rings.${name}.stacks: unknown stack "${s}" (no Pulumi.${s}.yaml)${didYouMean(s, knownStacks) ? `; did you mean ${didYouMean(s, knownStacks)}?` : ""}`),
         ...ring.stacks.filter((s, i) => ring.stacks.indexOf(s) !== i).map((s) => `rings.${name}.stacks: "${s}" appears twice`),
@@ -94,4 +96,21 @@ export function loadRing(projectDir: string, name: string, knownStacks: readonly
         gate: { probes: g.probes, intervalMs: ms(g.interval), timeoutMs: ms(g.timeout), requestTimeoutMs: ms(g.requestTimeout), maxErrorRatio: g.maxErrorRatio, errorRatioQuery: g.errorRatioQuery },
         prometheus: g.prometheus,
     };
+}
+
+/** Reads one ring from `rings.yaml`; every problem (field, value, example) in one usage error. */
+export function loadRing(projectDir: string, name: string, knownStacks: readonly string[]): Ring {
+    const rings = readRings(projectDir);
+    const ring = rings[name];
+    if (!ring) {
+        const guess = didYouMean(name, Object.keys(rings));
+        throw new RunnerUsageError(`got --ring "${name}": no such ring in ${RINGS_FILE}${guess ? `; did you mean --ring ${guess}?` : `; rings there: ${Object.keys(rings).join(", ") || "none"}, e.g. --ring default`}`);
+    }
+    return checkedRing(name, ring, knownStacks);
+}
+
+/** Every ring of `rings.yaml`, each checked as `loadRing` checks it; none when the project has no such file. */
+export function loadRings(projectDir: string, knownStacks: readonly string[]): Ring[] {
+    if (!fs.existsSync(path.join(projectDir, RINGS_FILE))) return [];
+    return Object.entries(readRings(projectDir)).map(([name, ring]) => checkedRing(name, ring, knownStacks));
 }
