@@ -118,9 +118,10 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     let operator: OperatorPort | undefined;
     const context = (): RunnerContext => {
         const knownStacks = listStacks(dir);
+        const operatorOwned = load.reconciler().operatorOwnedStacks(dir);
         return {
-            operatorOwned: load.reconciler().operatorOwnedStacks(dir),
-            operator: () => (operator ??= deps.operator ?? (testWorld ? new MemoryOperator(load.reconciler().operatorOwnedStacks(dir)) : deps.driver ? noOperator() : realOperator())),
+            operatorOwned,
+            operator: () => (operator ??= deps.operator ?? (testWorld ? new MemoryOperator(operatorOwned) : deps.driver ? noOperator() : realOperator())),
             driver: deps.driver ?? testWorld?.driver ?? realDriver(dir),
             knownStacks,
             fleet: fleetOf(dir, knownStacks),
