@@ -9,7 +9,7 @@ import { pavedArgs } from "../../paved-binary";
  * `paved plan` of a team's own project (issue #18, item 3): test/fixtures/team-project is project
  * `team-a` with its own index.ts (a spot pool on an existing cluster and an SSH-open security group).
  * Through the real binary: the team's program is what runs, under the platform's policies, advisory on
- * dev and mandatory on prod; a stack whose program fails is one line.
+ * dev and mandatory on prod; a stack whose program fails, or whose worker dies, is one line.
  */
 
 const TEAM = path.join(REPO_ROOT, "test", "fixtures", "team-project");
@@ -59,6 +59,15 @@ describe("paved plan --project <a team's project>", function () {
         expect(report.stacks[0].outputs.dbPassword).to.equal("[secret]");
         expect(report.stacks[0].outputs.spotNodeGroup).to.match(/^team-a-apps-spot-/);
         expect(report.stacks[0].outputs.ready).to.equal("yes");
+    });
+
+    it("a plan worker that dies fails its own stack in one line and the others are still planned, exit 1 (the real worker threads)", () => {
+        // Stack `exits` calls process.exit(7) in its program: in a worker thread that ends only the worker.
+        const { code, stdout, stderr } = paved(["plan", "--project", TEAM, "exits", "dev", "--workers", "2"]);
+        expect(code).to.equal(1);
+        expect(stderr.trim().split("\n")).to.deep.equal(["exits: its plan worker exited (code 7) before finishing it"]);
+        expect(stdout).not.to.match(STACK_FRAME);
+        expect(stdout).to.contain("dev (non-production): 7 resources\n  team project team-a, program index.ts\n");
     });
 });
 
