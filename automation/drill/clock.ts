@@ -20,12 +20,20 @@ export function scaledClock(scale = 1): Clock {
         ms: (seconds) => (seconds * 1000) / scale,
         sleep: (seconds, signal) =>
             new Promise<void>((resolve) => {
+                const until = performance.now() + (seconds * 1000) / scale;
                 const done = () => {
                     clearTimeout(timer);
                     signal?.removeEventListener("abort", done);
                     resolve();
                 };
-                const timer = setTimeout(done, (seconds * 1000) / scale);
+                // Node's timers count from the event loop's cached time, so one can fire a little before the
+                // span has passed on performance.now(), which `now()` reads: wait out the rest.
+                const wake = () => {
+                    const left = until - performance.now();
+                    if (left > 0) timer = setTimeout(wake, left);
+                    else done();
+                };
+                let timer = setTimeout(wake, until - performance.now());
                 signal?.addEventListener("abort", done, { once: true });
             }),
     };
