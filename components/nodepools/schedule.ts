@@ -137,8 +137,19 @@ export function resolveSchedule(s: ScheduleArgs): ResolvedSchedule {
     return { timeZone: s.timeZone, ...crons, onHoursPerWeek: weeklyOnHours(crons, s.timeZone) };
 }
 
+// Walking a week of cron events in a time zone costs about 5 ms, and every pool of every stack asks
+// for the same few windows, so each answer is kept (the function is pure).
+const onHoursByWindow = new Map<string, number>();
+
 /** Hours the window is open in one reference week (Mon 5 Jan 2026, no daylight-saving change). */
 function weeklyOnHours(crons: CronWindow, timeZone: string): number {
+    const key = JSON.stringify([timeZone, crons.startCron, crons.endCron]);
+    let hours = onHoursByWindow.get(key);
+    if (hours === undefined) onHoursByWindow.set(key, (hours = walkWeeklyOnHours(crons, timeZone)));
+    return hours;
+}
+
+function walkWeeklyOnHours(crons: CronWindow, timeZone: string): number {
     const from = new Date("2026-01-05T00:00:00Z");
     const to = new Date("2026-01-12T00:00:00Z");
     const events = (expr: string, up: boolean) => {
