@@ -1,0 +1,20 @@
+import { expect } from "chai";
+import { debuggablePromise } from "@pulumi/pulumi/runtime/debuggable";
+
+// test/stack-traces.ts (loaded by .mocharc.json) formats the test processes' stack traces.
+describe("stack traces in the test processes", () => {
+    it("name this repository's TypeScript source and line", () => {
+        const line = Number(new Error().stack!.split("\n")[1].match(/stack-traces\.test\.ts:(\d+):\d+\)?$/)?.[1]);
+        expect(line).to.equal(7);
+    });
+
+    it("keep only the creating frame of a stack Pulumi captures for each promise", async () => {
+        // Pulumi marks the promise it is given, and returns another that settles with it.
+        const p = Promise.resolve(1) as Promise<number> & { _debugStackTrace?: string };
+        const settled = debuggablePromise(p, "a promise of this test");
+        const lines = p._debugStackTrace!.split("\n");
+        expect(lines).to.have.length(2);
+        expect(lines[1]).to.match(/stack-traces\.test\.ts:\d+:\d+\)?$/);
+        expect(await settled).to.equal(1);
+    });
+});
