@@ -69,7 +69,8 @@ function mochaArgs() {
 
 // The reporter's closing line is held back until the check has spoken, so it stays the last line.
 let closing;
-const jobs = String(Math.max(2, os.availableParallelism() - 1));
+// One worker more than cores: a worker often waits on a child process or a loopback server.
+const jobs = String(os.availableParallelism() + 1);
 const tests = await run(bin("mocha"), ["--parallel", "--jobs", jobs, ...(process.stdout.isTTY ? ["--color"] : []), ...mochaArgs()], {
     onLine: (line) => (/^tests: \d+ passed/.test(line) ? (closing = line) : console.log(line)),
 });
