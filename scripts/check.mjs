@@ -4,11 +4,14 @@
 // the same check as `tsc --noEmit`), then the type-aware lint on that very program. The build and the
 // check share one parse of each file: the node_modules types alone are some 8,000 files.
 // Under npm test (an IPC channel) it tells the parent as soon as dist/ is built, so the tests start
-// while the check goes on. Prints what is wrong and exits 1; prints nothing and exits 0 when all is clean.
+// while the check goes on. After a clean run it skips, next time, what is unchanged and unaffected
+// (scripts/check-cache.mjs, kept in node_modules/.cache/paved-road/): a no-change run costs about
+// 11 CPU-s instead of 25. Prints what is wrong and exits 1; prints nothing and exits 0 when all is clean.
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ESLint } from "eslint";
 import ts from "typescript";
+import { checkCache } from "./check-cache.mjs";
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" };
@@ -47,25 +50,42 @@ process.send?.({ built });
 // out of date), with the same options but fewer global types; the rest, the tests, is checked here.
 const parseConfig = (file) => ts.getParsedCommandLineOfConfigFile(path.join(root, file), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n")); } });
 const config = parseConfig("tsconfig.json");
-const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, host: sharingParses(ts.createCompilerHost(config.options)) });
+const cache = checkCache(root);
+const options = { ...config.options, incremental: true, tsBuildInfoFile: cache.tsBuildInfoFile };
+const checker = ts.createIncrementalProgram({ rootNames: config.fileNames, options, host: sharingParses(ts.createIncrementalCompilerHost(options)) });
+const program = checker.getProgram();
 const checkedByBuild = new Set(parseConfig("tsconfig.build.json").fileNames.map((f) => path.resolve(f)));
-const unchecked = program.getSourceFiles().filter((f) => !checkedByBuild.has(path.resolve(f.fileName)));
+// The files whose types may have changed since the last clean check (all of them the first time).
+const affected = new Set();
+let allAffected = false;
+const semantic = [];
+for (let next; (next = checker.getSemanticDiagnosticsOfNextAffectedFile(undefined, (f) => (affected.add(path.resolve(f.fileName)), checkedByBuild.has(path.resolve(f.fileName))))); ) {
+    if (next.affected === program) allAffected = true;
+    semantic.push(...next.result);
+}
+const declarations = program.getSourceFiles().filter((f) => !checkedByBuild.has(path.resolve(f.fileName)) && (allAffected || affected.has(path.resolve(f.fileName))));
 const diagnostics = [
     ...program.getConfigFileParsingDiagnostics(),
     ...program.getOptionsDiagnostics(),
     ...program.getSyntacticDiagnostics(),
     ...program.getGlobalDiagnostics(),
-    ...unchecked.flatMap((f) => program.getSemanticDiagnostics(f)),
-    ...unchecked.flatMap((f) => program.getDeclarationDiagnostics(f)),
+    ...semantic,
+    ...declarations.flatMap((f) => program.getDeclarationDiagnostics(f)),
 ];
 if (diagnostics.length > 0) process.stdout.write(ts.formatDiagnostics(diagnostics, host));
 
 // The lint, its type-aware rules reading the programs just checked: the library's files in the build's
-// (when it ran), whose types are worked out already, the tests in the check's.
+// (when it ran), whose types are worked out already, the tests in the check's. Files clean last time,
+// unchanged and unaffected since, are not linted again.
 const programs = buildProgram ? [buildProgram, program] : [program];
 const eslint = new ESLint({ cwd: root, overrideConfig: [{ files: ["**/*.ts"], languageOptions: { parserOptions: { programs } } }] });
-const results = await eslint.lintFiles(["."]);
+const files = await cache.lintedFiles(eslint);
+const toLint = files ? cache.toLint(files, (f) => allAffected || affected.has(f)) : ["."];
+const results = toLint.length > 0 ? await eslint.lintFiles(toLint) : [];
 const problems = results.reduce((n, r) => n + r.errorCount + r.warningCount, 0);
 if (problems > 0) process.stdout.write(await (await eslint.loadFormatter("stylish")).format(results));
 
-process.exit(!built || diagnostics.length > 0 || problems > 0 ? 1 : 0);
+const ok = built && diagnostics.length === 0 && problems === 0;
+if (ok) checker.emit();
+cache.save(ok, files);
+process.exit(ok ? 0 : 1);
