@@ -51,7 +51,7 @@ process.send?.({ built });
 const parseConfig = (file) => ts.getParsedCommandLineOfConfigFile(path.join(root, file), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n")); } });
 const config = parseConfig("tsconfig.json");
 const cache = checkCache(root);
-const options = { ...config.options, incremental: true, tsBuildInfoFile: cache.tsBuildInfoFile };
+const options = { ...config.options, noEmit: true, incremental: true, tsBuildInfoFile: cache.tsBuildInfoFile };
 const checker = ts.createIncrementalProgram({ rootNames: config.fileNames, options, host: sharingParses(ts.createIncrementalCompilerHost(options)) });
 const program = checker.getProgram();
 const checkedByBuild = new Set(parseConfig("tsconfig.build.json").fileNames.map((f) => path.resolve(f)));
