@@ -1,4 +1,4 @@
-import { SloSpec } from "../../components/observability/slo";
+import type { SloSpec } from "../../components/observability/slo";
 import { instantValue } from "../health/prometheus-query";
 
 /**

@@ -5,11 +5,12 @@
  * an error. Endpoints come from the stack's outputs (prometheusUrl, tempoUrl, grafanaUrl) through the
  * driver; --prometheus/--tempo/--grafana override them, and with all three no backend is needed.
  */
-import { SloSpec, tempoExploreLink } from "../../components/observability/slo";
-import { StackDriver } from "../driver/port";
+import type { SloSpec } from "../../components/observability/slo";
+import { tempoExploreLink } from "../../components/observability/trace-links";
+import type { StackDriver } from "../driver/port";
 import { readStackConfig } from "../offline/stack-file";
 import { EXIT } from "../exit-codes";
-import { RunnerUsageError } from "../runner/pr-stacks";
+import { RunnerUsageError } from "../runner/usage-error";
 import { LatencyNow, latencyNow } from "./latency";
 import { slowestChild, searchTraces, traceSpans } from "./tempo";
 
