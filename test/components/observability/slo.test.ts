@@ -4,17 +4,9 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { stringify } from "yaml";
 import { RuleGroup, SloSpec, sloProblems, sloPrometheusRule, sloRuleGroups } from "../../../components/observability/slo";
+import { apiSlo } from "./api-slo";
 import { parseTraceQl } from "./traceql";
 import { runTool } from "../../tools";
-
-/** The documented example SLO: 99.9 % of API requests succeed, 99 % finish within 300 ms. */
-export const apiSlo: SloSpec = {
-    service: "api",
-    objective: 99.9,
-    totalSelector: 'http_requests_total{service="api"}',
-    errorSelector: 'http_requests_total{service="api",code=~"5.."}',
-    latency: { metric: "http_request_duration_seconds", matchers: 'service="api"', thresholdSeconds: 0.3, objective: 99 },
-};
 
 /**
  * The alerts' trace links as Prometheus renders them at eval_time 75m (written out by hand from
