@@ -71,10 +71,15 @@ function clock(time: string): { hour: number; minute: number } | undefined {
     return match ? { hour: Number(match[1]), minute: Number(match[2]) } : undefined;
 }
 
+// Asking Intl about a zone builds a formatter (~0.2 ms); a plan asks about the same zone for every pool.
+const knownTimeZones = new Set<string>();
+
 function isTimeZone(timeZone: unknown): timeZone is string {
     if (typeof timeZone !== "string" || timeZone === "") return false;
+    if (knownTimeZones.has(timeZone)) return true;
     try {
         new Intl.DateTimeFormat("en", { timeZone });
+        knownTimeZones.add(timeZone);
         return true;
     } catch {
         return false;
