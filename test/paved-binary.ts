@@ -45,9 +45,11 @@ function assertBuilt(): void {
 /** Node's arguments to run `paved <args>` from the build: `spawn(process.execPath, pavedArgs([...]), …)`. */
 export function pavedArgs(args: readonly string[]): string[] {
     // Under StrykerJS (npm run mutate) the mutants are in the sources, not in dist/: the child runs those
-    // through tsx (this checkout's, by path: some children run in a clone without node_modules).
+    // through tsx (this checkout's, by absolute path: some children run in a clone without node_modules).
+    // Resolved, not joined to ROOT: Stryker's sandbox has no node_modules of its own when the checkout's
+    // is a symlink (a worktree's), and finds it in the parent folders as Node does.
     if ((globalThis as { __stryker__?: unknown }).__stryker__ !== undefined) {
-        return ["--import", pathToFileURL(path.join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href, path.join(ROOT, "automation", "cli.ts"), ...args];
+        return ["--import", pathToFileURL(require.resolve("tsx")).href, path.join(ROOT, "automation", "cli.ts"), ...args];
     }
     assertBuilt();
     return [PAVED_JS, ...args];
