@@ -246,13 +246,30 @@ export const HARDER_WORLD: RehearsalWorld = {
  * Otherwise the standby starts warm and the knob off.
  */
 export async function startRehearsal(targets: DrillTargets, regions: { primary: string; standby: string }, settings: RouterSettings, clock: Clock, world: RehearsalWorld = {}): Promise<Rehearsal> {
+    // A world that cannot be set up (e.g. a kept pause on a stack the operator does not own) closes
+    // what it opened: a listening server left behind keeps the process from ever exiting.
+    const opened: (() => Promise<void>)[] = [];
+    try {
+        return await setUpRehearsal(targets, regions, settings, clock, world, opened);
+    } catch (e) {
+        await Promise.all(opened.map((close) => close()));
+        throw e;
+    }
+}
+
+const closeServer = (server: http.Server) => new Promise<void>((r) => server.close(() => r()));
+
+async function setUpRehearsal(targets: DrillTargets, regions: { primary: string; standby: string }, settings: RouterSettings, clock: Clock, world: RehearsalWorld, opened: (() => Promise<void>)[]): Promise<Rehearsal> {
     const { worldFile } = world;
     const primary = await RegionalService.start(regions.primary);
+    opened.push(() => closeServer(primary.server));
     const standby = await RegionalService.start(regions.standby);
+    opened.push(() => closeServer(standby.server));
     standby.warmShare = world.warmShare ?? 1;
     const kept = worldFile ? readWorld(worldFile) : undefined;
     standby.capacity = kept?.promoted ? "primary" : "warm";
     const router = await FailoverRouter.start({ primary, standby }, settings, clock, world.resolvers ?? ONE_RESOLVER);
+    opened.push(() => router.close());
     router.invert = kept?.knob ?? false;
     const up = world.up ?? { kind: "fixed", seconds: 2 };
     const seconds = (stack: string, operation: string) => (operation !== "up" ? 0.5 : typeof up === "function" ? up(stack) : drawLatency(up));
@@ -300,7 +317,7 @@ export async function startRehearsal(targets: DrillTargets, regions: { primary: 
         standby,
         close: async () => {
             await router.close();
-            await Promise.all([primary, standby].map((s) => new Promise<void>((r) => s.server.close(() => r()))));
+            await Promise.all([primary, standby].map((s) => closeServer(s.server)));
         },
     };
 }
