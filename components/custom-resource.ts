@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { precompiledValidator, validateWith } from "./model-validation/precompiled";
 
 /**
  * A custom resource from a manifest that a @kubernetes-models class built and validated. Those
@@ -27,8 +28,14 @@ export function statusOf<T>(resource: k8s.apiextensions.CustomResource): pulumi.
     return (resource as unknown as { status: pulumi.Output<T | undefined> }).status;
 }
 
-/** A @kubernetes-models object, validated against its schema, as the plain manifest Pulumi takes. */
+/**
+ * A @kubernetes-models object, validated against its schema, as the plain manifest Pulumi takes.
+ * The kinds whose package would compile its schema at runtime (model-validators/) are checked by
+ * their precompiled validator instead, exactly as model.validate() would check them.
+ */
 export function validatedManifest(model: { validate(): void; toJSON(): unknown }): Record<string, unknown> {
-    model.validate();
+    const precompiled = precompiledValidator(model);
+    if (precompiled) validateWith(precompiled, model);
+    else model.validate();
     return model.toJSON() as Record<string, unknown>;
 }

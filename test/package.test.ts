@@ -102,8 +102,10 @@ describe("the paved-road package", () => {
     it("packs the built library, its declarations and the policy pack, and nothing internal", () => {
         const [pack] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT, encoding: "utf8" })) as { files: { path: string }[] }[];
         const files = pack.files.map((f) => f.path);
+        // model-validators/: the generated validators of the kinds whose packages would compile their schemas at runtime.
+        const validators = ["argoproj.io.v1alpha1.AnalysisTemplate", "argoproj.io.v1alpha1.Rollout", "gateway.networking.k8s.io.v1.Gateway", "gateway.networking.k8s.io.v1.GatewayClass", "gateway.networking.k8s.io.v1.HTTPRoute", "index"];
         expect(files.filter((f) => !f.startsWith("dist/")).sort()).to.deep.equal([
-            "LICENSE", "README.md", "package.json", "policy-pack/PulumiPolicy.yaml", "policy-pack/package.json",
+            "LICENSE", "README.md", ...validators.flatMap((v) => [`model-validators/${v}.d.ts`, `model-validators/${v}.js`]), "package.json", "policy-pack/PulumiPolicy.yaml", "policy-pack/package.json",
         ]);
         expect(files).to.include.members([
             "dist/index.js", "dist/index.d.ts", "dist/aws.js", "dist/aws.d.ts", "dist/gcp.js", "dist/gcp.d.ts",
@@ -112,7 +114,7 @@ describe("the paved-road package", () => {
         ]);
         // Built code and its declarations only: no source maps (their sources are not shipped), no build state.
         expect(files.filter((f) => f.startsWith("dist/") && !/\.(js|d\.ts)$/.test(f))).to.deep.equal([]);
-        const internal = /^dist\/(test\/|automation\/bench[./]|automation\/drill\/bench-drill\.|policy\/generate-taggable-types\.|stacks\/index\.)/;
+        const internal = /^dist\/(test\/|automation\/bench[./]|automation\/drill\/bench-drill\.|policy\/generate-taggable-types\.|components\/model-validation\/generate-validators\.|stacks\/index\.)/;
         expect(files.filter((f) => internal.test(f))).to.deep.equal([]);
         expect(files.filter((f) => f.endsWith(".js") && !files.includes(f.replace(/\.js$/, ".d.ts")))).to.deep.equal([]);
     });
