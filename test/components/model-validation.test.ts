@@ -1,9 +1,12 @@
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
 import { expect } from "chai";
 import { validatedManifest } from "../../components/custom-resource";
-import { PRECOMPILED_MODELS, validatorFiles } from "../../components/model-validation/generate-validators";
+import { envoyGatewayClass, errorRateTemplate, httpRoute, rollout, sharedGateway } from "../../components/delivery";
+import { healthRoute } from "../../components/delivery/health-endpoint";
+import { PRECOMPILED_MODELS, declarationFiles, precompiledKinds } from "../../components/model-validation/generate-validators";
 import { modelValidatorsDir, precompiledValidator } from "../../components/model-validation/precompiled";
 import { REPO_ROOT } from "../harness";
 
@@ -29,7 +32,7 @@ function outcome(validate: () => void): unknown {
 }
 
 const container = { name: "web", image: "ghcr.io/acme/web:1.4.2", ports: [{ name: "http", containerPort: 8080 }] };
-const rollout = {
+const rolloutManifest = {
     metadata: { name: "web", namespace: "shop" },
     spec: {
         replicas: 3,
@@ -46,7 +49,7 @@ const rollout = {
 };
 const metric = { name: "error-ratio", interval: "1m", count: 5, failureLimit: 1, successCondition: "result[0] <= 0.01", provider: { prometheus: { address: "http://prometheus:9090", query: "sum(x)" } } };
 const analysisTemplate = { metadata: { name: "error-rate", namespace: "shop" }, spec: { args: [{ name: "service" }], metrics: [metric] } };
-const httpRoute = {
+const routeManifest = {
     metadata: { name: "web", namespace: "shop" },
     spec: {
         parentRefs: [{ name: "platform", namespace: "gateway" }],
@@ -63,16 +66,16 @@ const withSpec = <T extends { spec: object }>(manifest: T, spec: object) => ({ .
 /** Manifests of every kind we precompile, valid and not, the invalid ones across keywords, formats and the nullable-$ref filtering. */
 const CASES: Record<string, { valid: object[]; invalid: object[] }> = {
     "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout": {
-        valid: [rollout, { ...rollout, metadata: null }, { ...rollout, metadata: { name: "web", creationTimestamp: "2026-12-03T10:00:00Z", labels: { a: "b" } } }],
+        valid: [rolloutManifest, { ...rolloutManifest, metadata: null }, { ...rolloutManifest, metadata: { name: "web", creationTimestamp: "2026-12-03T10:00:00Z", labels: { a: "b" } } }],
         invalid: [
-            withSpec(rollout, { replicas: "3" }),
-            withSpec(rollout, { replicas: 2 ** 31 }),
-            { ...rollout, metadata: { name: 5 } },
-            { ...rollout, metadata: { name: "web", creationTimestamp: "yesterday" } },
+            withSpec(rolloutManifest, { replicas: "3" }),
+            withSpec(rolloutManifest, { replicas: 2 ** 31 }),
+            { ...rolloutManifest, metadata: { name: 5 } },
+            { ...rolloutManifest, metadata: { name: "web", creationTimestamp: "yesterday" } },
             { metadata: { name: "web" } },
-            { ...rollout, kind: "Deployment" },
-            withSpec(rollout, { template: { spec: { containers: [{ image: "x", ports: [{ containerPort: "http" }] }] } } }),
-            withSpec(rollout, { strategy: { canary: { steps: [{ setWeight: "5" }], maxSurge: true } }, minReadySeconds: -1.5 }),
+            { ...rolloutManifest, kind: "Deployment" },
+            withSpec(rolloutManifest, { template: { spec: { containers: [{ image: "x", ports: [{ containerPort: "http" }] }] } } }),
+            withSpec(rolloutManifest, { strategy: { canary: { steps: [{ setWeight: "5" }], maxSurge: true } }, minReadySeconds: -1.5 }),
         ],
     },
     "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate": {
@@ -85,12 +88,12 @@ const CASES: Record<string, { valid: object[]; invalid: object[] }> = {
         ],
     },
     "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute": {
-        valid: [httpRoute, withSpec(httpRoute, { rules: [{ matches: [{ path: { type: "PathPrefix", value: "/api" } }] }] })],
+        valid: [routeManifest, withSpec(routeManifest, { rules: [{ matches: [{ path: { type: "PathPrefix", value: "/api" } }] }] })],
         invalid: [
-            withSpec(httpRoute, { hostnames: ["*.*.bad"] }),
-            withSpec(httpRoute, { parentRefs: [{ name: "platform", port: 70000 }] }),
-            withSpec(httpRoute, { rules: [{ backendRefs: [{ name: "web-stable", port: 8080, weight: -1 }] }] }),
-            withSpec(httpRoute, { rules: [{ matches: [{ path: { type: "Glob", value: "/api" } }] }] }),
+            withSpec(routeManifest, { hostnames: ["*.*.bad"] }),
+            withSpec(routeManifest, { parentRefs: [{ name: "platform", port: 70000 }] }),
+            withSpec(routeManifest, { rules: [{ backendRefs: [{ name: "web-stable", port: 8080, weight: -1 }] }] }),
+            withSpec(routeManifest, { rules: [{ matches: [{ path: { type: "Glob", value: "/api" } }] }] }),
         ],
     },
     "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway": {
@@ -144,19 +147,36 @@ describe("precompiled model validators (model-validators/)", function () {
         }
     });
 
+    it("accept the manifests the components build, as the library does", async () => {
+        const spec = { app: "web", namespace: "shop", image: "ghcr.io/acme/web:1.4.2", hostname: "shop.dev.example.com", tracing: "java" as const };
+        const built: [string, Record<string, unknown>][] = [
+            [PRECOMPILED_MODELS[0], await rollout(spec)],
+            [PRECOMPILED_MODELS[1], await errorRateTemplate("shop", "http://prometheus:9090", { maxErrorRatio: 0.05 })],
+            [PRECOMPILED_MODELS[2], await httpRoute(spec)],
+            [PRECOMPILED_MODELS[2], await healthRoute("paved.example.com", "us-east-1")],
+            [PRECOMPILED_MODELS[3], await sharedGateway("dev.example.com", "gateway-tls")],
+            [PRECOMPILED_MODELS[4], await envoyGatewayClass()],
+        ];
+        for (const [specifier, manifest] of built) {
+            const Model = await modelClass(specifier);
+            expect(outcome(() => new Model(manifest).validate()), `${specifier} ${JSON.stringify(manifest)}`).to.equal("valid");
+            expect(outcome(() => validatedManifest(new Model(manifest)))).to.equal("valid");
+        }
+    });
+
     it("say what is wrong as the library does: the nullable ObjectMeta's own error only, every error of a manifest, formats by name", async () => {
         const Rollout = await modelClass(PRECOMPILED_MODELS[0]);
         const GatewayClass = await modelClass(PRECOMPILED_MODELS[4]);
         const Gateway = await modelClass(PRECOMPILED_MODELS[3]);
         const failure = (model: Model) => outcome(() => validatedManifest(model)) as { type: string; message: string; errors: { instancePath: string; keyword: string }[] };
-        const nullable = failure(new Rollout({ ...rollout, metadata: { name: 5 } }));
+        const nullable = failure(new Rollout({ ...rolloutManifest, metadata: { name: 5 } }));
         expect(nullable.type).to.equal("ValidationError");
         expect(nullable.message).to.equal("data/metadata/name must be string");
         expect(nullable.errors.map((e) => `${e.instancePath} ${e.keyword}`)).to.deep.equal(["/metadata/name type"]);
         const message = (model: Model) => failure(model).message;
         expect(message(new Rollout({ metadata: { name: "web" }, spec: { replicas: "3", paused: "no" } }))).to.equal("data/spec/paused must be boolean, data/spec/replicas must be integer");
         expect(message(new Rollout({ metadata: { name: "web" } }))).to.equal("data must have required property 'spec'");
-        expect(message(new Rollout(withSpec(rollout, { replicas: 2 ** 31 })))).to.equal('data/spec/replicas must match format "int32"');
+        expect(message(new Rollout(withSpec(rolloutManifest, { replicas: 2 ** 31 })))).to.equal('data/spec/replicas must match format "int32"');
         expect(message(new GatewayClass(withSpec(gatewayClass, { controllerName: "no-slash" })))).to.equal(
             "data/spec/controllerName must match pattern \"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9\\/\\-._~%!$&'()*+,;=:]+$\"",
         );
@@ -166,7 +186,7 @@ describe("precompiled model validators (model-validators/)", function () {
     it("are what the model's validate() would compile: no ajv validate() call is made for a precompiled kind, one for another", async () => {
         const Rollout = await modelClass(PRECOMPILED_MODELS[0]);
         const { Application } = await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application");
-        expect(precompiledValidator(new Rollout(rollout))).to.be.a("function");
+        expect(precompiledValidator(new Rollout(rolloutManifest))).to.be.a("function");
         expect(precompiledValidator(new Application({ metadata: { name: "a" }, spec: { destination: {}, project: "p", source: { repoURL: "r" } } }))).to.equal(undefined);
         let calls = 0;
         // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was
@@ -176,9 +196,9 @@ describe("precompiled model validators (model-validators/)", function () {
             return validate.apply(this, args);
         } as Ajv["validate"];
         try {
-            validatedManifest(new Rollout(rollout));
+            validatedManifest(new Rollout(rolloutManifest));
             expect(calls).to.equal(0);
-            new Rollout(rollout).validate();
+            new Rollout(rolloutManifest).validate();
             expect(calls).to.equal(1);
         } finally {
             delete (Ajv.prototype as Partial<Ajv>).validate;
@@ -186,10 +206,20 @@ describe("precompiled model validators (model-validators/)", function () {
     });
 
     it("are up to date with the installed packages' schemas (regenerate with `npx tsx components/model-validation/generate-validators.ts`)", async () => {
-        const generated = await validatorFiles();
+        const kinds = await precompiledKinds();
+        expect(kinds.map((k) => k.id)).to.deep.equal([
+            "argoproj.io.v1alpha1.Rollout", "argoproj.io.v1alpha1.AnalysisTemplate",
+            "gateway.networking.k8s.io.v1.HTTPRoute", "gateway.networking.k8s.io.v1.Gateway", "gateway.networking.k8s.io.v1.GatewayClass",
+        ]);
         const dir = modelValidatorsDir();
-        expect(Object.keys(generated)).to.have.length(12);
-        expect(fs.readdirSync(dir).sort()).to.deep.equal(Object.keys(generated).sort());
-        expect(Object.keys(generated).filter((name) => fs.readFileSync(path.join(dir, name), "utf8") !== generated[name]), "stale files in model-validators/").to.deep.equal([]);
+        const declarations = declarationFiles(kinds);
+        expect(fs.readdirSync(dir).sort()).to.deep.equal([...Object.keys(declarations), ...kinds.map((k) => `${k.id}.js`)].sort());
+        expect(Object.keys(declarations).filter((name) => fs.readFileSync(path.join(dir, name), "utf8") !== declarations[name])).to.deep.equal([]);
+        // Each validator records the digest of its inputs (schemas, options, versions, generator) and of its code.
+        const stale = kinds.filter((kind) => {
+            const [, inputs, code, body] = /^(?:\/\/.*\n){2}\/\/ inputs sha256 (\w+), code sha256 (\w+)\n([^]*)$/.exec(fs.readFileSync(path.join(dir, `${kind.id}.js`), "utf8")) ?? [];
+            return inputs !== kind.inputs || code !== crypto.createHash("sha256").update(body ?? "").digest("hex");
+        });
+        expect(stale.map((k) => k.id), "stale validators in model-validators/").to.deep.equal([]);
     });
 });
