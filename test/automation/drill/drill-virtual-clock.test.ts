@@ -1,76 +1,14 @@
 import * as fs from "node:fs";
-import * as http from "node:http";
-import { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { Clock } from "../../../automation/drill/clock";
-import { DEFAULT_DRILL_SETTINGS, DrillContext, DrillSettings, resumeDrill, runDrill } from "../../../automation/drill/drill";
+import { DrillContext, resumeDrill, runDrill } from "../../../automation/drill/drill";
 import { Journal } from "../../../automation/drill/journal";
 import { DrillLockedError, LOCK_FILE } from "../../../automation/drill/lock";
 import { MemoryDriver } from "../../../automation/driver/memory-driver";
+import { SETTINGS, TARGETS, World, virtualClock, world } from "./virtual-world";
 
-/**
- * The whole drill on a virtual clock: drill time moves only when the drill sleeps between probes, so
- * RTO and fail-back come out exact. The world is scripted by hand: once the knob is on, the global
- * endpoint answers the primary twice, fails once (503), answers the primary once more, then the
- * standby; once it is off, the standby once, then the primary. With one probe a second and three in
- * a row to call a region serving, the standby's streak starts at the 5th probe after injection:
- * RTO 4 s, 1 failed probe of the 5 up to it (20 %). After fail-back the primary's streak starts at
- * the 2nd probe and must span the 2 s failover bound: fail-back 1 s.
- */
-const TARGETS = { primary: "prod-us-east-1", standby: "prod-us-west-2", global: "prod-global" };
-const SETTINGS: DrillSettings = { ...DEFAULT_DRILL_SETTINGS, objectiveSeconds: 4, failbackObjectiveSeconds: 1, consecutive: 3, probeInterval: 1, requestTimeout: 20, stepTimeout: 60 };
-
-/** Drill time that moves only in sleeps; a drill second is 50 wall ms for timers and request timeouts. */
-const virtualClock = (): Clock => {
-    let t = 0;
-    return { scale: 20, now: () => t, ms: (s) => s * 50, sleep: (s) => ((t += s), Promise.resolve()) };
-};
-
-interface World {
-    driver: MemoryDriver;
-    close(): Promise<void>;
-    /** The replication lag the RPO probe answers, in seconds. */
-    lag: string;
-}
-
-async function world(): Promise<World> {
-    const driver = new MemoryDriver(new Set(Object.values(TARGETS)), new Map(), 1);
-    let knobProbes = 0;
-    let offProbes = 0;
-    const state = { knob: false, promoted: false };
-    const w = { driver, lag: "4", close: () => Promise.resolve() };
-    const server = http.createServer((req, res) => {
-        if (req.url === "/standby") return void res.writeHead(200).end("us-west-2\n");
-        if (req.url === "/lag") return void res.writeHead(200).end(w.lag);
-        if (req.url === "/down") return void res.writeHead(503).end("unavailable\n");
-        if (!state.knob) return void res.writeHead(200).end(knobProbes > 0 && offProbes++ === 0 ? "us-west-2" : "us-east-1");
-        const n = ++knobProbes;
-        if (n === 3) return void res.writeHead(503).end("no healthy region");
-        res.writeHead(200).end(n <= 4 ? "us-east-1" : "us-west-2");
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const outputs = () => {
-        driver.stackOutputs.set(TARGETS.global, {
-            primary: { stack: TARGETS.primary, region: "us-east-1", healthEndpoint: `${url}/primary` },
-            standby: { stack: TARGETS.standby, region: "us-west-2", healthEndpoint: `${url}/standby` },
-            globalEndpoint: `${url}/global`,
-            failoverBoundSeconds: 2,
-            drill: state.knob,
-        });
-        driver.stackOutputs.set(TARGETS.standby, { failoverPromoted: state.promoted });
-    };
-    outputs();
-    driver.onUp = (stack, config) => {
-        if (stack === TARGETS.global) state.knob = config["paved:global.drill"] === "true";
-        if (stack === TARGETS.standby) state.promoted = config["paved:failover.promoted"] === "true";
-        outputs();
-    };
-    w.close = () => new Promise((resolve) => server.close(() => resolve()));
-    return w;
-}
+// The world and its script: ./virtual-world.ts.
 
 describe("the drill on a virtual clock", () => {
     let dir: string;
@@ -111,6 +49,8 @@ describe("the drill on a virtual clock", () => {
             ["failback", "prod-global", undefined],
             ["warm", "prod-us-west-2", undefined],
         ]);
+        // The in-memory updates take no drill time: the clock moves only between probes.
+        expect(result.updates.map((u) => u.seconds)).to.deep.equal([0, 0, 0, 0]);
         const mark = (name: string) => result.marks.find((m) => m.name === name)!.t;
         expect(result.marks.map((m) => m.name)).to.deep.equal(["promote", "injected", "failed over", "failback", "restored", "warm"]);
         expect([mark("failed over") - mark("injected"), mark("restored") - mark("failback")]).to.deep.equal([4, 1]);
