@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
@@ -71,6 +72,36 @@ describe("drill lock", () => {
         expect(() => acquireDrillLock(dir, ops, () => false)).to.throw(DrillLockedError, "unknown (unreadable lock file)@unknown:0 since unknown");
     });
 
+    /** This process's open file descriptors (Linux). */
+    const openFds = () => fs.readdirSync("/proc/self/fd").length;
+
+    it("closes the lock file it wrote, and releasing a lock whose file is already gone is no error", () => {
+        const before = openFds();
+        const lock = acquireDrillLock(dir, ops, () => false);
+        expect(openFds()).to.equal(before);
+        fs.rmSync(lock.file);
+        expect(() => lock.release()).to.not.throw();
+    });
+
+    it("a dead lock broken, then found again (another drill broke it at the same moment and died): gives up after the second, naming the race", () => {
+        // The other drill re-creates a dead holder's lock just after this one removed the first.
+        const nodeFs = createRequire(__filename)("node:fs") as typeof fs;
+        const rmSync = nodeFs.rmSync;
+        let raced = 0;
+        nodeFs.rmSync = (file: fs.PathLike, options?: fs.RmOptions) => {
+            rmSync(file, options);
+            if (raced++ === 0) fs.writeFileSync(file, `${JSON.stringify({ ...ops, pid: 2 ** 22 + 1 })}\n`);
+        };
+        try {
+            fs.writeFileSync(path.join(dir, "drill.lock"), `${JSON.stringify({ ...ops, pid: 2 ** 22 + 1 })}\n`);
+            const file = path.join(dir, "drill.lock");
+            expect(() => acquireDrillLock(dir, ops, () => true)).to.throw(DrillLockedError, `could not take ${file}: another drill took it at the same moment`);
+            expect(raced, "both dead locks removed").to.equal(2);
+        } finally {
+            nodeFs.rmSync = rmSync;
+        }
+    });
+
     it("creates the drills folder when there is none", () => {
         const nested = path.join(dir, "a", "b");
         acquireDrillLock(nested, ops, () => false).release();
@@ -119,6 +150,9 @@ describe("drill journal", () => {
         expect(Journal.unfinished(dir)).to.equal(undefined);
         fs.writeFileSync(Journal.pathIn(dir), `${JSON.stringify({ step: "started", at: "t" })}\n${JSON.stringify({ step: "closed", at: "t" })}\n`);
         expect(Journal.unfinished(dir)).to.equal(undefined);
+        // Closed is the last line that counts, whatever came between.
+        fs.writeFileSync(Journal.pathIn(dir), ["started", "promote", "inject", "closed"].map((step) => `${JSON.stringify({ step, at: "t" })}\n`).join(""));
+        expect(Journal.unfinished(dir)).to.equal(undefined);
     });
 
     it("a torn last line is cut off with a warning naming the file; the next step starts on its own line", () => {
@@ -143,10 +177,12 @@ describe("drill journal", () => {
         expect(warnings).to.deep.equal([`${journal.file}: ignored its torn last line ${JSON.stringify(torn.slice(0, 60))} (a crash mid-write); that step never acted`]);
     });
 
-    it("a line that is not JSON before the last is corruption, named by file and line", () => {
+    it("a line that is not JSON before the last is corruption, named by file and line, quoting at most 60 characters", () => {
         const journal = Journal.start(dir, {});
         fs.appendFileSync(journal.file, `garbage\n${JSON.stringify({ step: "promote", at: "t" })}\n`);
         expect(() => Journal.unfinished(dir)).to.throw(JournalCorruptError, `${journal.file}: line 2 is not JSON ("garbage") and is not the last line; the journal was edited or is corrupt`);
+        fs.writeFileSync(journal.file, `${JSON.stringify({ step: "started", at: "t" })}\n${"y".repeat(61)}\n${JSON.stringify({ step: "promote", at: "t" })}\n`);
+        expect(() => Journal.unfinished(dir)).to.throw(JournalCorruptError, `line 2 is not JSON ("${"y".repeat(60)}") and is not`);
     });
 
     it("tryWrite keeps the step in memory and warns when the disk refuses", () => {
@@ -173,5 +209,17 @@ describe("drill journal", () => {
         expect(fs.existsSync(Journal.pathIn(dir))).to.equal(false);
         const last = JSON.parse(lines(kept)[1]) as { step: string; detail: unknown };
         expect([last.step, last.detail]).to.deep.equal(["closed", { outcome: "pass" }]);
+    });
+
+    it("close moves the journal into a report folder that is already there (a drill that kept its journal, then --resume), and leaves no file open", () => {
+        const before = fs.readdirSync("/proc/self/fd").length;
+        const journal = Journal.start(dir, {});
+        journal.write("promote");
+        const reportDir = path.join(dir, "2026-12-01T09-00-00-000Z");
+        fs.mkdirSync(reportDir);
+        fs.writeFileSync(path.join(reportDir, "report.md"), "# the first report\n");
+        expect(journal.close("rolled back", reportDir)).to.equal(path.join(reportDir, "journal.jsonl"));
+        expect(fs.readdirSync(reportDir).sort()).to.deep.equal(["journal.jsonl", "report.md"]);
+        expect(fs.readdirSync("/proc/self/fd").length).to.equal(before);
     });
 });

@@ -3,6 +3,7 @@ import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { getEventListeners } from "node:events";
 import { expect } from "chai";
 import { DrillRecord, liveNow, update } from "../../../automation/drill/applied";
 import { Clock, scaledClock } from "../../../automation/drill/clock";
@@ -253,6 +254,31 @@ describe("drill clock", () => {
         await slept;
         await clock.sleep(0.5);
         expect(clock.now()).to.be.at.least(0.5);
+        // A sleep that ended leaves no listener on the signal (a drill sleeps thousands of times on one).
+        const ctrlC = new AbortController();
+        await clock.sleep(0.01, ctrlC.signal);
+        expect(getEventListeners(ctrlC.signal, "abort")).to.deep.equal([]);
+    });
+
+    it("a sleep whose timer fires before performance.now() has reached its end is waited out, and ends at the first reading that has", async () => {
+        // performance.now() as the clock reads it: start, the sleep's end and its timer (10 ms), then the
+        // timer's wake-up 0.3 ms early, then on time, then later.
+        const readings = [0, 0, 0, 9.7, 10];
+        const seen: number[] = [];
+        // An own property over Performance.prototype.now, deleted afterwards.
+        performance.now = () => {
+            const v = readings.shift() ?? 10.5;
+            seen.push(v);
+            return v;
+        };
+        try {
+            const clock = scaledClock(1);
+            await clock.sleep(0.01);
+            expect(seen).to.deep.equal([0, 0, 0, 9.7, 10]);
+        } finally {
+            delete (performance as Partial<typeof performance>).now;
+        }
+        expect(performance.now()).to.be.greaterThan(10.5);
     });
 });
 

@@ -12,7 +12,7 @@ describe("rehearsal update latency", () => {
         expect(parseLatency("lognormal:20:0.5")).to.deep.equal({ kind: "lognormal", median: 20, sigma: 0.5 });
     });
 
-    for (const bad of ["fast", "uniform:5:1", "lognormal:0:0.5", "uniform:1", "-3", "gamma:1:2"]) {
+    for (const bad of ["fast", "uniform:5:1", "lognormal:0:0.5", "uniform:1", "uniform:1:2:3", "-3", "gamma:1:2"]) {
         it(`refuses --up-latency ${bad} with one line naming the flag, the value and examples`, () => {
             expect(() => parseLatency(bad)).to.throw(RunnerUsageError, new RegExp(`^got --up-latency "${bad}": .*, e\\.g\\. --up-latency 2, uniform:1:5 or lognormal:2:0\\.5`));
         });
@@ -22,5 +22,7 @@ describe("rehearsal update latency", () => {
         // Box–Muller with u = e^-0.5 and v = 0: √(−2 ln u) · cos 0 = 1.
         expect(drawLatency({ kind: "lognormal", median: 2, sigma: 0.5 }, sequence(1 - Math.exp(-0.5), 0))).to.be.closeTo(3.2974, 1e-4);
         expect(drawLatency({ kind: "uniform", min: 1, max: 5 }, sequence(0.25))).to.equal(2);
+        // A fixed time draws nothing.
+        expect(drawLatency({ kind: "fixed", seconds: 2 }, sequence())).to.equal(2);
     });
 });
