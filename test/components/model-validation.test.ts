@@ -183,7 +183,7 @@ describe("precompiled model validators (model-validators/)", function () {
         expect(message(new Gateway(withSpec(gateway, { listeners: [] })))).to.equal("data/spec/listeners must NOT have fewer than 1 items");
     });
 
-    it("are what the model's validate() would compile: no ajv validate() call is made for a precompiled kind, one for another", async () => {
+    it("stand in for the library's runtime compile: validatedManifest makes no ajv validate() call for a precompiled kind (model.validate() makes one); an argo-cd kind has none", async () => {
         const Rollout = await modelClass(PRECOMPILED_MODELS[0]);
         const { Application } = await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application");
         expect(precompiledValidator(new Rollout(rolloutManifest))).to.be.a("function");
