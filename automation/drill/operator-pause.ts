@@ -27,7 +27,7 @@ export async function pauseOperator(ctx: DrillContext, journal: Journal, stacks:
  * Resumes the stacks among `stacks` that this drill paused, retried as every restore action is;
  * returns the problem when one could not be resumed (the journal then stays open for --resume).
  */
-export async function resumeOperator(ctx: DrillContext, journal: Journal, stacks: readonly string[], retry: <T>(what: string, action: () => Promise<T>) => Promise<T> = (_what, action) => action()): Promise<string | undefined> {
+export async function resumeOperator(ctx: DrillContext, journal: Journal, stacks: readonly string[], retry: <T>(what: string, action: () => Promise<T>) => Promise<T>): Promise<string | undefined> {
     const problems: string[] = [];
     for (const stack of stacks.filter((s) => pausedIn(journal).includes(s))) {
         try {

@@ -199,6 +199,20 @@ describe("drill optional probes", () => {
         expect((caught as Error).message).to.equal(`the probe ${url} did not answer (ECONNREFUSED)`);
     });
 
+    it("replication lag: a probe that accepts the request and never answers is given up after the timeout, saying so", async () => {
+        const silent = http.createServer(() => undefined);
+        await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+        const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/lag`;
+        try {
+            let caught: unknown;
+            await replicationLag(url, 100).catch((e: unknown) => (caught = e));
+            expect((caught as Error).message).to.equal(`the probe ${url} did not answer (no answer within 100 ms)`);
+        } finally {
+            silent.closeAllConnections();
+            await new Promise((resolve) => silent.close(resolve));
+        }
+    });
+
     it("standby error ratio: the value, or a note naming Prometheus and the query", async () => {
         const s = await scripted([vector("0.031"), [200, JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } })]]);
         const rec = new DrillRecord(virtualClock());

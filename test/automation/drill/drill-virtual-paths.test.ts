@@ -75,6 +75,29 @@ describe("the drill on a virtual clock: failures, Ctrl-C and --resume", () => {
         expect(kept.detail).to.deep.equal({ outcome: "primary did not recover", live: result.live });
     });
 
+    it("the operator paused and resumed as the log and the journal say, a failed resume retried under its name, and a status it cannot give in the last words", async () => {
+        operator.failures.set("resume:prod-global", "the API server answered 503");
+        afterUp("paved:failover.promoted", false, () => operator.failures.set("stackStatus:prod-us-west-2", "the API server timed out"));
+        const result = await runDrill(TARGETS, SETTINGS, owned());
+        expect(result.outcome).to.equal("pass");
+        const started = `paved drill started ${result.startedAt}`;
+        expect(log.filter((l) => l.startsWith("operator: "))).to.deep.equal([
+            `operator: pausing its reconciliation of prod-global (${started}), so it does not undo the drill`,
+            `operator: pausing its reconciliation of prod-us-west-2 (${started}), so it does not undo the drill`,
+            "operator: resume prod-global: attempt 1 of 5 failed (the API server answered 503); retrying in 5 s",
+            "operator: reconciling prod-global again",
+            "operator: reconciling prod-us-west-2 again",
+        ]);
+        const steps = JSON.parse(`[${fs.readFileSync(path.join(dir, result.journal), "utf8").trim().split("\n").join(",")}]`) as { step: string; detail?: unknown }[];
+        expect(steps.filter((s) => s.step === "pause" || s.step === "resume").map((s) => [s.step, s.detail])).to.deep.equal([
+            ["pause", { stack: "prod-global" }],
+            ["pause", { stack: "prod-us-west-2" }],
+            ["resume", { stack: "prod-global" }],
+            ["resume", { stack: "prod-us-west-2" }],
+        ]);
+        expect(result.live!.operator).to.equal("prod-global reconciled again, prod-us-west-2 unknown (the API server timed out)");
+    });
+
     it("Ctrl-C while waiting for the primary after the failback: restored (not left promoted), the reason says cancelled", async () => {
         const ctrlC = new AbortController();
         afterUp("paved:global.drill", false, () => ctrlC.abort());
