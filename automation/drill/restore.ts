@@ -41,9 +41,9 @@ export async function restore(journal: Journal, targets: DrillTargets, endpoints
             (e: Error) => (problems.push(`the knob could not be reverted: ${e.message}`), false),
         );
     }
-    // The knob is Git's again: the operator may reconcile the global stack.
-    const globalResumed = knobReverted ? await resumeOperator(ctx, journal, [targets.global], retry) : "the global stack is not Git's yet: its operator stays paused";
-    if (knobReverted && globalResumed) problems.push(globalResumed);
+    // The knob is Git's again: the operator may reconcile the global stack (until then it stays paused, on purpose).
+    const globalResumed = knobReverted ? await resumeOperator(ctx, journal, [targets.global], retry) : undefined;
+    if (globalResumed) problems.push(globalResumed);
     let primaryServing = false;
     if (knobReverted && endpoints) {
         const back = await watchUntilServedBy(endpoints.global, endpoints.primary.region, { clock, interval: settings.probeInterval, consecutive: settings.consecutive, requestTimeout: settings.requestTimeout, timeout: settings.stepTimeout + (endpoints.failoverBoundSeconds ?? 0), span: endpoints.failoverBoundSeconds });
@@ -66,6 +66,6 @@ export async function restore(journal: Journal, targets: DrillTargets, endpoints
     const standbyResumed = standbyWarm ? await resumeOperator(ctx, journal, [targets.standby], retry) : undefined;
     if (standbyResumed) problems.push(standbyResumed);
     rec.mark("rolled back");
-    const operatorResumed = !(knobReverted && globalResumed) && !standbyResumed;
+    const operatorResumed = !globalResumed && !standbyResumed;
     return { complete: knobReverted && standbyWarm && operatorResumed, knobReverted, primaryServing, operatorResumed, problem: problems.length ? problems.join("; ") : undefined };
 }

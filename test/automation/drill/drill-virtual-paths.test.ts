@@ -227,6 +227,11 @@ describe("the drill on a virtual clock: failures, Ctrl-C and --resume", () => {
             fs.writeFileSync(Journal.pathIn(drills()), [started, ...steps].map((s) => `${JSON.stringify({ at: STARTED, ...s })}\n`).join(""));
         };
         const force = `ops@${os.hostname()}:${process.pid}`;
+        /** What the dead drill had applied: the standby promoted and the knob on, as the stacks' outputs then say. */
+        const deadDrillApplied = () => {
+            w.driver.onUp!(TARGETS.standby, { "paved:failover.promoted": "true" });
+            w.driver.onUp!(TARGETS.global, { "paved:global.drill": "true" });
+        };
 
         it("asks the driver for the journal's three stacks; with no endpoints it cannot watch the primary, so the standby stays promoted; no pre-flight", async () => {
             journal({ step: "promote" });
@@ -239,6 +244,47 @@ describe("the drill on a virtual clock: failures, Ctrl-C and --resume", () => {
             expect(result.preflight).to.deep.equal([]);
             expect(result).to.have.property("failoverBoundSeconds", undefined);
             expect(log).to.include(`resumed: the drill's process ended after step "promote"; restoring`);
+        });
+
+        it("a primary that does not serve: the knob reverted, the standby left promoted, as its log, journal and marks say", async () => {
+            journal({ step: "promote" }, { step: "inject" });
+            deadDrillApplied();
+            // The global endpoint answers the standby's region whatever the knob says.
+            const global = w.driver.stackOutputs.get(TARGETS.global)!;
+            w.driver.stackOutputs.set(TARGETS.global, { ...global, globalEndpoint: (global.globalEndpoint as string).replace("/global", "/standby") });
+            const result = await resumeDrill(ctx(), force);
+            const reason = `resumed: the drill's process ended after step "inject"`;
+            // The watch lasts the journal's step timeout plus the failover bound: 60 s + 2 s.
+            expect(result.reason).to.equal(`${reason}; the primary did not serve 3 answers in a row within 62 s`);
+            expect(result.live).to.deep.include({ knob: "off", standby: "promoted (primary capacity)" });
+            expect(result.finish).to.equal("paved drill --resume");
+            expect(result.updates.map((u) => [u.step, u.stack])).to.deep.equal([["restore: knob off", "prod-global"]]);
+            expect(result.marks.map((m) => m.name)).to.deep.equal(["rolled back"]);
+            expect(log).to.include.members([
+                "restore: paved:global.drill back to Git's state (off) on prod-global",
+                "restore: prod-us-west-2 stays promoted: it carries the traffic while the primary does not serve",
+            ]);
+            expect(openJournal().steps.find((e) => e.step === "restore")!.detail).to.deep.equal({ reason });
+        });
+
+        it("the primary serving again: the standby back to warm, marked; stale locks that cannot be cleared and a standby that cannot go warm are each named", async () => {
+            journal({ step: "promote" }, { step: "inject" });
+            deadDrillApplied();
+            const warmed = await resumeDrill(ctx(), force);
+            expect(warmed.outcome).to.equal("rolled back");
+            expect(warmed.updates.map((u) => u.step)).to.deep.equal(["restore: knob off", "restore: standby warm"]);
+            expect(warmed.marks.map((m) => m.name)).to.deep.equal(["restored", "warm", "rolled back"]);
+            expect(log).to.include("restore: prod-us-west-2 back to warm capacity");
+            expect(w.driver.calls.filter((c) => c.operation === "cancelStaleUpdate").map((c) => c.stack)).to.deep.equal(["prod-global", "prod-us-west-2"]);
+
+            journal({ step: "promote" }, { step: "inject" });
+            deadDrillApplied();
+            w.driver.cancelStaleUpdate = (stack: string) => Promise.reject(new Error(`${stack} is not reachable`));
+            script(TARGETS.standby, [{ kind: "fail", message: "AccessDenied" }]);
+            const cold = await resumeDrill(ctx(), force);
+            expect(cold.reason).to.equal(`resumed: the drill's process ended after step "inject"; clearing prod-global's lock failed: prod-global is not reachable; clearing prod-us-west-2's lock failed: prod-us-west-2 is not reachable; the standby could not return to warm: prod-us-west-2: up failed: AccessDenied`);
+            expect(cold.live).to.deep.include({ knob: "off", standby: "promoted (primary capacity)" });
+            expect(cold.finish).to.equal("paved drill --resume");
         });
 
         it("a knob that cannot be reverted: restore failed", async () => {
