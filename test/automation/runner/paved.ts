@@ -38,6 +38,11 @@ export const FLEET = ["dev", "dev-gcp", "prod-global", "prod-us-east-1", "prod-u
 /** The operations the in-memory driver saw, as [stack, operation] pairs in the order they ended. */
 export const callsOf = (driver: MemoryDriver) => driver.calls.map((c) => [c.stack, c.operation]);
 
+// One exit listener for every scratch project: a listener each passed Node's limit of 10 in a long-lived
+// mocha worker, whose warning then reached the stderr that tests read.
+const scratchDirs = new Set<string>();
+process.once("exit", () => scratchDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 /**
  * A scratch copy of this repository's project files (Pulumi.yaml, every stack file, rings.yaml,
  * drift.yaml) in which the named stacks say `paved:reconciler: operator` and every other stack says
@@ -46,7 +51,7 @@ export const callsOf = (driver: MemoryDriver) => driver.calls.map((c) => [c.stac
  */
 export function projectWith(operatorOwned: readonly string[]): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-project-"));
-    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    scratchDirs.add(dir);
     for (const f of fs.readdirSync(REPO_ROOT).filter((f) => /^Pulumi(\..+)?\.yaml$|^(rings|drift)\.yaml$/.test(f))) fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
     for (const stack of listStacks(dir)) {
         setReconciler(path.join(dir, `Pulumi.${stack}.yaml`), operatorOwned.includes(stack) ? "operator" : "paved");
