@@ -73,6 +73,15 @@ describe("the drill on a virtual clock: failures, Ctrl-C and --resume", () => {
         const kept = openJournal().steps.at(-1)!;
         expect(kept.step).to.equal("kept");
         expect(kept.detail).to.deep.equal({ outcome: "primary did not recover", live: result.live });
+
+        // The same with an operator that cannot resume the global stack: both said, in that order.
+        fs.rmSync(drills(), { recursive: true });
+        await w.close();
+        w = await world();
+        w.serves.knobOff = "us-west-2";
+        operator = new StuckOperator(OWNED);
+        const stuck = await runDrill(TARGETS, { ...SETTINGS, restoreRetry: { attempts: 1, firstBackoff: 1 } }, owned());
+        expect(stuck.reason).to.equal(`${reason}; the operator's reconciliation of prod-global could not be resumed: the API server answered 503 for prod-global`);
     });
 
     it("the operator paused and resumed as the log and the journal say, a failed resume retried under its name, and a status it cannot give in the last words", async () => {
@@ -145,6 +154,15 @@ describe("the drill on a virtual clock: failures, Ctrl-C and --resume", () => {
         w.serves.knobOn = "us-east-1";
         const result = await runDrill(TARGETS, { ...SETTINGS, stepTimeout: 10, objectiveSeconds: 30 }, ctx());
         expect([result.outcome, result.reason]).to.deep.equal(["rolled back", "the standby did not take over within 60 s"]);
+    });
+
+    it("a standby that never takes over and a primary that does not serve after the restore either: the standby stays promoted, primary did not recover", async () => {
+        w.serves.knobOn = "us-east-1";
+        w.serves.knobOff = "us-west-2";
+        const result = await runDrill(TARGETS, SETTINGS, ctx());
+        expect([result.outcome, result.reason]).to.deep.equal(["primary did not recover", "the standby did not take over within 60 s; the primary did not serve 3 answers in a row within 62 s"]);
+        expect(result.live).to.deep.include({ knob: "off", standby: "promoted (primary capacity)" });
+        expect(result.finish).to.equal("paved drill --resume");
     });
 
     it("pre-flight: the operator's checks named per stack; one that cannot be asked aborts, naming it; the separator between drifted resources", async () => {
