@@ -27,8 +27,8 @@ describe("paved plan --project <a team's project>", function () {
 
     it("runs the team's program with the platform's policies: advisory on dev, mandatory on prod (exit 3), the team's cost report, the checkout untouched", () => {
         const before = gitStatus();
-        // Two stacks: the second starts the worker threads (plan-command.ts), so the team program runs in a worker too.
-        const { code, stdout, stderr } = paved(["plan", "--project", TEAM, "dev", "prod", "--workers", "2"]);
+        // In this process; the team program in a worker thread is the last test's (its dev stack).
+        const { code, stdout, stderr } = paved(["plan", "--project", TEAM, "dev", "prod", "--workers", "1"]);
         expect(stderr).to.equal("");
         expect(code).to.equal(3);
         const [dev, prod] = stdout.split(/\n(?=prod \()/);
