@@ -45,8 +45,13 @@ describe("paved drill (command, in process)", function () {
         // The production stacks are the Pulumi Kubernetes Operator's, as the shipped files hand them to it.
         const project = projectWith([...RING, "prod-global"]);
         killedRehearsal(out, { owner: "ops", host: os.hostname(), pid: DEAD_PID });
+        const listening = () => process.getActiveResourcesInfo().filter((r) => r === "TCPServerWrap").length;
+        const before = listening();
         const run = await paved(["--project", project, "drill", "--simulate", "--time-scale", "50", "--resume", "--out", out], {});
         expect(run.code, run.err.join("\n")).to.equal(1);
+        // The rehearsal's loopback servers are closed: a closed handle goes within a few turns of the event loop.
+        for (let i = 0; i < 100 && listening() > before; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(listening(), "the rehearsal's servers closed").to.equal(before);
         expect(run.out[0]).to.equal("rehearsal: prod-us-east-1 (us-east-1) → prod-us-west-2 (us-west-2) on loopback, time ×50; no cloud is touched");
         const [folder] = folders(out);
         expect(folder).to.equal("2026-12-01T09-00-00-000Z");

@@ -57,6 +57,10 @@ describe("rehearsal world kept on disk", () => {
             await world.operator.pauseReconciliation(TARGETS.global, "paved drill started t0");
             expect(readWorld(file)).to.deep.equal({ knob: false, promoted: false, locked: [], paused: ["prod-global"] });
             expect(fs.readdirSync(path.dirname(file))).to.deep.equal([WORLD_FILE]);
+            // Two updates running at once: both locks kept, in name order.
+            const both = [world.driver.run(TARGETS.standby, "up"), world.driver.run(TARGETS.global, "up")];
+            expect(readWorld(file)?.locked).to.deep.equal(["prod-global", "prod-us-west-2"]);
+            await Promise.all(both);
         } finally {
             await world.close();
         }
