@@ -23,6 +23,9 @@ export const GROUPS = {
             "test/components/delivery/canary-analysis-prometheus.test.ts", "test/components/delivery/progressive-delivery.test.ts",
             "test/components/delivery/canary-spec.test.ts", "test/components/failover/**/*.test.ts", "test/components/vault/**/*.test.ts",
             "test/components/nodepools/schedule.test.ts", "test/components/nodepools/workload-schedule.test.ts",
+            // shiftCron and widenSchedule (the system pool's early wake and late sleep). Not sleep.test.ts, which
+            // works out its schedules while mocha collects the tests and so would make them module-level mutants.
+            "test/components/nodepools/shift-cron.test.ts",
         ],
     },
     telemetry: {
