@@ -12,6 +12,12 @@ describe("canaryProblems", () => {
         expect(canaryProblems({ ...web, app: "" }, "delivery.canaries[2]").list.map((p) => p.propertyPath)).to.deep.equal(["delivery.canaries[2].app"]);
     });
 
+    it("refuses a tracing language the OpenTelemetry Operator does not instrument, under the canary's own path", () => {
+        expect(paths({ tracing: "java" })).to.deep.equal([]);
+        expect(problems({ tracing: "cobol" as CanarySpec["tracing"] })).to.deep.equal(['canary.tracing: got "cobol": the OpenTelemetry Operator instruments nodejs, java, python, dotnet, go; e.g. tracing: nodejs']);
+        expect(canaryProblems({ ...web, tracing: "cobol" as CanarySpec["tracing"] }, "delivery.canaries[2]").list.map((p) => p.propertyPath)).to.deep.equal(["delivery.canaries[2].tracing"]);
+    });
+
     describe("names", () => {
         it("accepts one-character and 63-character Kubernetes names", () => {
             expect(paths({ app: "a", namespace: "n" })).to.deep.equal([]);
