@@ -174,6 +174,10 @@ describe("drill report (report.md)", () => {
         const lines = drillMarkdown(failed).split("\n");
         expect(lines).to.include("| standby error ratio | not measured: the standby's error ratio: Prometheus http://prometheus:9090 has no series for q |");
         expect(lines).to.include("| replication lag at injection (RPO) | not measured: replication lag (RPO): the probe http://db/lag did not answer (ECONNREFUSED) |");
+        // Each row finds its own note, whatever the order they were taken in.
+        const reversed = drillMarkdown({ ...failed, notMeasured: [...failed.notMeasured].reverse() }).split("\n");
+        expect(reversed).to.include("| replication lag at injection (RPO) | not measured: replication lag (RPO): the probe http://db/lag did not answer (ECONNREFUSED) |");
+        expect(reversed).to.include("| standby error ratio | not measured: the standby's error ratio: Prometheus http://prometheus:9090 has no series for q |");
         const silent = drillMarkdown({ ...failed, notMeasured: [] }).split("\n");
         expect(silent).to.include("| standby error ratio | not measured |");
         expect(silent).to.include("| replication lag at injection (RPO) | not measured |");

@@ -239,11 +239,13 @@ describe("the drill on a virtual clock: failures, Ctrl-C and --resume", () => {
 
     describe("--resume from a journal written by hand", () => {
         const STARTED = "2026-12-01T09:00:00.000Z";
-        const started = { step: "started", at: STARTED, detail: { targets: TARGETS, regions: { primary: "us-east-1", standby: "us-west-2" }, settings: { ...SETTINGS, restoreRetry: { attempts: 1, firstBackoff: 1 } }, rehearsal: false, startedAt: STARTED } };
-        const journal = (...steps: object[]) => {
+        const startedWith = (attempts: number) => ({ step: "started", at: STARTED, detail: { targets: TARGETS, regions: { primary: "us-east-1", standby: "us-west-2" }, settings: { ...SETTINGS, restoreRetry: { attempts, firstBackoff: 1 } }, rehearsal: false, startedAt: STARTED } });
+        /** A journal of the given steps after `started`, whose restore tries each action once (or `attempts` times). */
+        const journalWith = (attempts: number, ...steps: object[]) => {
             fs.mkdirSync(drills(), { recursive: true });
-            fs.writeFileSync(Journal.pathIn(drills()), [started, ...steps].map((s) => `${JSON.stringify({ at: STARTED, ...s })}\n`).join(""));
+            fs.writeFileSync(Journal.pathIn(drills()), [startedWith(attempts), ...steps].map((s) => `${JSON.stringify({ at: STARTED, ...s })}\n`).join(""));
         };
+        const journal = (...steps: object[]) => journalWith(1, ...steps);
         const force = `ops@${os.hostname()}:${process.pid}`;
         /** What the dead drill had applied: the standby promoted and the knob on, as the stacks' outputs then say. */
         const deadDrillApplied = () => {
@@ -295,12 +297,16 @@ describe("the drill on a virtual clock: failures, Ctrl-C and --resume", () => {
             expect(log).to.include("restore: prod-us-west-2 back to warm capacity");
             expect(w.driver.calls.filter((c) => c.operation === "cancelStaleUpdate").map((c) => c.stack)).to.deep.equal(["prod-global", "prod-us-west-2"]);
 
-            journal({ step: "promote" }, { step: "inject" });
+            log.length = 0;
+            journalWith(2, { step: "promote" }, { step: "inject" });
             deadDrillApplied();
             w.driver.cancelStaleUpdate = (stack: string) => Promise.reject(new Error(`${stack} is not reachable`));
-            script(TARGETS.standby, [{ kind: "fail", message: "AccessDenied" }]);
+            script(TARGETS.standby, [{ kind: "fail", message: "AccessDenied" }, { kind: "fail", message: "AccessDenied" }]);
             const cold = await resumeDrill(ctx(), force);
             expect(cold.reason).to.equal(`resumed: the drill's process ended after step "inject"; clearing prod-global's lock failed: prod-global is not reachable; clearing prod-us-west-2's lock failed: prod-us-west-2 is not reachable; the standby could not return to warm: prod-us-west-2: up failed: AccessDenied`);
+            expect(cold.marks.map((m) => m.name)).to.deep.equal(["restored", "rolled back"]);
+            // Each action is retried under its own name (two tries here).
+            expect(log).to.include("restore: clear a stale lock on prod-global: attempt 1 of 2 failed (prod-global is not reachable); retrying in 1 s");
             expect(cold.live).to.deep.include({ knob: "off", standby: "promoted (primary capacity)" });
             expect(cold.finish).to.equal("paved drill --resume");
         });
@@ -320,6 +326,26 @@ describe("the drill on a virtual clock: failures, Ctrl-C and --resume", () => {
             const result = await resumeDrill(owned(), force);
             expect(result.outcome).to.equal("restore failed");
             expect(result.live).to.deep.include({ knob: "off", standby: "warm" });
+            expect(result.reason).to.equal(`resumed: the drill's process ended after step "inject"; the operator's reconciliation of prod-global could not be resumed: the API server answered 503 for prod-global`);
+        });
+
+        it("an operator that can resume neither stack: both named, in order; a standby that cannot be resumed alone fails the restore too", async () => {
+            journal({ step: "pause", detail: { stack: "prod-global" } }, { step: "pause", detail: { stack: "prod-us-west-2" } }, { step: "promote" }, { step: "inject" });
+            operator = new StuckOperator(OWNED);
+            for (const stack of OWNED) await operator.pauseReconciliation(stack, "paved drill started " + STARTED);
+            const both = await resumeDrill(owned(), force);
+            expect([both.outcome, both.reason]).to.deep.equal([
+                "restore failed",
+                `resumed: the drill's process ended after step "inject"; the operator's reconciliation of prod-global could not be resumed: the API server answered 503 for prod-global; the operator's reconciliation of prod-us-west-2 could not be resumed: the API server answered 503 for prod-us-west-2`,
+            ]);
+        });
+
+        it("a drill that died before changing anything: restored with nothing to undo, the standby not said to stay promoted", async () => {
+            journal();
+            const result = await resumeDrill(ctx(), force);
+            expect(result.outcome).to.equal("rolled back");
+            expect(result.updates).to.deep.equal([]);
+            expect(log.filter((l) => l.includes("stays promoted"))).to.deep.equal([]);
         });
     });
 });

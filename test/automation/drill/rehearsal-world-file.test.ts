@@ -76,6 +76,10 @@ describe("rehearsal world kept on disk", () => {
             await world.driver.previewRefresh(TARGETS.standby);
             expect(fs.readFileSync(file, "utf8")).to.equal(`${JSON.stringify({ knob: true, promoted: true, locked: ["prod-global"], paused: ["prod-global", "prod-us-west-2"] })}\n`);
 
+            // An update of the standby leaves the global stack's knob as it is.
+            await world.driver.run(TARGETS.standby, "up", { config: { [PROMOTED]: "true" } });
+            expect([world.router.invert, (await world.driver.outputs(TARGETS.standby))[KNOB_OUTPUT]]).to.deep.equal([true, undefined]);
+
             await world.driver.cancelStaleUpdate(TARGETS.global);
             const knobOff = world.driver.run(TARGETS.global, "up", { config: { [DRILL_KNOB]: "false" } });
             expect(readWorld(file), "while the update runs").to.deep.equal({ knob: true, promoted: true, locked: ["prod-global"], paused: ["prod-global", "prod-us-west-2"] });

@@ -65,4 +65,14 @@ describe("drill timeline SVG", () => {
         expect(failback).to.deep.equal({ x: 761.6, y: 240, width: 140.3, fill: "#dc2626" });
         expect(svg).to.include("fail-back 5.0 s (objective 4 s)");
     });
+
+    it("finds the same span in samples given out of time order", () => {
+        expect(probeGaps({ ...result, samples: [...samples].reverse() }, 10, 41)).to.deep.equal([[13, 20]]);
+    });
+
+    it("escapes &, < and > in the text it draws", () => {
+        const odd = timelineSvg({ ...result, reason: "a <b> & c", samples: [{ t: 10, error: "x < y & z > w" }, ...samples.slice(1)] });
+        expect(odd).to.include("outcome: objective missed (a &lt;b&gt; &amp; c)");
+        expect(odd).to.include("<title>10.0 s: x &lt; y &amp; z &gt; w</title>");
+    });
 });
