@@ -7,8 +7,12 @@
  * mutant, never runs the hook, and the mutant would "survive" untested. Here the code run between
  * two tests is collected apart and credited to every test of the describe blocks being entered,
  * which do run the hook when Stryker selects them.
+ *
+ * Before each test it also empties the process caches (components/process-caches.ts): Stryker runs
+ * many mutants in one process, and an answer cached under another mutant would decide this one.
  */
 import type { Context, Suite, Test } from "mocha";
+import { forgetProcessCaches } from "../components/process-caches";
 
 interface StrykerGlobal {
     currentTestId?: string;
@@ -69,6 +73,8 @@ export const mochaHooks = {
         openWindow();
     },
     beforeEach(this: Context): void {
+        // Each test works its answers out under the mutant now active, not from another run's cache.
+        forgetProcessCaches();
         const test = this.currentTest;
         if (!test) return;
         creditWindow(test);

@@ -1,4 +1,5 @@
 import { CronExpressionParser } from "cron-parser";
+import { processCache } from "../process-caches";
 import { Problems, show } from "../validation";
 
 /** On-hours as days and clock times, e.g. Mon–Fri 07:00–20:00. An end before the start runs past midnight. */
@@ -72,7 +73,7 @@ function clock(time: string): { hour: number; minute: number } | undefined {
 }
 
 // Asking Intl about a zone builds a formatter (~0.2 ms); a plan asks about the same zone for every pool.
-const knownTimeZones = new Set<string>();
+const knownTimeZones = processCache(new Set<string>());
 
 function isTimeZone(timeZone: unknown): timeZone is string {
     if (typeof timeZone !== "string" || timeZone === "") return false;
@@ -144,7 +145,7 @@ export function resolveSchedule(s: ScheduleArgs): ResolvedSchedule {
 
 // Walking a week of cron events in a time zone costs about 5 ms, and every pool of every stack asks
 // for the same few windows, so each answer is kept (the function is pure).
-const onHoursByWindow = new Map<string, number>();
+const onHoursByWindow = processCache(new Map<string, number>());
 
 /** Hours the window is open in one reference week (Mon 5 Jan 2026, no daylight-saving change). */
 function weeklyOnHours(crons: CronWindow, timeZone: string): number {
