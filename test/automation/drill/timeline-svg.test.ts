@@ -75,4 +75,48 @@ describe("drill timeline SVG", () => {
         expect(odd).to.include("outcome: objective missed (a &lt;b&gt; &amp; c)");
         expect(odd).to.include("<title>10.0 s: x &lt; y &amp; z &gt; w</title>");
     });
+
+    it("opens with the title and the drill's start, outcome and reason (cut at 90 characters)", () => {
+        const lines = svg.split("\n");
+        expect(lines.slice(0, 4)).to.deep.equal([
+            '<svg xmlns="http://www.w3.org/2000/svg" width="960" height="290" viewBox="0 0 960 290" font-family="sans-serif">',
+            '<rect width="100%" height="100%" fill="#fff" />',
+            '<text x="60" y="28" font-size="18" font-weight="bold">Rehearsal — region-failover drill prod-us-east-1 → prod-us-west-2</text>',
+            '<text x="60" y="50" font-size="13">2026-12-01T09:00:00.000Z · outcome: objective missed</text>',
+        ]);
+        const real = timelineSvg({ ...result, rehearsal: false, reason: `${"r".repeat(90)}cut` }).split("\n");
+        expect(real[2]).to.equal('<text x="60" y="28" font-size="18" font-weight="bold">region-failover drill prod-us-east-1 → prod-us-west-2</text>');
+        expect(real[3]).to.equal(`<text x="60" y="50" font-size="13">2026-12-01T09:00:00.000Z · outcome: objective missed (${"r".repeat(90)})</text>`);
+    });
+});
+
+describe("drill timeline SVG: gaps at the edges and odd spacings", () => {
+    const at = (...ts: number[]) => ts.map((t) => ({ t, region: "us-east-1" }));
+    const gaps = (ts: number[], start: number, end: number, probeInterval = 1) => probeGaps({ ...result, settings: { ...result.settings, probeInterval }, samples: at(...ts) }, start, end);
+
+    it("a span with no probe at the start or the end is a gap up to the axis' edge", () => {
+        expect(gaps([14, 15, 16], 10, 16)).to.deep.equal([[10, 14]]);
+        expect(gaps([10, 11, 12], 10, 16)).to.deep.equal([[13, 16]]);
+    });
+
+    it("probes up to two intervals apart leave no gap; more do, from one interval after the last probe", () => {
+        expect(gaps([10, 11.5, 13.5, 14], 10, 14)).to.deep.equal([]);
+        expect(gaps([10, 12.5, 13], 10, 13)).to.deep.equal([[11, 12.5]]);
+        // Every 2 s: 3 s apart is no gap, 5 s is one from 2 s after the probe.
+        expect(gaps([0, 3, 5], 0, 5, 2)).to.deep.equal([]);
+        expect(gaps([0, 5], 0, 5, 2)).to.deep.equal([[2, 5]]);
+    });
+
+    it("probes before the axis' start draw nothing before it", () => {
+        expect(gaps([2, 10, 11], 10, 11)).to.deep.equal([]);
+    });
+
+    it("without a promotion mark the axis starts at the earliest time or zero; with only the promotion, it spans one second", () => {
+        const resumed = { ...result, marks: [mark("rolled back", 50)], samples: at(40, 41) };
+        // x(40) = 60 + 40 / 50 × 870 = 756.
+        expect(timelineSvg(resumed)).to.include('<rect x="756.0" y="80" width="17.4" height="40" fill="#2563eb"><title>40.0 s: us-east-1</title></rect>');
+        const promotedOnly = timelineSvg({ ...result, marks: [mark("promote", 10)], samples: [] });
+        expect(promotedOnly).to.not.include("NaN");
+        expect(promotedOnly).to.include('<line x1="60.0" y1="66" x2="60.0" y2="126" stroke="#111" stroke-dasharray="3,2" />');
+    });
 });
