@@ -73,7 +73,9 @@ describe("drill timeline SVG", () => {
     it("escapes &, < and > in the text it draws", () => {
         const odd = timelineSvg({ ...result, reason: "a <b> & c", samples: [{ t: 10, error: "x < y & z > w" }, ...samples.slice(1)] });
         expect(odd).to.include("outcome: objective missed (a &lt;b&gt; &amp; c)");
-        expect(odd).to.include("<title>10.0 s: x &lt; y &amp; z &gt; w</title>");
+        expect(odd).to.include('fill="#dc2626"><title>10.0 s: x &lt; y &amp; z &gt; w</title>');
+        // A region that is neither of the drill's: grey-blue.
+        expect(timelineSvg({ ...result, samples: [{ t: 10, region: "eu-west-1" }, ...samples.slice(1)] })).to.include('fill="#6b7280"><title>10.0 s: eu-west-1</title>');
     });
 
     it("opens with the title and the drill's start, outcome and reason (cut at 90 characters)", () => {
@@ -87,6 +89,52 @@ describe("drill timeline SVG", () => {
         const real = timelineSvg({ ...result, rehearsal: false, reason: `${"r".repeat(90)}cut` }).split("\n");
         expect(real[2]).to.equal('<text x="60" y="28" font-size="18" font-weight="bold">region-failover drill prod-us-east-1 → prod-us-west-2</text>');
         expect(real[3]).to.equal(`<text x="60" y="50" font-size="13">2026-12-01T09:00:00.000Z · outcome: objective missed (${"r".repeat(90)})</text>`);
+    });
+});
+
+describe("drill timeline SVG: cells, axis, marks, bars and legend", () => {
+    let svg: string;
+    before(() => (svg = timelineSvg(result)));
+    const cells = (text: string) => [...text.matchAll(/<rect x="([\d.]+)" y="80" width="([\d.]+)" height="40" fill="(#[0-9a-f]+)"><title>([\d.]+) s: /g)].map((m) => ({ t: Number(m[4]), width: Number(m[2]), fill: m[3] }));
+
+    it("colours each probe by who served it and makes it one interval wide (x(11) − x(10) = 28.1 px), the last one ending at the axis", () => {
+        const drawn = cells(svg);
+        expect(drawn).to.have.length(25);
+        expect(drawn.filter((c) => c.fill === "#2563eb").map((c) => c.t)).to.deep.equal([10, 11, 12, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 40, 41]);
+        expect(drawn.filter((c) => c.fill === "#f59e0b").map((c) => c.t)).to.deep.equal([30, 31, 32, 33, 34, 35, 36, 37, 38, 39]);
+        expect(drawn.slice(0, 3).map((c) => c.width)).to.deep.equal([28.1, 28.1, 28.1]);
+        expect(drawn.at(-1)!.width).to.equal(1);
+    });
+
+    it("draws the same timeline from samples in any order", () => {
+        expect(timelineSvg({ ...result, samples: [...samples].reverse() })).to.equal(svg);
+    });
+
+    it("draws the axis with a tick every 10 s and names each mark, in three staggered rows", () => {
+        expect(svg).to.include('<line x1="60" y1="126" x2="930" y2="126" stroke="#111" />');
+        const ticks = [...svg.matchAll(/<text x="([\d.]+)" y="144" font-size="10" text-anchor="middle">(\d+ s)<\/text>/g)].map((m) => [m[1], m[2]]);
+        expect(ticks).to.deep.equal([["60.0", "10 s"], ["340.6", "20 s"], ["621.3", "30 s"], ["901.9", "40 s"]]);
+        const names = [...svg.matchAll(/<text x="[\d.]+" y="(\d+)" font-size="10" text-anchor="middle">([a-z ]+)<\/text>/g)].map((m) => [m[1], m[2]]);
+        expect(names).to.deep.equal([["158", "promote"], ["170", "injected"], ["182", "failed over"], ["158", "failback"], ["170", "restored"], ["182", "warm"]]);
+    });
+
+    it("says an RTO it could not measure, still ticking the objective from the injection; an objective past the axis' end is drawn at its edge", () => {
+        const unmeasured = timelineSvg({ ...result, marks: result.marks.filter((m) => m.name !== "failed over"), settings: { ...result.settings, objectiveSeconds: 100 } });
+        expect(unmeasured).to.include('<text x="60" y="206" font-size="12">RTO: not measured</text>');
+        expect(unmeasured).to.not.match(/<rect x="[\d.]+" y="210"/);
+        expect(unmeasured).to.include('<line x1="930.0" y1="208" x2="930.0" y2="222" stroke="#111" stroke-width="2"><title>RTO objective</title></line>');
+    });
+
+    it("ends with the legend: five colours, 175 px apart", () => {
+        const legend = [...svg.matchAll(/<rect x="(\d+)" y="266" width="12" height="12" fill="(#[0-9a-f]+)" \/><text x="(\d+)" y="277" font-size="11">([^<]+)<\/text>/g)].map((m) => [m[1], m[2], m[4]]);
+        expect(legend).to.deep.equal([
+            ["60", "#2563eb", "primary (us-east-1)"],
+            ["235", "#f59e0b", "standby (us-west-2)"],
+            ["410", "#dc2626", "no answer"],
+            ["585", "#d1d5db", "no probe"],
+            ["760", "#16a34a", "met (│ objective)"],
+        ]);
+        expect(svg.endsWith("</svg>\n")).to.equal(true);
     });
 });
 
