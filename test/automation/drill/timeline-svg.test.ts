@@ -118,6 +118,12 @@ describe("drill timeline SVG: cells, axis, marks, bars and legend", () => {
         expect(names).to.deep.equal([["158", "promote"], ["170", "injected"], ["182", "failed over"], ["158", "failback"], ["170", "restored"], ["182", "warm"]]);
     });
 
+    it("spaces the ticks of a long drill to about eight: 10 s to 210 s is every 30 s", () => {
+        const long = timelineSvg({ ...result, marks: [mark("promote", 10), mark("warm", 210)], samples: [] });
+        const ticks = [...long.matchAll(/text-anchor="middle">(\d+) s<\/text>/g)].map((m) => Number(m[1]));
+        expect(ticks).to.deep.equal([30, 60, 90, 120, 150, 180, 210]);
+    });
+
     it("says an RTO it could not measure, still ticking the objective from the injection; an objective past the axis' end is drawn at its edge", () => {
         const unmeasured = timelineSvg({ ...result, marks: result.marks.filter((m) => m.name !== "failed over"), settings: { ...result.settings, objectiveSeconds: 100 } });
         expect(unmeasured).to.include('<text x="60" y="206" font-size="12">RTO: not measured</text>');
@@ -126,13 +132,13 @@ describe("drill timeline SVG: cells, axis, marks, bars and legend", () => {
     });
 
     it("ends with the legend: five colours, 175 px apart", () => {
-        const legend = [...svg.matchAll(/<rect x="(\d+)" y="266" width="12" height="12" fill="(#[0-9a-f]+)" \/><text x="(\d+)" y="277" font-size="11">([^<]+)<\/text>/g)].map((m) => [m[1], m[2], m[4]]);
+        const legend = [...svg.matchAll(/<rect x="(\d+)" y="266" width="12" height="12" fill="(#[0-9a-f]+)" \/><text x="(\d+)" y="277" font-size="11">([^<]+)<\/text>/g)].map((m) => [m[1], m[2], m[3], m[4]]);
         expect(legend).to.deep.equal([
-            ["60", "#2563eb", "primary (us-east-1)"],
-            ["235", "#f59e0b", "standby (us-west-2)"],
-            ["410", "#dc2626", "no answer"],
-            ["585", "#d1d5db", "no probe"],
-            ["760", "#16a34a", "met (│ objective)"],
+            ["60", "#2563eb", "78", "primary (us-east-1)"],
+            ["235", "#f59e0b", "253", "standby (us-west-2)"],
+            ["410", "#dc2626", "428", "no answer"],
+            ["585", "#d1d5db", "603", "no probe"],
+            ["760", "#16a34a", "778", "met (│ objective)"],
         ]);
         expect(svg.endsWith("</svg>\n")).to.equal(true);
     });
