@@ -100,7 +100,7 @@ export function drillTargets(request: DrillRequest, projectDir: string, known: r
     const routes = global.global as Partial<GlobalFailoverConfig> & { primary: string; standby: string; healthCheck?: Partial<GlobalFailoverConfig["healthCheck"]> };
     const primary = knownStack(request.primary ?? routes.primary, known);
     const standby = knownStack(request.standby ?? routes.standby, known);
-    if (primary === standby) throw new RunnerUsageError(`got --standby ${standby}, the same as --primary: the drill fails over to a second region, e.g. --standby ${routes.standby === primary ? "prod-us-west-2" : routes.standby}`);
+    if (primary === standby) throw new RunnerUsageError(`got --standby ${standby}, the same as --primary: the drill fails over to a second region, e.g. --standby ${routes.standby === primary ? routes.primary : routes.standby}`);
     const [p, s] = [configOf(primary), configOf(standby)];
     if (p.cloud !== s.cloud) throw new RunnerUsageError(`got --primary ${primary} on ${String(p.cloud)} and --standby ${standby} on ${String(s.cloud)}: failover between clouds is not supported`);
     if (routes.primary !== primary || routes.standby !== standby) {

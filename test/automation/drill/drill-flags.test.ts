@@ -89,7 +89,8 @@ describe("paved drill flags", () => {
         };
         expect(refused({ global: "dev" })).to.equal("got --global dev: a regional stack; name the global-role stack, e.g. --global prod-global");
         expect(refused({ standby: "prod-us-east-1" })).to.equal("got --standby prod-us-east-1, the same as --primary: the drill fails over to a second region, e.g. --standby prod-us-west-2");
-        expect(refused({ primary: "prod-us-west-2" })).to.equal("got --standby prod-us-west-2, the same as --primary: the drill fails over to a second region, e.g. --standby prod-us-west-2");
+        // The example is never the stack just refused: here the global stack's other region.
+        expect(refused({ primary: "prod-us-west-2" })).to.equal("got --standby prod-us-west-2, the same as --primary: the drill fails over to a second region, e.g. --standby prod-us-east-1");
         expect(refused({ standby: "dev-gcp" })).to.equal("got --primary prod-us-east-1 on aws and --standby dev-gcp on gcp: failover between clouds is not supported");
         expect(refused({ standby: "staging" })).to.equal(
             "global stack prod-global routes prod-us-east-1 → prod-us-west-2, not prod-us-east-1 → staging: drill the regions its records point at, e.g. --primary prod-us-east-1 --standby prod-us-west-2",

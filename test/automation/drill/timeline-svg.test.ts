@@ -131,6 +131,15 @@ describe("drill timeline SVG: cells, axis, marks, bars and legend", () => {
         expect(unmeasured).to.include('<line x1="930.0" y1="208" x2="930.0" y2="222" stroke="#111" stroke-width="2"><title>RTO objective</title></line>');
     });
 
+    it("a fail-back whose start is unknown is not measured and has no objective tick; an RTO exactly at its objective is met (green)", () => {
+        const noFailback = timelineSvg({ ...result, marks: result.marks.filter((m) => m.name !== "failback") });
+        expect(noFailback).to.include('<text x="60" y="236" font-size="12">fail-back: not measured</text>');
+        expect(noFailback).to.not.include("<title>fail-back objective</title>");
+        expect(noFailback).to.not.include("NaN");
+        const exact = timelineSvg({ ...result, settings: { ...result.settings, objectiveSeconds: 10 } });
+        expect(exact).to.include('<rect x="340.6" y="210" width="280.6" height="10" fill="#16a34a" />');
+    });
+
     it("ends with the legend: five colours, 175 px apart", () => {
         const legend = [...svg.matchAll(/<rect x="(\d+)" y="266" width="12" height="12" fill="(#[0-9a-f]+)" \/><text x="(\d+)" y="277" font-size="11">([^<]+)<\/text>/g)].map((m) => [m[1], m[2], m[3], m[4]]);
         expect(legend).to.deep.equal([
