@@ -101,9 +101,15 @@ describe("paved drill (command, in process)", function () {
     it("a real drill without --out keeps its report under drills/; tags that cannot be set are one line, not a failure of the command", async () => {
         const project = projectWith([]);
         // A backend with none of the three stacks: pre-flight aborts, and the global stack cannot be tagged.
-        const run = await paved(["--project", project, "drill"], { driver: new MemoryDriver(new Set()) });
+        const driver = new MemoryDriver(new Set());
+        const ready: string[][] = [];
+        (driver as { assertReady(stacks: readonly string[]): void }).assertReady = (stacks) => void ready.push([...stacks]);
+        const run = await paved(["--project", project, "drill"], { driver });
         expect(run.code, run.err.join("\n")).to.equal(1);
+        // The driver is asked, before anything else, whether it can work on the three stacks.
+        expect(ready).to.deep.equal([["prod-us-east-1", "prod-us-west-2", "prod-global"]]);
         const [folder] = folders(path.join(project, "drills"));
+        expect(readJson(path.join(project, "drills", folder, "report.json"))).to.deep.include({ rehearsal: false, timeScale: 1 });
         expect(folder).to.match(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/);
         expect(run.out.slice(-2)).to.deep.equal([
             "the result tags could not be set on prod-global: stack prod-global does not exist",
