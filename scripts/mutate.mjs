@@ -53,7 +53,8 @@ export const GROUPS = {
         first: [
             "test/automation/drill/timeline-svg.test.ts", "test/automation/drill/drill-report-markdown.test.ts", "test/automation/drill/drill-flags.test.ts",
             "test/automation/drill/drill-lock-and-journal.test.ts", "test/automation/drill/drill-probes-and-stops.test.ts", "test/automation/drill/latency.test.ts",
-            "test/automation/drill/drill-virtual-clock.test.ts",
+            "test/automation/drill/drill-virtual-clock.test.ts", "test/automation/drill/drill-virtual-paths.test.ts", "test/automation/drill/rehearsal-router.test.ts",
+            "test/automation/drill/rehearsal-world-file.test.ts", "test/automation/drill/drill-command-in-process.test.ts",
         ],
         // The rehearsals wait on a scaled clock: a test runner sits at about a tenth of a core, so four
         // share the machine no more than one CPU-bound group does. They also run on the wall clock, so
