@@ -1,13 +1,22 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- the planning modules load on demand, see `inProcess` */
 import { EXIT } from "../exit-codes";
 import { listStacks } from "../offline/stack-file";
-import { RunnerUsageError } from "../runner/pr-stacks";
-import { knownStack } from "../runner/stack-commands";
-import { diffStacks } from "./diff";
-import { formatNodeReplacement, nodeGroupPins, nodeReplacements } from "./node-replacements";
-import { checkStack, planStack } from "./plan";
+import { knownStack } from "../runner/known-stack";
+import { RunnerUsageError } from "../runner/usage-error";
+import { PlannedStack, StackFailure, StackOutcome } from "./outcome";
 import { PlanPool, PoolOptions } from "./plan-pool";
 import { defaultWorkers } from "./workers-option";
-import { PlannedStack, StackFailure, StackOutcome, failureOf, planOutcome, withoutStackTraces } from "./stack-outcome";
+
+/**
+ * What planning in this process needs: Pulumi's SDK, the program and the clouds' SDKs, about 1.3 CPU-s
+ * to load. A plan in worker threads leaves them to the workers, so this thread stays light.
+ */
+const inProcess = () => require("./stack-outcome") as typeof import("./stack-outcome");
+const stackDiff = () => ({
+    ...(require("./diff") as typeof import("./diff")),
+    ...(require("./node-replacements") as typeof import("./node-replacements")),
+    ...(require("./plan") as typeof import("./plan")),
+});
 
 export const NOTICE = "Credential-free evaluation under Pulumi's mock runtime: no cloud was asked; this is not a cloud preview.";
 
@@ -20,44 +29,23 @@ export interface PlanOptions {
 
 /**
  * Plans the stacks and hands each outcome to `report` in the order of `stacks`, whatever order they
- * finish in, so the output is the same with any number of workers. With more than one, each stack file
- * is read and checked here (cheap) while the workers start: the second good stack starts them, each
- * good stack goes to them as it is found. A lone good stack is planned here, quicker than in a worker.
+ * finish in, so the output is the same with any number of workers. With more than one worker every
+ * stack goes to them, its file checked there: this thread loads none of the planning modules.
  */
 export async function planStacks(dir: string, stacks: readonly string[], workers: number, report: (outcome: StackOutcome) => void, pool: Partial<PoolOptions> = {}): Promise<void> {
     if (workers <= 1 || stacks.length <= 1) {
+        const { planOutcome, withoutStackTraces } = inProcess();
         for (const stack of stacks) report(await withoutStackTraces(() => planOutcome(dir, stack)));
         return;
     }
     const done: (StackOutcome | undefined)[] = [];
     let next = 0;
-    const deliver = (index: number, outcome: StackOutcome) => {
+    const planner = new PlanPool(dir, { ...pool, workers }, (index, outcome) => {
         done[index] = outcome;
         for (; next < stacks.length && done[next]; next++) report(done[next]!);
-    };
-    let first: number | undefined;
-    let planner: PlanPool | undefined;
-    for (const [index, stack] of stacks.entries()) {
-        try {
-            checkStack(dir, stack);
-        } catch (e) {
-            deliver(index, { stack, failure: failureOf(stack, e) });
-            continue;
-        }
-        if (first === undefined) {
-            first = index;
-            continue;
-        }
-        if (!planner) {
-            planner = new PlanPool(dir, { ...pool, workers }, deliver);
-            planner.add(stacks[first], first);
-        }
-        planner.add(stack, index);
-        // Let the workers' start (and their messages) go on between two files.
-        await new Promise(setImmediate);
-    }
-    if (planner) return planner.close();
-    if (first !== undefined) deliver(first, await withoutStackTraces(() => planOutcome(dir, stacks[first])));
+    });
+    stacks.forEach((stack, index) => planner.add(stack, index));
+    return planner.close();
 }
 
 /**
@@ -70,6 +58,7 @@ export async function planCommand(dir: string, names: readonly string[], options
     if (options.diff) {
         if (options.diff.length !== 2) throw new RunnerUsageError(`--diff takes two stacks, got ${options.diff.length}; e.g. paved plan --diff prod-us-east-1 prod-us-west-2`);
         const [a, b] = options.diff.map((s) => knownStack(s, stacks));
+        const { diffStacks, formatNodeReplacement, nodeGroupPins, nodeReplacements, planStack } = stackDiff();
         const pa = await planStack(dir, a);
         const pb = await planStack(dir, b);
         const diffs = diffStacks(pa.evaluation, pb.evaluation);

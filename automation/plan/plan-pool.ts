@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { ResourceLimits, Worker } from "node:worker_threads";
 import type { PlanRequest, PlanWorkerData, Ready } from "./plan-worker";
-import { StackOutcome, failedStack } from "./stack-outcome";
+import { StackOutcome, failedStack } from "./outcome";
 
 export interface PoolOptions {
     /** Worker threads at most. */

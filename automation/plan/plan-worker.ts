@@ -4,7 +4,7 @@
  * message until its pool stops it. It loads the program and the provider SDKs once for all its stacks.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { StackOutcome } from "./stack-outcome";
+import type { StackOutcome } from "./outcome";
 
 /** What a pool hands a worker when it starts. */
 export interface PlanWorkerData {

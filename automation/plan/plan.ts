@@ -27,10 +27,7 @@ export interface StackPlan {
     readonly evaluation: StackEvaluation;
 }
 
-/**
- * Reads a stack's file and checks its config, evaluating nothing; a bad file or config throws. Cheap,
- * so a parallel plan does it for every stack before its workers evaluate the good ones.
- */
+/** Reads a stack's file and checks its config, evaluating nothing; a bad file or config throws. */
 export function checkStack(projectDir: string, stack: string): { readonly production: boolean; readonly team?: TeamProject } {
     const file = readStackConfig(projectDir, stack);
     // A team's project: its own config under its own namespace, which the platform's roles do not check.

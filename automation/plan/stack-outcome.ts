@@ -1,31 +1,11 @@
 import { StackConfigError } from "../../stacks/config";
-import { ConfigIssue } from "../../stacks/config-problems";
 import { StackEvaluationError } from "../offline/evaluate";
 import { StackFileError } from "../offline/stack-file";
 import { RunnerUsageError } from "../runner/pr-stacks";
-import { StackPlan, formatPlan, planJson, planStack } from "./plan";
+import { formatPlan, planJson, planStack } from "./plan";
+import { StackFailure, StackOutcome } from "./outcome";
 
-/** A stack `paved plan` could not plan, as data: its config problems, or the one line of what failed. */
-export interface StackFailure {
-    readonly stack: string;
-    /** "config": the stack file is wrong (exit 2, nothing evaluated); "failure": the program failed (exit 1). */
-    readonly kind: "config" | "failure";
-    readonly message: string;
-    readonly errors: readonly ConfigIssue[];
-}
-
-/** A planned stack as `paved plan` prints it: plain data, the same whether a worker or this process planned it. */
-export interface PlannedStack {
-    /** The text block (formatPlan). */
-    readonly text: string;
-    /** The --json entry (planJson). */
-    readonly json: Omit<StackPlan, "evaluation">;
-    /** Whether it breaks a mandatory policy (exit 3). */
-    readonly findings: boolean;
-}
-
-/** What planning one stack came to. */
-export type StackOutcome = { readonly stack: string; readonly plan: PlannedStack } | { readonly stack: string; readonly failure: StackFailure };
+export { PlannedStack, StackFailure, StackOutcome, failedStack } from "./outcome";
 
 /** What a stack's failure means for the exit code and the report. */
 export function failureOf(stack: string, e: unknown): StackFailure {
@@ -33,11 +13,6 @@ export function failureOf(stack: string, e: unknown): StackFailure {
     if (cause instanceof StackConfigError) return { stack, kind: "config", message: cause.message, errors: cause.issues };
     if (cause instanceof StackFileError || cause instanceof RunnerUsageError) return { stack, kind: "config", message: cause.message, errors: [] };
     return { stack, kind: "failure", message: cause instanceof Error ? cause.message : String(cause), errors: [] };
-}
-
-/** A failure that is no error of the stack's own (its worker died or hung): the program failed, exit 1. */
-export function failedStack(stack: string, message: string): StackOutcome {
-    return { stack, failure: { stack, kind: "failure", message, errors: [] } };
 }
 
 /**

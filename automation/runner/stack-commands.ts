@@ -5,6 +5,10 @@ import { RunnerUsageError, assertDestroyAllowed } from "./pr-stacks";
 import { checkVersionSteps } from "./version-step";
 import { OperatorContext, assertNotOperatorOwned, ownedAmong, withOperatorPaused } from "./operator-ownership";
 
+import { knownStack } from "./known-stack";
+
+export { knownStack };
+
 export interface RunnerContext extends OperatorContext {
     readonly driver: StackDriver;
     /** The stacks this repository defines (its Pulumi.<stack>.yaml files). */
@@ -46,11 +50,6 @@ export function targetStacks(request: OperationRequest, context: Pick<RunnerCont
     return [knownStack(request.stack, context.knownStacks)];
 }
 
-/** The stack itself when this repository defines it; a usage error listing the stacks otherwise. */
-export function knownStack(stack: string, known: readonly string[]): string {
-    if (!known.includes(stack)) throw new RunnerUsageError(`unknown stack "${stack}": there is no Pulumi.${stack}.yaml; stacks here: ${known.join(", ")}`);
-    return stack;
-}
 
 /**
  * `paved up|preview|refresh|destroy`: runs the operation on the named stacks through the driver,
