@@ -41,6 +41,12 @@ describe("TelemetryBuckets on AWS", () => {
         const policy = JSON.parse(inputsOf(one(run.resources, "aws:s3/bucketPolicy:BucketPolicy", name)).policy);
         expect(policy.Statement[0].Principal).to.deep.equal({ Service: "logging.s3.amazonaws.com" });
         expect(policy.Statement[0].Condition.ArnLike["aws:SourceArn"]).to.have.length(2);
+        // Wired to the buckets themselves: the log bucket's objects, the Loki then the Tempo bucket as sources, an account id.
+        expect(policy.Statement[0].Resource).to.match(/[:/]t-access-logs-[0-9a-f]+\/\*$/);
+        const sources = policy.Statement[0].Condition.ArnLike["aws:SourceArn"] as string[];
+        expect(sources[0]).to.match(/[:/]t-loki-[0-9a-f]+$/);
+        expect(sources[1]).to.match(/[:/]t-tempo-[0-9a-f]+$/);
+        expect(policy.Statement[0].Condition.StringEquals["aws:SourceAccount"]).to.match(/^\d{12}$/);
     });
 
     it("writes the log-delivery policy the S3 User Guide gives: PutObject by logging.s3.amazonaws.com, limited by source bucket and account", () => {
