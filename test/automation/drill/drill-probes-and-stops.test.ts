@@ -68,6 +68,12 @@ describe("drill probes: watching who serves", () => {
             const spanned = await watchUntilServedBy(s.url, "us-east-1", { clock: virtualClock(), interval: 1, consecutive: 2, timeout: 100, requestTimeout: 5, span: 3 });
             expect(spanned.samples.map((x) => x.t)).to.deep.equal([0, 1, 2, 3]);
             expect(spanned.reachedAt).to.equal(0);
+            // The same from 100 s on: the span counts from the streak's start, not from zero.
+            const later = virtualClock();
+            later.advance(100);
+            const spannedLater = await watchUntilServedBy(s.url, "us-east-1", { clock: later, interval: 1, consecutive: 2, timeout: 100, requestTimeout: 5, span: 3 });
+            expect(spannedLater.samples.map((x) => x.t)).to.deep.equal([100, 101, 102, 103]);
+            expect(spannedLater.reachedAt).to.equal(100);
             const timedOut = await watchUntilServedBy(s.url, "us-west-2", { clock: virtualClock(), interval: 1, consecutive: 1, timeout: 2, requestTimeout: 5 });
             expect(timedOut).to.deep.equal({ samples: [{ t: 0, region: "us-east-1" }, { t: 1, region: "us-east-1" }, { t: 2, region: "us-east-1" }] });
         } finally {
