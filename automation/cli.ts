@@ -14,7 +14,8 @@ import { Command, CommanderError } from "commander";
 // so --version, --help and usage errors start without Pulumi's SDK, the Automation API or the clouds' SDKs.
 import type { StackDriver } from "./driver/port";
 import { Interrupt } from "./driver/interrupt";
-import type { PulumiDriver } from "./driver/pulumi-driver";
+import { LazyDriver } from "./driver/lazy-driver";
+import { MissingPassphraseError, MissingPulumiCliError, OldPulumiCliError, PulumiReadiness } from "./driver/pulumi-readiness";
 import { StackFileError, listStacks, readStackConfig } from "./offline/stack-file";
 import type { PlanOptions } from "./plan/plan-command";
 import { STACKS_PER_WORKER, workersOption } from "./plan/workers-option";
@@ -47,19 +48,22 @@ function projectFolder(chosen: string): string {
     return dir;
 }
 
-/** The real driver, once the environment it hands to Pulumi is checked (a bad backend URL is exit 2, nothing touched). */
-function realDriver(dir: string): PulumiDriver {
+/**
+ * The real driver, once the environment it hands to Pulumi is checked (a bad backend URL is exit 2,
+ * nothing touched); the Automation API loads only when a stack is really worked on.
+ */
+function realDriver(dir: string): StackDriver {
     load.runnerEnv().checkRunnerEnv(process.env);
-    return new (load.pulumiDriver().PulumiDriver)({ projectDir: dir, env: process.env });
+    return new LazyDriver(() => new (load.pulumiDriver().PulumiDriver)({ projectDir: dir, env: process.env }), new PulumiReadiness(process.env));
 }
 
 /** The runner's own usage errors are told at once; the other kinds' modules load only to judge another error. */
 function isUsageError(e: unknown): boolean {
-    if (e instanceof RunnerUsageError || e instanceof StackFileError) return true;
+    const light = (x: unknown) => x instanceof RunnerUsageError || x instanceof StackFileError || x instanceof MissingPassphraseError || x instanceof MissingPulumiCliError || x instanceof OldPulumiCliError;
+    if (light(e)) return true;
     const { StackEvaluationError } = load.evaluate();
-    const { MissingPassphraseError, MissingPulumiCliError, OldPulumiCliError } = load.pulumiDriver();
     const cause = e instanceof StackEvaluationError ? e.cause : e;
-    return cause instanceof load.configProblems().StackConfigError || cause instanceof StackFileError || cause instanceof RunnerUsageError || cause instanceof MissingPassphraseError || cause instanceof MissingPulumiCliError || cause instanceof OldPulumiCliError;
+    return cause instanceof load.configProblems().StackConfigError || light(cause);
 }
 
 /** What the commands that change stacks need; tests hand in the in-memory driver, a project and a clock. */

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -17,8 +16,10 @@ import { isProductionStack, policyPackConfig } from "./policy-config";
 import { DriftFinding, Operation, OperationCancelledError, OperationOptions, OperationResult, StackBusyError, StackDriver, StackMissingError } from "./port";
 import { withConfig, withStackFile } from "./stack-file-config";
 import { stackBaseName } from "./stack-name";
+import { PulumiReadiness, passphraseFor } from "./pulumi-readiness";
 
 export { driftFromEvent } from "./engine-drift";
+export { MINIMUM_PULUMI_CLI, MissingPassphraseError, MissingPulumiCliError, OldPulumiCliError, cliVersionSupported, passphraseFor } from "./pulumi-readiness";
 export { stackBaseName } from "./stack-name";
 
 /** How the driver gets a Stack from the Automation API; tests hand in a fake to see the arguments. */
@@ -57,47 +58,11 @@ export function ensureBackend(projectDir: string, env: Readonly<Record<string, s
     return url;
 }
 
-/** A missing secrets passphrase: never a default in code, except for the laptop's `local` stack. */
-export class MissingPassphraseError extends Error {}
-
-export function passphraseFor(stack: string, env: Readonly<Record<string, string | undefined>>): string {
-    const passphrase = env.PULUMI_CONFIG_PASSPHRASE;
-    if (passphrase !== undefined) return passphrase;
-    if (stack === "local") return "local-only";
-    throw new MissingPassphraseError(`PULUMI_CONFIG_PASSPHRASE is not set: export it for stack ${stack} (the runner has no default passphrase)`);
-}
-
-/** No `pulumi` on the PATH the driver runs with: the Automation API drives that CLI. */
-export class MissingPulumiCliError extends Error {
-    constructor() {
-        super("the Pulumi CLI is not on PATH: the runner drives it through the Automation API; install it (https://www.pulumi.com/docs/iac/download-install/) and run again");
-    }
-}
-
-/** Stack tags on the DIY backends (file, S3) arrived in CLI 3.211.0 (CHANGELOG, pulumi/pulumi#19882); PR stacks and drill results need them. */
-export const MINIMUM_PULUMI_CLI = "3.211.0";
-
 /** The CLI the workflows install, pinned in one file (`.pulumi-version`, read by pulumi/actions' `pulumi-version-file`). */
 export function pinnedPulumiCli(projectDir: string): string {
     return fs.readFileSync(path.join(projectDir, ".pulumi-version"), "utf8").trim();
 }
 
-/** A CLI older than the runner needs. */
-export class OldPulumiCliError extends Error {
-    constructor(found: string) {
-        super(`the Pulumi CLI is ${found}, older than ${MINIMUM_PULUMI_CLI}, which stack tags on the file and S3 backends need: install ${MINIMUM_PULUMI_CLI} or newer (e.g. curl -fsSL https://get.pulumi.com | sh -s -- --version ${MINIMUM_PULUMI_CLI}) and run again`);
-    }
-}
-
-/** Whether `pulumi version` output (`v3.248.0`, `v3.249.0-alpha.x`) is at least the minimum. */
-export function cliVersionSupported(output: string, minimum = MINIMUM_PULUMI_CLI): boolean {
-    const found = /^v?(\d+)\.(\d+)\.(\d+)/.exec(output.trim());
-    if (!found) return false;
-    const want = minimum.split(".").map(Number);
-    const have = found.slice(1, 4).map(Number);
-    const i = have.findIndex((n, k) => n !== want[k]);
-    return i === -1 || have[i] > want[i];
-}
 
 
 /**
@@ -110,8 +75,11 @@ export function cliVersionSupported(output: string, minimum = MINIMUM_PULUMI_CLI
 export class PulumiDriver implements StackDriver {
     private readonly stacks: StackFactory;
 
+    private readonly readiness: PulumiReadiness;
+
     constructor(private readonly options: PulumiDriverOptions) {
         this.stacks = options.stacks ?? automationApi;
+        this.readiness = new PulumiReadiness(options.env);
     }
 
     private workspaceOptions(stack: string): LocalWorkspaceOptions {
@@ -147,18 +115,9 @@ export class PulumiDriver implements StackDriver {
         return e instanceof Error ? e : new Error(String(e));
     }
 
-    /** "ok", "missing", or the version line of a CLI that is too old. */
-    private cliChecked?: string;
-
     /** The passphrase of every stack, then the CLI and its version: all before any stack is touched. */
     assertReady(stacks: readonly string[]): void {
-        for (const stack of stacks) passphraseFor(stack, this.options.env);
-        if (this.cliChecked === undefined) {
-            const r = spawnSync("pulumi", ["version"], { env: { ...this.options.env, PULUMI_SKIP_UPDATE_CHECK: "true" }, encoding: "utf8" });
-            this.cliChecked = r.status !== 0 ? "missing" : cliVersionSupported(r.stdout) ? "ok" : r.stdout.trim();
-        }
-        if (this.cliChecked === "missing") throw new MissingPulumiCliError();
-        if (this.cliChecked !== "ok") throw new OldPulumiCliError(this.cliChecked);
+        this.readiness.assertReady(stacks);
     }
 
     async listStacks(): Promise<string[]> {

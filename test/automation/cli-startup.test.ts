@@ -17,9 +17,9 @@ const HOOK = `process.on("exit", () => require("node:fs").writeSync(2, "\\nLOADE
 /** Modules that must not load to print the version or refuse a flag. */
 const HEAVY = ["/node_modules/@pulumi/pulumi/", "/node_modules/@pulumi/pulumi/automation/", "/node_modules/@pulumi/aws/", "/node_modules/@pulumi/gcp/", "/node_modules/@aws-sdk/", "/node_modules/@grpc/grpc-js/"];
 
-function loadedBy(hook: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string; loaded: string[] }> {
+function loadedBy(hook: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string; loaded: string[] }> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, ["--require", hook, ...pavedArgs(args)], { cwd: REPO_ROOT, timeout: 60_000 });
+        const child = spawn(process.execPath, ["--require", hook, ...pavedArgs(args)], { cwd: REPO_ROOT, timeout: 60_000, env });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -53,6 +53,16 @@ describe("paved's start loads no command's modules (real binary)", function () {
             expect(run.loaded.some((m) => m.includes("/node_modules/commander/"))).to.equal(true);
             expect(run.loaded.filter((m) => HEAVY.some((h) => m.includes(h)))).to.deep.equal([]);
         }
+    });
+
+    it("a stack refused for a missing passphrase: one line, exit 2, before Pulumi's SDK or its Automation API load", async () => {
+        const withoutPassphrase = { ...process.env };
+        delete withoutPassphrase.PULUMI_CONFIG_PASSPHRASE;
+        const run = await loadedBy(path.join(dir, "hook.cjs"), ["up", "--stack", "dev"], withoutPassphrase);
+        expect(run.code).to.equal(2);
+        expect(run.stderr.trim()).to.equal("paved: PULUMI_CONFIG_PASSPHRASE is not set: export it for stack dev (the runner has no default passphrase)");
+        expect(run.loaded.some((m) => m.includes(`${path.sep}lazy-driver.`))).to.equal(true);
+        expect(run.loaded.filter((m) => HEAVY.some((h) => m.includes(h)))).to.deep.equal([]);
     });
 
     it("a plan in worker threads: the stacks planned there, and this thread loads no Pulumi SDK, no program and no component", async () => {
