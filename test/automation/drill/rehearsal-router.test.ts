@@ -1,3 +1,4 @@
+import { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { Clock } from "../../../automation/drill/clock";
 import { FailoverRouter, RegionalService } from "../../../automation/drill/rehearsal";
@@ -36,6 +37,11 @@ describe("rehearsal failover router", () => {
     afterEach(async () => {
         await router.close();
         await Promise.all([primary, standby].map((s) => new Promise((r) => s.server.close(r))));
+    });
+
+    it("listens on loopback only: a rehearsal is reachable from this machine, not from the network", () => {
+        for (const server of [primary.server, standby.server]) expect((server.address() as AddressInfo).address).to.equal("127.0.0.1");
+        expect(router.globalEndpoint).to.match(/^http:\/\/127\.0\.0\.1:\d+\/healthz$/);
     });
 
     it("calls a region unhealthy after three failed checks in a row, not two, and healthy again after three good ones", async () => {
