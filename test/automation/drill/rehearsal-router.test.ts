@@ -44,6 +44,22 @@ describe("rehearsal failover router", () => {
         expect(router.globalEndpoint).to.match(/^http:\/\/127\.0\.0\.1:\d+\/healthz$/);
     });
 
+    it("a warm region answers 3 in 10 client requests at 30 % share, every health check, and 'unavailable' to all when down", async () => {
+        standby.capacity = "warm";
+        standby.warmShare = 0.3;
+        const answers = async (url: string) => {
+            const out: string[] = [];
+            for (let i = 0; i < 10; i++) out.push((await probeOnce(url, 5000)).body ?? "");
+            return out;
+        };
+        expect(await answers(standby.healthEndpoint)).to.deep.equal(Array.from({ length: 10 }, () => "us-west-2"));
+        const traffic = await answers(`${standby.healthEndpoint}?traffic=1`);
+        expect(traffic.filter((b) => b === "us-west-2")).to.have.length(3);
+        expect(traffic.filter((b) => b === "over capacity (warm)")).to.have.length(7);
+        standby.healthy = false;
+        expect(await answers(`${standby.healthEndpoint}?traffic=1`)).to.deep.equal(Array.from({ length: 10 }, () => "unavailable"));
+    });
+
     it("calls a region unhealthy after three failed checks in a row, not two, and healthy again after three good ones", async () => {
         primary.healthy = false;
         await checks(2);
