@@ -71,9 +71,10 @@ describe("rehearsal world kept on disk", () => {
         fs.writeFileSync(file, `${JSON.stringify({ knob: true, promoted: true, locked: ["prod-global"], paused: ["prod-global", "prod-us-west-2"] })}\n`);
         const world = await startRehearsal(TARGETS, REGIONS, ROUTER, scaledClock(1000), { worldFile: file, operatorOwned: OWNED, up: () => 0 });
         try {
-            // A refresh preview is no update: it takes no lock and writes nothing.
+            // A refresh preview or a preview is no update: it takes no lock and writes nothing.
             await world.driver.cancelStaleUpdate(TARGETS.standby);
             await world.driver.previewRefresh(TARGETS.standby);
+            await world.driver.run(TARGETS.standby, "preview");
             expect(fs.readFileSync(file, "utf8")).to.equal(`${JSON.stringify({ knob: true, promoted: true, locked: ["prod-global"], paused: ["prod-global", "prod-us-west-2"] })}\n`);
 
             // An update of the standby leaves the global stack's knob as it is.
