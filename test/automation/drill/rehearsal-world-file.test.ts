@@ -74,7 +74,9 @@ describe("rehearsal world kept on disk", () => {
             // A refresh preview or a preview is no update: it takes no lock and writes nothing.
             await world.driver.cancelStaleUpdate(TARGETS.standby);
             await world.driver.previewRefresh(TARGETS.standby);
-            await world.driver.run(TARGETS.standby, "preview");
+            const preview = world.driver.run(TARGETS.standby, "preview");
+            expect(readWorld(file)?.locked, "while the preview runs").to.deep.equal(["prod-global"]);
+            await preview;
             expect(fs.readFileSync(file, "utf8")).to.equal(`${JSON.stringify({ knob: true, promoted: true, locked: ["prod-global"], paused: ["prod-global", "prod-us-west-2"] })}\n`);
 
             // An update of the standby leaves the global stack's knob as it is.
