@@ -307,6 +307,7 @@ describe("the drill on a virtual clock: failures, Ctrl-C and --resume", () => {
             expect(cold.marks.map((m) => m.name)).to.deep.equal(["restored", "rolled back"]);
             // Each action is retried under its own name (two tries here).
             expect(log).to.include("restore: clear a stale lock on prod-global: attempt 1 of 2 failed (prod-global is not reachable); retrying in 1 s");
+            expect(log).to.include("restore: standby warm: attempt 1 of 2 failed (prod-us-west-2: up failed: AccessDenied); retrying in 1 s");
             expect(cold.live).to.deep.include({ knob: "off", standby: "promoted (primary capacity)" });
             expect(cold.finish).to.equal("paved drill --resume");
         });
