@@ -8,16 +8,15 @@ export function workersOption(value: string): number {
 }
 
 /**
- * Stacks per plan worker when --workers is not given. A worker costs 2.4-2.9 CPU-s before its first
- * result (Pulumi's SDK loaded again, ajv compiling the Argo Rollouts and Gateway API schemas), while a
- * stack costs 13 ms (a PR stack) to 250 ms (a shipped one) once warm. Measured on the 2-core box, whole
- * process CPU-s (/usr/bin/time; wall was noise, load 13), 1 vs 2 workers, and the wall two idle cores
- * would give (the ~0.7 CPU-s the main thread spends first, then half the rest each): 8 shipped stacks
- * 5.1 vs 9.2 CPU-s (5.1 vs 5.0 s: no gain); 33 stacks (dev and PR copies) 3.9 vs 6.2 (3.9 vs 3.4 s); 65: 4.3 vs 6.7
- * (4.3 vs 3.7 s); 201: 5.9 vs 8.6 (5.9 vs 4.7 s). So below about 64 stacks a worker buys at most 15%
- * of the wall on idle cores for 1.6-1.8× the CPU (and loses on a busy machine); a worker per 32 stacks.
+ * Stacks per plan worker when --workers is not given. A worker costs about 1.3 CPU-s before its first
+ * result (Pulumi's SDK, the program and the clouds' SDKs loaded again; the main thread of a plan in
+ * workers loads none of them), while a stack costs about 10 ms (a PR stack) to 150 ms (a shipped one)
+ * once warm. Measured on the idle 2-core box (/usr/bin/time, whole process, 1 vs 2 workers): 8 shipped
+ * stacks 2.0-2.4 vs 2.4-2.6 s wall (2.7 vs 4.4 CPU-s); 65 stacks (dev and PR copies) 1.84 vs 1.95 s;
+ * 201 stacks 2.8-3.0 vs 2.7-2.9 s (3.6 vs 4.7 CPU-s). So a worker breaks even at about 200 PR stacks on
+ * two cores, and costs CPU on a busy machine: a worker per 100 stacks.
  */
-export const STACKS_PER_WORKER = 32;
+export const STACKS_PER_WORKER = 100;
 
 /** Workers for `stacks` stacks when --workers is not given: one per STACKS_PER_WORKER, at most the cores; 1 plans in this process. */
 export function defaultWorkers(stacks: number, cores = os.availableParallelism()): number {

@@ -65,22 +65,22 @@ describe("paved plan --workers: a worker that dies fails its own stack only", fu
 describe("paved plan without --workers: workers only for enough stacks to repay their start", function () {
     this.timeout(60_000);
 
-    it("plans in this process up to 63 stacks, with one worker per 32 stacks beyond, never more than the cores", () => {
-        expect([1, 8, 63].map((n) => defaultWorkers(n, 2))).to.deep.equal([1, 1, 1]);
-        expect([64, 201].map((n) => defaultWorkers(n, 2))).to.deep.equal([2, 2]);
-        expect([64, 100, 201, 1000].map((n) => defaultWorkers(n, 16))).to.deep.equal([2, 3, 6, 16]);
+    it("plans in this process up to 199 stacks, with one worker per 100 stacks beyond, never more than the cores", () => {
+        expect([1, 8, 65, 199].map((n) => defaultWorkers(n, 2))).to.deep.equal([1, 1, 1, 1]);
+        expect([200, 201, 1000].map((n) => defaultWorkers(n, 2))).to.deep.equal([2, 2, 2]);
+        expect([200, 350, 1000, 5000].map((n) => defaultWorkers(n, 16))).to.deep.equal([2, 3, 10, 16]);
         expect(defaultWorkers(1000, 1)).to.equal(1);
     });
 
-    it("hands 64 stacks to worker threads (the test planner's answers, in stack order) on a machine with 2 cores or more", async function () {
+    it("hands 200 stacks to worker threads (the test planner's answers, in stack order) on a machine with 2 cores or more", async function () {
         if (os.availableParallelism() < 2) this.skip();
         const project = fs.mkdtempSync(path.join(os.tmpdir(), "paved-default-workers-"));
         try {
             fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
-            const stacks = Array.from({ length: 64 }, (_, i) => `s${String(i).padStart(2, "0")}`);
+            const stacks = Array.from({ length: 200 }, (_, i) => `s${String(i).padStart(3, "0")}`);
             for (const stack of stacks) fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.local.yaml"), path.join(project, `Pulumi.${stack}.yaml`));
             const run = await captured(() => planCommand(project, [], {}, { planner: path.join(__dirname, "fixtures", "crashing-planner.ts") }));
-            expect(run.lines).to.have.length(65);
+            expect(run.lines).to.have.length(201);
             expect(run.lines.slice(1)).to.deep.equal(stacks.map((s) => `out: ${s} planned in ${project}\n`));
             expect(run.code).to.equal(0);
         } finally {
