@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { DriftFinding } from "../../../automation/driver/port";
-import { CONTROLLER_OWNED, changedLeaves, classifyDrift, describeValue, formatDrift } from "../../../automation/runner/drift";
+import { CONTROLLER_OWNED, SLEEP_OWNED, changedLeaves, classifyDrift, describeValue, formatDrift } from "../../../automation/runner/drift";
 
 /**
  * What the drift report says, word for word: who owns a field that moved, how a firewall rule reads,
@@ -147,5 +147,24 @@ describe("drift report: the lines", () => {
             "  ~ aws:ec2/vpc:Vpc res-cidrBlock",
             '      cidrBlock: "10.0.0.0/16" → "10.9.0.0/16"',
         ]);
+    });
+});
+
+describe("drift report: what the night schedule changes on a sleeping stack", () => {
+    const sleeping = [...CONTROLLER_OWNED, ...SLEEP_OWNED];
+    const ownedBy = (allowList: typeof sleeping, type: string, property: string, deployed: unknown, live: unknown) =>
+        classifyDrift("dev", [finding(type, property, deployed, live)], allowList).resources[0].properties.map((p) => [p.path, p.ownedBy ?? "nobody"]);
+
+    it("the EKS groups' min and max sizes belong to the ASG scheduled actions, the GKE system pools' autoscaling to Cloud Scheduler", () => {
+        expect(ownedBy(sleeping, "aws:eks/nodeGroup:NodeGroup", "scalingConfig", { minSize: 1, maxSize: 3 }, { minSize: 0, maxSize: 0 })).to.deep.equal([
+            ["scalingConfig.maxSize", "the night schedule (ASG scheduled actions) and paved wake"],
+            ["scalingConfig.minSize", "the night schedule (ASG scheduled actions) and paved wake"],
+        ]);
+        expect(ownedBy(sleeping, "gcp:container/nodePool:NodePool", "autoscaling", { enabled: true }, { enabled: false })).to.deep.equal([["autoscaling.enabled", "the night schedule (Cloud Scheduler) and paved wake"]]);
+    });
+
+    it("on a stack that does not sleep, the same changes are drift", () => {
+        expect(ownedBy(CONTROLLER_OWNED, "aws:eks/nodeGroup:NodeGroup", "scalingConfig", { minSize: 1 }, { minSize: 0 })).to.deep.equal([["scalingConfig.minSize", "nobody"]]);
+        expect(ownedBy(CONTROLLER_OWNED, "gcp:container/nodePool:NodePool", "autoscaling", { enabled: true }, { enabled: false })).to.deep.equal([["autoscaling.enabled", "nobody"]]);
     });
 });
