@@ -152,7 +152,7 @@ describe("drift report: the lines", () => {
 
 describe("drift report: what the night schedule changes on a sleeping stack", () => {
     const sleeping = [...CONTROLLER_OWNED, ...SLEEP_OWNED];
-    const ownedBy = (allowList: typeof sleeping, type: string, property: string, deployed: unknown, live: unknown) =>
+    const ownedBy = (allowList: readonly (typeof sleeping)[number][], type: string, property: string, deployed: unknown, live: unknown) =>
         classifyDrift("dev", [finding(type, property, deployed, live)], allowList).resources[0].properties.map((p) => [p.path, p.ownedBy ?? "nobody"]);
 
     it("the EKS groups' min and max sizes belong to the ASG scheduled actions, the GKE system pools' autoscaling to Cloud Scheduler", () => {
