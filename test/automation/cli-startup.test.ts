@@ -64,13 +64,4 @@ describe("paved's start loads no command's modules (real binary)", function () {
         expect(run.loaded.some((m) => m.includes(`${path.sep}lazy-driver.`))).to.equal(true);
         expect(run.loaded.filter((m) => HEAVY.some((h) => m.includes(h)))).to.deep.equal([]);
     });
-
-    it("a plan in worker threads: the stacks planned there, and this thread loads no Pulumi SDK, no program and no component", async () => {
-        const run = await loadedBy(path.join(dir, "hook.cjs"), ["plan", "local", "pr", "--workers", "2"]);
-        expect(run.code).to.equal(0);
-        expect(run.stdout).to.contain("local (").and.contain("pr (");
-        expect(run.loaded.some((m) => m.includes(`${path.sep}plan-pool.`))).to.equal(true);
-        const planning = [...HEAVY, `${path.sep}components${path.sep}`, `${path.sep}stacks${path.sep}`, `${path.sep}policy${path.sep}`];
-        expect(run.loaded.filter((m) => planning.some((h) => m.includes(h)))).to.deep.equal([]);
-    });
 });

@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { isTeamProductionConfig } from "../../../automation/driver/policy-config";
@@ -15,8 +17,8 @@ import { pavedArgs } from "../../paved-binary";
 const TEAM = path.join(REPO_ROOT, "test", "fixtures", "team-project");
 const STACK_FRAME = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$/m;
 
-function paved(args: readonly string[], env: Record<string, string> = {}) {
-    const run = spawnSync(process.execPath, pavedArgs(args), { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: "utf8", timeout: 60_000 });
+function paved(args: readonly string[], env: Record<string, string> = {}, nodeArgs: readonly string[] = []) {
+    const run = spawnSync(process.execPath, [...nodeArgs, ...pavedArgs(args)], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: "utf8", timeout: 60_000 });
     return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -61,13 +63,25 @@ describe("paved plan --project <a team's project>", function () {
         expect(report.stacks[0].outputs.ready).to.equal("yes");
     });
 
-    it("a plan worker that dies fails its own stack in one line and the others are still planned, exit 1 (the real worker threads)", () => {
+    it("a plan worker that dies fails its own stack in one line and the others are still planned, exit 1 (the real worker threads; the main thread loads no planning module)", () => {
         // Stack `exits` calls process.exit(7) in its program: in a worker thread that ends only the worker.
-        const { code, stdout, stderr } = paved(["plan", "--project", TEAM, "exits", "dev", "--workers", "2"]);
-        expect(code).to.equal(1);
-        expect(stderr.trim().split("\n")).to.deep.equal(["exits: its plan worker exited (code 7) before finishing it"]);
-        expect(stdout).not.to.match(STACK_FRAME);
-        expect(stdout).to.contain("dev (non-production): 7 resources\n  team project team-a, program index.ts\n");
+        // A --require hook writes the main thread's require.cache at exit: the workers planned, so it loaded no planning module.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-team-workers-"));
+        const hook = path.join(dir, "hook.cjs");
+        fs.writeFileSync(hook, 'process.on("exit", () => require("node:fs").writeFileSync(process.env.PAVED_TEST_LOADED, JSON.stringify(Object.keys(require.cache))));\n');
+        try {
+            const { code, stdout, stderr } = paved(["plan", "--project", TEAM, "exits", "dev", "--workers", "2"], { PAVED_TEST_LOADED: path.join(dir, "loaded.json") }, ["--require", hook]);
+            expect(code).to.equal(1);
+            expect(stderr.trim().split("\n")).to.deep.equal(["exits: its plan worker exited (code 7) before finishing it"]);
+            expect(stdout).not.to.match(STACK_FRAME);
+            expect(stdout).to.contain("dev (non-production): 7 resources\n  team project team-a, program index.ts\n");
+            const loaded = JSON.parse(fs.readFileSync(path.join(dir, "loaded.json"), "utf8")) as string[];
+            expect(loaded.some((m) => m.includes(`${path.sep}plan-pool.`))).to.equal(true);
+            const planning = ["/node_modules/@pulumi/", "/node_modules/@grpc/", `${path.sep}components${path.sep}`, `${path.sep}stacks${path.sep}`, `${path.sep}policy${path.sep}`];
+            expect(loaded.filter((m) => planning.some((h) => m.includes(h)))).to.deep.equal([]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
 
