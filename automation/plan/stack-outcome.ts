@@ -5,8 +5,6 @@ import { RunnerUsageError } from "../runner/pr-stacks";
 import { formatPlan, planJson, planStack } from "./plan";
 import { StackFailure, StackOutcome } from "./outcome";
 
-export { PlannedStack, StackFailure, StackOutcome, failedStack } from "./outcome";
-
 /** What a stack's failure means for the exit code and the report. */
 export function failureOf(stack: string, e: unknown): StackFailure {
     const cause = e instanceof StackEvaluationError ? e.cause : e;

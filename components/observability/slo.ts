@@ -2,8 +2,6 @@ import { Problems, show } from "../validation";
 import { validatedManifest } from "../custom-resource";
 import { SloLinks, failedSpansTraceQl, slowSpansTraceQl, traceSearchLink } from "./trace-links";
 
-export { SloLinks, failedSpansTraceQl, slowSpansTraceQl, tempoExploreLink, traceSearchLink } from "./trace-links";
-
 /** A service's objectives, from which recording rules and burn-rate alerts are generated. */
 export interface SloSpec {
     /** Service name, a label value, e.g. "api". */
