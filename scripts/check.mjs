@@ -63,7 +63,11 @@ for (let next; (next = checker.getSemanticDiagnosticsOfNextAffectedFile(undefine
     if (next.affected === program) allAffected = true;
     semantic.push(...next.result);
 }
-const declarations = program.getSourceFiles().filter((f) => !checkedByBuild.has(path.resolve(f.fileName)) && (allAffected || affected.has(path.resolve(f.fileName))));
+const isAffected = (file) => allAffected || affected.has(file);
+const declarations = program.getSourceFiles().filter((f) => {
+    const file = path.resolve(f.fileName);
+    return !checkedByBuild.has(file) && isAffected(file);
+});
 const diagnostics = [
     ...program.getConfigFileParsingDiagnostics(),
     ...program.getOptionsDiagnostics(),
@@ -80,7 +84,7 @@ if (diagnostics.length > 0) process.stdout.write(ts.formatDiagnostics(diagnostic
 const programs = buildProgram ? [buildProgram, program] : [program];
 const eslint = new ESLint({ cwd: root, overrideConfig: [{ files: ["**/*.ts"], languageOptions: { parserOptions: { programs } } }] });
 const files = await cache.lintedFiles(eslint);
-const toLint = files ? cache.toLint(files, (f) => allAffected || affected.has(f)) : ["."];
+const toLint = files ? cache.toLint(files, isAffected) : ["."];
 const results = toLint.length > 0 ? await eslint.lintFiles(toLint) : [];
 const problems = results.reduce((n, r) => n + r.errorCount + r.warningCount, 0);
 if (problems > 0) process.stdout.write(await (await eslint.loadFormatter("stylish")).format(results));
