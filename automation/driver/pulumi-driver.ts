@@ -19,7 +19,6 @@ import { stackBaseName } from "./stack-name";
 import { PulumiReadiness, passphraseFor } from "./pulumi-readiness";
 
 export { driftFromEvent } from "./engine-drift";
-export { MINIMUM_PULUMI_CLI, MissingPassphraseError, MissingPulumiCliError, OldPulumiCliError, cliVersionSupported, passphraseFor } from "./pulumi-readiness";
 export { stackBaseName } from "./stack-name";
 
 /** How the driver gets a Stack from the Automation API; tests hand in a fake to see the arguments. */

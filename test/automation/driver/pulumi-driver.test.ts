@@ -6,18 +6,8 @@ import { expect } from "chai";
 import { parse } from "yaml";
 import { CommandError, EngineEvent, LocalWorkspaceOptions, Stack } from "@pulumi/pulumi/automation";
 import { Interrupt } from "../../../automation/driver/interrupt";
-import {
-    MINIMUM_PULUMI_CLI,
-    MissingPassphraseError,
-    PulumiDriver,
-    StackFactory,
-    backendUrl,
-    cliVersionSupported,
-    ensureBackend,
-    passphraseFor,
-    pinnedPulumiCli,
-    stackBaseName,
-} from "../../../automation/driver/pulumi-driver";
+import { PulumiDriver, StackFactory, backendUrl, ensureBackend, pinnedPulumiCli, stackBaseName } from "../../../automation/driver/pulumi-driver";
+import { MINIMUM_PULUMI_CLI, MissingPassphraseError, cliVersionSupported, passphraseFor } from "../../../automation/driver/pulumi-readiness";
 import { OperationCancelledError, StackMissingError } from "../../../automation/driver/port";
 import { isPrStack } from "../../../automation/runner/pr-stacks";
 import { REPO_ROOT } from "../../harness";
