@@ -13,7 +13,8 @@ import { EXIT } from "../exit-codes";
 import { readStackConfig } from "../offline/stack-file";
 import { DEFAULT_ERROR_RATIO_QUERY } from "./rings";
 import { RunnerUsageError } from "./pr-stacks";
-import { RunnerContext, knownStack } from "./stack-commands";
+import { knownStack } from "./known-stack";
+import { RunnerContext } from "./stack-commands";
 
 /** What the global stack's file says of its failover (`paved:global`). */
 interface GlobalFailoverConfig {

@@ -2,7 +2,8 @@ import { EXIT } from "../exit-codes";
 import { judgeOperatorDrift } from "./operator-drift";
 import { resumeAll } from "./operator-ownership";
 import { RunnerUsageError } from "./pr-stacks";
-import { RunnerContext, knownStack } from "./stack-commands";
+import { knownStack } from "./known-stack";
+import { RunnerContext } from "./stack-commands";
 
 /**
  * `paved operator status|resume --stack <s>`: the operator's last result for one of its stacks, and

@@ -7,8 +7,6 @@ import { OperatorContext, assertNotOperatorOwned, ownedAmong, withOperatorPaused
 
 import { knownStack } from "./known-stack";
 
-export { knownStack };
-
 export interface RunnerContext extends OperatorContext {
     readonly driver: StackDriver;
     /** The stacks this repository defines (its Pulumi.<stack>.yaml files). */

@@ -6,7 +6,8 @@ import { EXIT } from "../exit-codes";
 import { readStackConfig } from "../offline/stack-file";
 import { OperatorOwnedError, ownedAmong } from "./operator-ownership";
 import { RunnerUsageError } from "./pr-stacks";
-import { RunnerContext, forEachStack, knownStack } from "./stack-commands";
+import { knownStack } from "./known-stack";
+import { RunnerContext, forEachStack } from "./stack-commands";
 
 export interface WakeRequest {
     readonly stack?: string;
