@@ -3,9 +3,8 @@ import { EXIT } from "../exit-codes";
 import { OrchestrateOptions, StackOutcome, orchestrate } from "./orchestrate";
 import { RunnerUsageError, assertDestroyAllowed } from "./pr-stacks";
 import { checkVersionSteps } from "./version-step";
-import { OperatorContext, assertNotOperatorOwned, ownedAmong, withOperatorPaused } from "./operator-ownership";
-
 import { knownStack } from "./known-stack";
+import { OperatorContext, assertNotOperatorOwned, ownedAmong, withOperatorPaused } from "./operator-ownership";
 
 export interface RunnerContext extends OperatorContext {
     readonly driver: StackDriver;
