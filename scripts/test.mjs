@@ -75,11 +75,13 @@ let closing;
 const jobs = String(os.availableParallelism() + 2);
 // The AWS SDK warns once per process that its 2027 releases need Node 22: news for a user of `paved`
 // on Node 20, noise in every test worker's output.
-const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+// Where the workers share the shipped stacks' evaluations for this run only (test/shared-evaluations.ts).
+const evaluations = fs.mkdtempSync(path.join(os.tmpdir(), "paved-test-evaluations-"));
+const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", PAVED_TEST_EVALUATIONS: evaluations };
 const tests = await run(bin("mocha"), ["--parallel", "--jobs", jobs, ...(process.stdout.isTTY ? ["--color"] : []), ...mochaArgs()], {
     env,
     onLine: (line) => (/^tests: \d+ passed/.test(line) ? (closing = line) : console.log(line)),
-});
+}).finally(() => fs.rmSync(evaluations, { recursive: true, force: true }));
 const checked = await check;
 if (!checked.ok) process.stdout.write(`type-check and lint (scripts/check.mjs, exit ${checked.code}):\n${checked.output}`);
 if (closing) console.log(closing);

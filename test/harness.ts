@@ -15,6 +15,7 @@ import {
 } from "../automation/offline/evaluate";
 import { RecordedResource, isSecret, reveal } from "../automation/offline/recorder";
 import { program } from "../stacks/program";
+import { SHARED_EVALUATIONS_ENV, sharedEvaluation } from "./shared-evaluations";
 
 export { RecordedResource, StackEvaluation, StackEvaluationError, isSecret, reveal };
 
@@ -25,7 +26,8 @@ let shippedUnder: unknown;
 
 /**
  * Runs a shipped stack (`Pulumi.<stack>.yaml` in the repo root) through the real stack program.
- * Evaluation is deterministic, so each shipped stack is evaluated once per test run and shared.
+ * Evaluation is deterministic, so each shipped stack is evaluated once per process and, under npm
+ * test, once per run: the workers share it (test/shared-evaluations.ts).
  */
 export async function runStack(stack: string, projectDir = REPO_ROOT): Promise<StackEvaluation> {
     if (projectDir !== REPO_ROOT) return evaluateStack(projectDir, stack, program);
@@ -40,7 +42,9 @@ export async function runStack(stack: string, projectDir = REPO_ROOT): Promise<S
     }
     const cached = shipped.get(stack);
     if (cached) return cached;
-    const run = await evaluateStack(projectDir, stack, program);
+    const sharedIn = stryker ? undefined : process.env[SHARED_EVALUATIONS_ENV];
+    const evaluate = () => evaluateStack(projectDir, stack, program);
+    const run = await (sharedIn ? sharedEvaluation(sharedIn, stack, evaluate) : evaluate());
     shipped.set(stack, run);
     return run;
 }
