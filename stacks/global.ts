@@ -1,4 +1,4 @@
-import type * as aws from "@pulumi/aws";
+import type { Region as AwsRegion } from "@pulumi/aws/types/enums";
 import * as pulumi from "@pulumi/pulumi";
 import { awsComponents, awsSdk, gcpComponents, gcpSdk } from "../components/cloud-sdk";
 import { regionalHealthHost } from "../components/delivery/health-endpoint";
@@ -27,7 +27,7 @@ export function global(config: GlobalConfig): Record<string, unknown> {
     };
     // Only the stack's own cloud is loaded: a team on one cloud has no SDK of the other.
     const failover = config.cloud === "aws"
-        ? new (awsComponents().Route53Failover)("failover", args, { providers: [new (awsSdk().Provider)("aws", { region: config.region as aws.Region })] })
+        ? new (awsComponents().Route53Failover)("failover", args, { providers: [new (awsSdk().Provider)("aws", { region: config.region as AwsRegion })] })
         : new (gcpComponents().CloudDnsFailover)("failover", { ...args, managedZone: config.managedZone, sourceRegions: config.sourceRegions }, { providers: [new (gcpSdk().Provider)("gcp", { project: config.gcpProject, region: config.region })] });
     const region = (r: GlobalConfig["primary"]) => ({ ...r, healthEndpoint: `https://${regionalHealthHost(config.domain, r.region)}/healthz` });
     return {

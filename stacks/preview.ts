@@ -1,4 +1,4 @@
-import type * as Aws from "@pulumi/aws";
+import type { Region as AwsRegion } from "@pulumi/aws/types/enums";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { awsSdk, gcpSdk } from "../components/cloud-sdk";
@@ -18,7 +18,7 @@ export function preview(config: PreviewConfig): Record<string, unknown> {
     // Only the stack's own cloud is loaded: a team on one cloud has no SDK of the other.
     if (config.cloud === "aws") {
         const aws = awsSdk();
-        const cloud = new aws.Provider("aws", { region: config.region as Aws.Region });
+        const cloud = new aws.Provider("aws", { region: config.region as AwsRegion });
         new aws.route53.Record(`pr-${config.pr}-dns`, {
             zoneId: aws.route53.getZoneOutput({ name: config.domain, privateZone: false }, { provider: cloud }).zoneId,
             name: host,

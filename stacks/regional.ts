@@ -1,4 +1,5 @@
-import type * as aws from "@pulumi/aws";
+import type { NodeGroup } from "@pulumi/aws/eks";
+import type { Region as AwsRegion } from "@pulumi/aws/types/enums";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
@@ -32,13 +33,13 @@ export function regional(config: StackConfig, projectDir: string): Record<string
     const name = clusterNameOf(config.stack);
     const { tags } = config;
     let cluster: EksCluster | GkeCluster;
-    let nodeGroups: aws.eks.NodeGroup[] = [];
+    let nodeGroups: NodeGroup[] = [];
     const cloudProviders: pulumi.ProviderResource[] = [];
     // Only the stack's own cloud is loaded: a team on one cloud has no SDK of the other.
     if (config.cloud === "aws") {
         const { EksCluster, EksSpotNodePool, ClusterAutoscaler } = awsComponents();
         // Explicit providers: the region comes from paved config, never from ambient settings.
-        const provider = new (awsSdk().Provider)("aws", { region: config.region as aws.Region });
+        const provider = new (awsSdk().Provider)("aws", { region: config.region as AwsRegion });
         cloudProviders.push(provider);
         const eks = new EksCluster(name, config.cluster, { providers: [provider] });
         const pools = config.nodePools.map((pool) => new EksSpotNodePool(pool.name, { ...pool, cluster: eks }, { providers: [provider] }));

@@ -1,4 +1,10 @@
-import * as aws from "@pulumi/aws";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import type * as ec2 from "@pulumi/aws/ec2";
+import * as eks from "@pulumi/aws/eks";
+import { getPartitionOutput } from "@pulumi/aws/getPartition";
+import { getRegionOutput } from "@pulumi/aws/getRegion";
+import * as iam from "@pulumi/aws/iam";
+import * as kms from "@pulumi/aws/kms";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { awsTags } from "../tags";
@@ -62,9 +68,9 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     /** The AMI release every node group pins: the config's, or AWS's recommended one for the version (node-release.ts). */
     public readonly nodeReleaseVersion: pulumi.Output<string>;
     /** The system node group: app pools roll after it (upgrade order: control plane, add-ons, system nodes, app pools). */
-    public readonly systemNodeGroup: aws.eks.NodeGroup;
+    public readonly systemNodeGroup: eks.NodeGroup;
     /** The add-ons nodes need to join and network (VPC CNI, kube-proxy, Pod Identity agent): every node group waits for them. */
-    public readonly nodeAddons: readonly aws.eks.Addon[];
+    public readonly nodeAddons: readonly eks.Addon[];
     /** The system node group's AMI type, from its instance types' architecture. */
     public readonly systemAmiType: AmiType;
     private readonly releases = new Map<AmiType, pulumi.Output<string>>();
@@ -77,8 +83,8 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
 
         const tags = awsTags(a.tags);
         const child = { parent: this };
-        const partition = aws.getPartitionOutput({}, child).partition;
-        const region = aws.getRegionOutput({}, child).region;
+        const partition = getPartitionOutput({}, child).partition;
+        const region = getRegionOutput({}, child).region;
         const policyArn = (policy: string) => partition.apply((p) => managedPolicyArn(p, policy));
 
         // --- Network: an existing VPC as given, or a new one (eks-network.ts).
@@ -91,24 +97,24 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         const securityGroups = platformSecurityGroups(name, { vpcId: network.vpcId, vpcCidrs: network.vpcCidrs, tags }, child);
 
         // --- Control plane.
-        const clusterRole = new aws.iam.Role(`${name}-cluster`, { assumeRolePolicy: CLUSTER_TRUST, tags }, child);
+        const clusterRole = new iam.Role(`${name}-cluster`, { assumeRolePolicy: CLUSTER_TRUST, tags }, child);
         const clusterRolePolicies = CLUSTER_POLICIES.map(
-            (policy) => new aws.iam.RolePolicyAttachment(`${name}-cluster-${policy}`, { role: clusterRole.name, policyArn: policyArn(policy) }, child),
+            (policy) => new iam.RolePolicyAttachment(`${name}-cluster-${policy}`, { role: clusterRole.name, policyArn: policyArn(policy) }, child),
         );
-        const secretsKey = new aws.kms.Key(`${name}-secrets`, {
+        const secretsKey = new kms.Key(`${name}-secrets`, {
             description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${a.clusterName}`,
             enableKeyRotation: true,
             deletionWindowInDays: a.production ? 30 : 7,
             tags,
         }, child);
         // EKS writes to this exact group name; creating it first is how it gets a retention period.
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
+        const logGroup = new cloudwatch.LogGroup(`${name}-control-plane`, {
             name: `/aws/eks/${a.clusterName}/cluster`,
             retentionInDays: a.logRetentionDays,
             tags,
         }, child);
 
-        const cluster = new aws.eks.Cluster(`${name}-eks`, {
+        const cluster = new eks.Cluster(`${name}-eks`, {
             name: a.clusterName,
             version: a.kubernetesVersion,
             roleArn: clusterRole.arn,
@@ -132,15 +138,15 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         }, { ...child, dependsOn: [...clusterRolePolicies, logGroup] });
 
         const oidcIssuerUrl = cluster.identities.apply((ids) => ids[0].oidcs[0].issuer);
-        const oidc = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, {
+        const oidc = new iam.OpenIdConnectProvider(`${name}-oidc`, {
             url: oidcIssuerUrl,
             clientIdLists: ["sts.amazonaws.com"],
             tags,
         }, child);
 
         a.adminRoleArns.forEach((principalArn, i) => {
-            const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD", tags }, child);
-            new aws.eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
+            const entry = new eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD", tags }, child);
+            new eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
                 clusterName: cluster.name,
                 principalArn,
                 policyArn: partition.apply(clusterAdminPolicyArn),
@@ -154,10 +160,10 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
                 serviceAccount: spec.podIdentity.serviceAccount,
                 roleArn: this.podIdentityRole(`${name}-${spec.name}`, policyArn(spec.podIdentity.policy), tags).arn,
             }];
-            return new aws.eks.Addon(`${name}-${spec.name}`, {
+            return new eks.Addon(`${name}-${spec.name}`, {
                 clusterName: cluster.name,
                 addonName: spec.name,
-                addonVersion: aws.eks.getAddonVersionOutput({ addonName: spec.name, kubernetesVersion: a.kubernetesVersion, mostRecent: false }, child).version,
+                addonVersion: eks.getAddonVersionOutput({ addonName: spec.name, kubernetesVersion: a.kubernetesVersion, mostRecent: false }, child).version,
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "PRESERVE",
                 podIdentityAssociations,
@@ -169,9 +175,9 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         const earlyAddons = EKS_ADDONS.filter((s) => !s.needsNodes && s !== agentSpec)
             .map((spec) => addon(spec, spec.podIdentity ? [podIdentityAgent] : []));
 
-        const nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: NODE_TRUST, tags }, child);
+        const nodeRole = new iam.Role(`${name}-node`, { assumeRolePolicy: NODE_TRUST, tags }, child);
         const nodeRolePolicies = NODE_POLICIES.map(
-            (policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: policyArn(policy) }, child),
+            (policy) => new iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: policyArn(policy) }, child),
         );
         const launchTemplate = nodeLaunchTemplate(`${name}-system`, {
             description: `System node group of ${a.clusterName}: IMDSv2 only, encrypted gp3 root, no key pair`,
@@ -184,7 +190,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         this.pinnedRelease = a.releaseVersion;
         this.systemAmiType = amiTypeFor(a.systemPool.instanceTypes);
         const nodeReleaseVersion = this.releaseVersionFor(this.systemAmiType);
-        const systemNodes = new aws.eks.NodeGroup(`${name}-system`, {
+        const systemNodes = new eks.NodeGroup(`${name}-system`, {
             clusterName: cluster.name,
             version: cluster.version,
             releaseVersion: nodeReleaseVersion,
@@ -233,7 +239,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         this.nodeRolePolicies = nodeRolePolicies;
         this.nodeSecurityGroupId = securityGroups.nodes.id;
         this.platformSecurityGroupIds = [securityGroups.cluster.id, securityGroups.nodes.id];
-        const groupScope = (g: aws.ec2.SecurityGroup) => pulumi.all([g.id, g.name, g.ingress, g.egress]).apply(([id, groupName, ingress, egress]) => ({ id, name: groupName, ingress, egress }));
+        const groupScope = (g: ec2.SecurityGroup) => pulumi.all([g.id, g.name, g.ingress, g.egress]).apply(([id, groupName, ingress, egress]) => ({ id, name: groupName, ingress, egress }));
         this.firewalls = pulumi.all([region, groupScope(securityGroups.cluster), groupScope(securityGroups.nodes)])
             .apply(([r, ...groups]): PlatformFirewalls => ({ cloud: "aws", region: r, groups }));
         this.region = region;
@@ -267,9 +273,9 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     }
 
     /** A role one add-on's ServiceAccount assumes through EKS Pod Identity, with one managed policy. */
-    private podIdentityRole(name: string, policyArn: pulumi.Input<string>, tags: Record<string, string>): aws.iam.Role {
-        const role = new aws.iam.Role(name, { assumeRolePolicy: POD_IDENTITY_TRUST, tags }, { parent: this });
-        new aws.iam.RolePolicyAttachment(name, { role: role.name, policyArn }, { parent: this });
+    private podIdentityRole(name: string, policyArn: pulumi.Input<string>, tags: Record<string, string>): iam.Role {
+        const role = new iam.Role(name, { assumeRolePolicy: POD_IDENTITY_TRUST, tags }, { parent: this });
+        new iam.RolePolicyAttachment(name, { role: role.name, policyArn }, { parent: this });
         return role;
     }
 }

@@ -1,4 +1,5 @@
-import * as aws from "@pulumi/aws";
+import * as ec2 from "@pulumi/aws/ec2";
+import type * as inputs from "@pulumi/aws/types/input";
 import * as pulumi from "@pulumi/pulumi";
 
 /**
@@ -18,8 +19,8 @@ export function nodeLaunchTemplate(
         readonly securityGroupIds: pulumi.Input<string>[];
     },
     opts: pulumi.CustomResourceOptions,
-): aws.ec2.LaunchTemplate {
-    return new aws.ec2.LaunchTemplate(name, {
+): ec2.LaunchTemplate {
+    return new ec2.LaunchTemplate(name, {
         description: args.description,
         // None named: EKS attaches the cluster security group (a pool joining a cluster made elsewhere).
         vpcSecurityGroupIds: args.securityGroupIds.length > 0 ? args.securityGroupIds : undefined,
@@ -35,6 +36,6 @@ export function nodeLaunchTemplate(
 }
 
 /** The launch template reference a node group takes. */
-export function launchTemplateRef(template: aws.ec2.LaunchTemplate): aws.types.input.eks.NodeGroupLaunchTemplate {
+export function launchTemplateRef(template: ec2.LaunchTemplate): inputs.eks.NodeGroupLaunchTemplate {
     return { id: template.id, version: template.latestVersion.apply(String) };
 }

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as ssm from "@pulumi/aws/ssm";
 import * as pulumi from "@pulumi/pulumi";
 import { AMI_TYPES, AmiType, poolArchitecture } from "./architecture";
 import { releaseVersionParameter } from "./node-release";
@@ -20,5 +20,5 @@ export function nodeReleaseVersion(
 ): pulumi.Output<string> {
     if (pinned !== undefined) return pulumi.output(pinned);
     // The provider marks parameter values secret; this public parameter is not one.
-    return pulumi.unsecret(aws.ssm.getParameterOutput({ name: releaseVersionParameter(kubernetesVersion, amiType) }, opts).value);
+    return pulumi.unsecret(ssm.getParameterOutput({ name: releaseVersionParameter(kubernetesVersion, amiType) }, opts).value);
 }

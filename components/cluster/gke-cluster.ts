@@ -1,4 +1,9 @@
-import * as gcp from "@pulumi/gcp";
+import * as compute from "@pulumi/gcp/compute";
+import * as container from "@pulumi/gcp/container";
+import * as kms from "@pulumi/gcp/kms";
+import * as organizations from "@pulumi/gcp/organizations";
+import * as projects from "@pulumi/gcp/projects";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { gcpLabels } from "../tags";
@@ -59,12 +64,12 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         const project = a.project;
 
         // --- Identity: a dedicated node service account instead of the broad Compute default.
-        const nodeAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
+        const nodeAccount = new serviceaccount.Account(`${name}-nodes`, {
             project,
             accountId: serviceAccountId(`${name}-nodes`),
             displayName: `GKE nodes of ${name} (least privilege)`,
         }, child);
-        const nodeRoles = GKE_NODE_ROLES.map((role) => new gcp.projects.IAMMember(`${name}-nodes-${role.split("/")[1]}`, {
+        const nodeRoles = GKE_NODE_ROLES.map((role) => new projects.IAMMember(`${name}-nodes-${role.split("/")[1]}`, {
             project,
             role,
             member: pulumi.interpolate`serviceAccount:${nodeAccount.email}`,
@@ -77,7 +82,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         // On an existing network the rules apply to this cluster's nodes only (their service account), and
         // node-to-node traffic is left to the rules GKE creates for the cluster: the network is not ours.
         const specs = gkeFirewallSpecs(a).filter((spec) => !a.network || spec.suffix !== "allow-internal");
-        const firewalls = specs.map((spec) => new gcp.compute.Firewall(`${name}-${spec.suffix}`, {
+        const firewalls = specs.map((spec) => new compute.Firewall(`${name}-${spec.suffix}`, {
             // A rule lives in its network's project: a Shared VPC's host project, not the cluster's.
             project: network.project ?? project,
             name: `${name}-${spec.suffix}`,
@@ -94,23 +99,23 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         }, child));
 
         // --- Application-layer Secrets encryption: GKE's service agent may use this key and no other.
-        const keyRing = new gcp.kms.KeyRing(`${name}-keys`, { project, location: a.region }, child);
-        const secretsKey = new gcp.kms.CryptoKey(`${name}-secrets`, {
+        const keyRing = new kms.KeyRing(`${name}-keys`, { project, location: a.region }, child);
+        const secretsKey = new kms.CryptoKey(`${name}-secrets`, {
             keyRing: keyRing.id,
             purpose: "ENCRYPT_DECRYPT",
             rotationPeriod: "7776000s",
             labels,
         }, { ...child, protect: a.production });
-        const projectNumber = gcp.organizations.getProjectOutput({ projectId: project }, child).number;
-        const keyGrant = new gcp.kms.CryptoKeyIAMMember(`${name}-secrets-gke`, {
+        const projectNumber = organizations.getProjectOutput({ projectId: project }, child).number;
+        const keyGrant = new kms.CryptoKeyIAMMember(`${name}-secrets-gke`, {
             cryptoKeyId: secretsKey.id,
             role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
             member: pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`,
         }, child);
 
-        const version = gcp.container.getEngineVersionsOutput({ project, location: a.region, versionPrefix: `${a.kubernetesVersion}.` }, child);
+        const version = container.getEngineVersionsOutput({ project, location: a.region, versionPrefix: `${a.kubernetesVersion}.` }, child);
         this.workloadPool = `${project}.svc.id.goog`;
-        const cluster = new gcp.container.Cluster(`${name}-gke`, {
+        const cluster = new container.Cluster(`${name}-gke`, {
             project,
             location: a.region,
             network: network.network,
@@ -150,7 +155,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
         }, { ...child, dependsOn: [keyGrant] });
 
         // One node pool per machine type (a GKE pool has one): on spot, the others autoscale from zero when the first is reclaimed.
-        const systemPools = a.systemPool.instanceTypes.map((machineType, i) => new gcp.container.NodePool(i === 0 ? `${name}-system` : `${name}-system-${i}`, {
+        const systemPools = a.systemPool.instanceTypes.map((machineType, i) => new container.NodePool(i === 0 ? `${name}-system` : `${name}-system-${i}`, {
             project,
             cluster: cluster.id,
             location: a.region,

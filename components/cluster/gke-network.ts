@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as compute from "@pulumi/gcp/compute";
 import * as pulumi from "@pulumi/pulumi";
 import { ExistingGcpNetwork } from "./gke-args";
 
@@ -34,12 +34,12 @@ export function newGcpNetwork(
     child: pulumi.CustomResourceOptions,
 ): GcpClusterNetwork {
     const { project } = args;
-    const network = new gcp.compute.Network(`${name}-vpc`, {
+    const network = new compute.Network(`${name}-vpc`, {
         project,
         autoCreateSubnetworks: false,
         routingMode: "REGIONAL",
     }, child);
-    const subnet = new gcp.compute.Subnetwork(`${name}-nodes`, {
+    const subnet = new compute.Subnetwork(`${name}-nodes`, {
         project,
         region: args.region,
         network: network.id,
@@ -51,8 +51,8 @@ export function newGcpNetwork(
         ],
         logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
     }, child);
-    const router = new gcp.compute.Router(`${name}-router`, { project, region: args.region, network: network.id }, child);
-    new gcp.compute.RouterNat(`${name}-nat`, {
+    const router = new compute.Router(`${name}-router`, { project, region: args.region, network: network.id }, child);
+    new compute.RouterNat(`${name}-nat`, {
         project,
         region: args.region,
         router: router.name,

@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import type * as inputs from "@pulumi/gcp/types/input";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Node metadata that closes every SSH path GCE offers: OS Login only, no project keys, no legacy metadata API. */
@@ -19,9 +19,9 @@ export function secureNodeConfig(args: {
     readonly serviceAccount: pulumi.Input<string>;
     readonly labels: Record<string, string>;
     readonly resourceLabels: Record<string, string>;
-    readonly taints: gcp.types.input.container.NodePoolNodeConfigTaint[];
+    readonly taints: inputs.container.NodePoolNodeConfigTaint[];
     readonly spot?: boolean;
-}): gcp.types.input.container.NodePoolNodeConfig {
+}): inputs.container.NodePoolNodeConfig {
     return {
         ...(args.spot === undefined ? {} : { spot: args.spot }),
         machineType: args.machineType,

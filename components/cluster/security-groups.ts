@@ -1,4 +1,5 @@
-import type * as aws from "@pulumi/aws";
+import type * as ec2 from "@pulumi/aws/ec2";
+import type * as inputs from "@pulumi/aws/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { awsSdk } from "../cloud-sdk";
 
@@ -28,8 +29,8 @@ import { awsSdk } from "../cloud-sdk";
  * check. Priorities: a high-priority SSH deny, the allows, and a lowest-priority deny-all baseline.
  */
 
-type Ingress = aws.types.input.ec2.SecurityGroupIngress;
-type Egress = aws.types.input.ec2.SecurityGroupEgress;
+type Ingress = inputs.ec2.SecurityGroupIngress;
+type Egress = inputs.ec2.SecurityGroupEgress;
 
 /** Ports the control plane opens on nodes: 443 for webhooks, 1025-65535 for the kubelet (10250) and extension API servers (EKS security group requirements). */
 export function nodeIngressRules(clusterSecurityGroupId: pulumi.Input<string>, vpcCidrs: pulumi.Input<string[]>): Ingress[] {
@@ -56,8 +57,8 @@ export const clusterEgressRules = (vpcCidrs: pulumi.Input<string[]>): Egress[] =
 ];
 
 export interface PlatformSecurityGroups {
-    readonly cluster: aws.ec2.SecurityGroup;
-    readonly nodes: aws.ec2.SecurityGroup;
+    readonly cluster: ec2.SecurityGroup;
+    readonly nodes: ec2.SecurityGroup;
 }
 
 /** The cluster and node security groups, every rule inline; `vpcCidrs`: every IPv4 range of the VPC. */

@@ -1,4 +1,5 @@
-import * as gcp from "@pulumi/gcp";
+import * as compute from "@pulumi/gcp/compute";
+import * as dns from "@pulumi/gcp/dns";
 import * as pulumi from "@pulumi/pulumi";
 import { HEALTH_PATH, globalHealthHost } from "../delivery/health-endpoint";
 import { Problems, show } from "../validation";
@@ -39,7 +40,7 @@ export class CloudDnsFailover extends pulumi.ComponentResource {
         problems.throwIfAny("CloudDnsFailover");
         const child = { parent: this };
 
-        const check = new gcp.compute.HealthCheck(`${name}-health`, {
+        const check = new compute.HealthCheck(`${name}-health`, {
             description: `Failover health of ${globalHealthHost(args.domain)}`,
             checkIntervalSec: resolved.intervalSeconds,
             timeoutSec: 10,
@@ -50,7 +51,7 @@ export class CloudDnsFailover extends pulumi.ComponentResource {
         }, child);
 
         for (const label of resolved.records) {
-            new gcp.dns.RecordSet(`${name}-${label}`, {
+            new dns.RecordSet(`${name}-${label}`, {
                 managedZone: args.managedZone,
                 name: `${label}.${args.domain}.`,
                 type: "A",

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as route53 from "@pulumi/aws/route53";
 import * as pulumi from "@pulumi/pulumi";
 import { HEALTH_PATH, globalHealthHost, regionalHealthHost } from "../delivery/health-endpoint";
 import { awsTags } from "../tags";
@@ -24,12 +24,12 @@ export class Route53Failover extends pulumi.ComponentResource {
         const { resolved, problems } = resolveFailoverArgs(args, { intervals: (s) => s === 10 || s === 30, intervalHint: "Route 53 checks every 10 or 30 seconds, e.g. 10", defaultInterval: 10 });
         problems.throwIfAny("Route53Failover");
         const child = { parent: this };
-        const zoneId = aws.route53.getZoneOutput({ name: args.domain, privateZone: false }, child).zoneId;
+        const zoneId = route53.getZoneOutput({ name: args.domain, privateZone: false }, child).zoneId;
 
         const checks = Object.fromEntries((["primary", "standby"] as const).map((role) => {
             const { region } = args[role];
             const host = regionalHealthHost(args.domain, region);
-            const check = new aws.route53.HealthCheck(`${name}-${role}`, {
+            const check = new route53.HealthCheck(`${name}-${role}`, {
                 type: "HTTPS_STR_MATCH",
                 fqdn: host,
                 port: 443,
@@ -42,11 +42,11 @@ export class Route53Failover extends pulumi.ComponentResource {
                 tags: { ...awsTags(args.tags), Name: `${host}${HEALTH_PATH}` },
             }, child);
             return [role, check];
-        })) as Record<"primary" | "standby", aws.route53.HealthCheck>;
+        })) as Record<"primary" | "standby", route53.HealthCheck>;
 
         for (const label of resolved.records) {
             for (const role of ["primary", "standby"] as const) {
-                new aws.route53.Record(`${name}-${label}-${role}`, {
+                new route53.Record(`${name}-${label}-${role}`, {
                     zoneId,
                     name: `${label}.${args.domain}`,
                     type: "CNAME",

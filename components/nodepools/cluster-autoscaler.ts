@@ -1,4 +1,5 @@
-import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/aws/eks";
+import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "../cluster/eks-cluster";
 import { POD_IDENTITY_TRUST } from "../cluster/eks-iam";
@@ -34,9 +35,9 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
         const tags = awsTags(args.tags);
         const { cluster } = args;
 
-        const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: POD_IDENTITY_TRUST, tags }, child);
-        new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: cluster.clusterName.apply(clusterAutoscalerPolicy) }, child);
-        const identity = new aws.eks.PodIdentityAssociation(`${name}-identity`, {
+        const role = new iam.Role(`${name}-role`, { assumeRolePolicy: POD_IDENTITY_TRUST, tags }, child);
+        new iam.RolePolicy(`${name}-policy`, { role: role.name, policy: cluster.clusterName.apply(clusterAutoscalerPolicy) }, child);
+        const identity = new eks.PodIdentityAssociation(`${name}-identity`, {
             clusterName: cluster.clusterName,
             namespace: "kube-system",
             serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,

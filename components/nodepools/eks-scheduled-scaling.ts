@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as autoscaling from "@pulumi/aws/autoscaling";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedSchedule } from "./schedule";
 import { WakeWindow, wakeNeedsItsOwnSleep } from "./wake";
@@ -22,9 +22,9 @@ export interface ScheduledScalingArgs {
  * ASG scheduled actions that put one node group to sleep outside on-hours and wake it at their start:
  * the mechanism both the system group and the app pools' groups follow on EKS.
  */
-export function scheduledScaling(prefix: string, args: ScheduledScalingArgs, opts: pulumi.CustomResourceOptions): aws.autoscaling.Schedule[] {
+export function scheduledScaling(prefix: string, args: ScheduledScalingArgs, opts: pulumi.CustomResourceOptions): autoscaling.Schedule[] {
     const action = (when: string, timing: { recurrence: string; timeZone: string } | { startTime: string }, size: { min: number; max: number }) =>
-        new aws.autoscaling.Schedule(`${prefix}-${when}`, {
+        new autoscaling.Schedule(`${prefix}-${when}`, {
             scheduledActionName: `${prefix}-${when}`,
             autoscalingGroupName: args.asgName,
             ...timing,

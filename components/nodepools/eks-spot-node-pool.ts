@@ -1,4 +1,5 @@
-import * as aws from "@pulumi/aws";
+import * as autoscaling from "@pulumi/aws/autoscaling";
+import * as eks from "@pulumi/aws/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "../cluster/eks-cluster";
 import { launchTemplateRef, nodeLaunchTemplate } from "../cluster/eks-launch-template";
@@ -76,7 +77,7 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
     public readonly spotNodeGroupName: pulumi.Output<string>;
     public readonly fallbackNodeGroupName?: pulumi.Output<string>;
     /** The managed node groups (spot, then the fallback): what a version or AMI release change replaces. */
-    public readonly nodeGroups: aws.eks.NodeGroup[] = [];
+    public readonly nodeGroups: eks.NodeGroup[] = [];
 
     constructor(name: string, args: EksSpotNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:nodepools:EksSpotNodePool", name, {}, opts);
@@ -102,7 +103,7 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
             const labels = poolLabels(name, capacity === "spot" ? "spot" : "on-demand", a);
             // The fallback starts empty: the autoscaler grows it only when spot groups cannot scale.
             const minSize = capacity === "spot" ? a.minSize : 0;
-            const group = new aws.eks.NodeGroup(`${name}-${capacity}`, {
+            const group = new eks.NodeGroup(`${name}-${capacity}`, {
                 clusterName: cluster.clusterName,
                 version: cluster.version,
                 releaseVersion,
@@ -147,7 +148,7 @@ export class EksSpotNodePool extends pulumi.ComponentResource {
     /** Managed node group tags stop at the node group; the autoscaler reads them on the ASG. */
     private tagGroup(prefix: string, asgName: pulumi.Output<string>, clusterName: pulumi.Output<string>, templateTags: Record<string, string>): void {
         const tag = (suffix: string, key: pulumi.Input<string>, value: string) =>
-            new aws.autoscaling.Tag(`${prefix}-${suffix}`, { autoscalingGroupName: asgName, tag: { key, value, propagateAtLaunch: false } }, { parent: this });
+            new autoscaling.Tag(`${prefix}-${suffix}`, { autoscalingGroupName: asgName, tag: { key, value, propagateAtLaunch: false } }, { parent: this });
         tag("discovery-enabled", DISCOVERY_ENABLED_TAG, "true");
         tag("discovery-owner", clusterName.apply(discoveryOwnerTag), "owned");
         for (const [key, value] of Object.entries(templateTags)) tag(key.split("/node-template/")[1].replace(/\//g, "-"), key, value);

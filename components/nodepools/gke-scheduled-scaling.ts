@@ -1,4 +1,6 @@
-import * as gcp from "@pulumi/gcp";
+import * as cloudscheduler from "@pulumi/gcp/cloudscheduler";
+import * as projects from "@pulumi/gcp/projects";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedSchedule, shiftCron } from "./schedule";
 import { WakeWindow, wakeCrons, wakeNeedsItsOwnSleep } from "./wake";
@@ -29,26 +31,26 @@ export interface GkeScheduledScalingArgs {
  * minutes later sizes it to zero; at wake-up it sizes the first pool and turns autoscaling back on.
  * The calls run as a service account whose custom role can only resize node pools.
  */
-export function gkeScheduledScaling(prefix: string, args: GkeScheduledScalingArgs, opts: pulumi.CustomResourceOptions): gcp.cloudscheduler.Job[] {
-    const account = new gcp.serviceaccount.Account(`${prefix}-scaler`, {
+export function gkeScheduledScaling(prefix: string, args: GkeScheduledScalingArgs, opts: pulumi.CustomResourceOptions): cloudscheduler.Job[] {
+    const account = new serviceaccount.Account(`${prefix}-scaler`, {
         project: args.project,
         accountId: `${prefix}-scaler`.slice(0, 30).replace(/-$/, ""),
         displayName: `Sleeps and wakes the ${prefix} node pools on their schedule`,
     }, opts);
-    const role = new gcp.projects.IAMCustomRole(`${prefix}-scaler`, {
+    const role = new projects.IAMCustomRole(`${prefix}-scaler`, {
         project: args.project,
         roleId: `${prefix.replace(/[^A-Za-z0-9]/g, "_")}_node_pool_scaler`.slice(0, 64),
         title: `Resize the ${prefix} node pools`,
         permissions: NODE_POOL_SCALER_PERMISSIONS,
     }, opts);
-    const grant = new gcp.projects.IAMMember(`${prefix}-scaler`, {
+    const grant = new projects.IAMMember(`${prefix}-scaler`, {
         project: args.project,
         role: role.name,
         member: pulumi.interpolate`serviceAccount:${account.email}`,
     }, opts);
     const s = args.schedule;
     const call = (name: string, schedule: string, pool: GkeSleepingPool, verb: "setAutoscaling" | "setSize", body: Record<string, unknown>) =>
-        new gcp.cloudscheduler.Job(`${prefix}-${name}`, {
+        new cloudscheduler.Job(`${prefix}-${name}`, {
             project: args.project,
             region: args.region,
             schedule,

@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as container from "@pulumi/gcp/container";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, poolArchitecture } from "../cluster/architecture";
@@ -76,7 +76,7 @@ export class GkeSpotNodePool extends pulumi.ComponentResource {
         const classTaint: Taint = { key: COMPUTE_CLASS_KEY, value: name, effect: "NoSchedule" };
 
         const nodePool = (resourceName: string, machineType: string, spot: boolean) =>
-            new gcp.container.NodePool(resourceName, {
+            new container.NodePool(resourceName, {
                 cluster: cluster.cluster,
                 location: cluster.location,
                 project: cluster.project,

@@ -1,5 +1,5 @@
-import type * as aws from "@pulumi/aws";
-import type * as gcp from "@pulumi/gcp";
+import type * as s3 from "@pulumi/aws/s3";
+import type * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicy } from "../cluster/eks-iam";
 import { serviceAccountId } from "../cluster/gke-names";
@@ -152,7 +152,7 @@ export class TelemetryBuckets extends pulumi.ComponentResource {
     }
 
     /** A private bucket: encryption by default, public access blocked, owner-enforced objects, and objects expiring. */
-    private awsBucket(name: string, a: { production: boolean; tags: Record<string, string>; sseAlgorithm: "aws:kms" | "AES256"; expireDays: number }): aws.s3.Bucket {
+    private awsBucket(name: string, a: { production: boolean; tags: Record<string, string>; sseAlgorithm: "aws:kms" | "AES256"; expireDays: number }): s3.Bucket {
         const aws = awsSdk();
         const child = { parent: this };
         const bucket = new aws.s3.Bucket(name, { forceDestroy: !a.production, tags: a.tags }, child);
@@ -184,7 +184,7 @@ export class TelemetryBuckets extends pulumi.ComponentResource {
     private onGcp(name: string, args: TelemetryBucketsArgs, cluster: GkeStorageCluster): pulumi.Output<TelemetryStorage> {
         const gcp = gcpSdk();
         const child = { parent: this };
-        const gcsBucket = (bucketName: string, days: number, logging?: { readonly to: gcp.storage.Bucket; readonly prefix: string; readonly after: pulumi.Resource }) => new gcp.storage.Bucket(bucketName, {
+        const gcsBucket = (bucketName: string, days: number, logging?: { readonly to: storage.Bucket; readonly prefix: string; readonly after: pulumi.Resource }) => new gcp.storage.Bucket(bucketName, {
             project: cluster.project,
             location: cluster.region,
             uniformBucketLevelAccess: true,

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/aws/eks";
 import { expect } from "chai";
 import { checkPolicies, policyArgs } from "../../automation/offline/policy-check";
 import { PLATFORM_POLICIES, nodesReplacedNotPatched } from "../../policy/policies";
@@ -46,7 +46,7 @@ describe("policy nodes-replaced-not-patched", () => {
     it("is in the platform pack, and a production program with an unpinned node group gets a mandatory violation", async () => {
         expect(PLATFORM_POLICIES).to.include(nodesReplacedNotPatched);
         const run = await runProgram(() => {
-            new aws.eks.NodeGroup("unpinned", {
+            new eks.NodeGroup("unpinned", {
                 clusterName: "paved-prod",
                 nodeRoleArn: "arn:aws:iam::123456789012:role/node",
                 subnetIds: ["subnet-1"],

@@ -1,3 +1,5 @@
+import * as ec2 from "@pulumi/aws/ec2";
+import * as eks from "@pulumi/aws/eks";
 import * as policyProxy from "@pulumi/policy/proxy";
 import { expect } from "chai";
 import { checkPolicies } from "../../automation/offline/policy-check";
@@ -120,17 +122,16 @@ describe("the shipped stacks under the platform policies", () => {
 
 describe("a deliberately insecure stack", () => {
     it("has every violation reported, mandatory in production and advisory elsewhere", async () => {
-        const aws = await import("@pulumi/aws");
         const k8s = await import("@pulumi/kubernetes");
         const run = await runProgram(() => {
-            new aws.ec2.SecurityGroup("open-ssh", { ingress: [{ fromPort: 22, toPort: 22, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }], tags });
-            new aws.eks.Cluster("public", {
+            new ec2.SecurityGroup("open-ssh", { ingress: [{ fromPort: 22, toPort: 22, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }], tags });
+            new eks.Cluster("public", {
                 roleArn: "arn:aws:iam::123456789012:role/eks",
                 vpcConfig: { subnetIds: ["subnet-1"], endpointPublicAccess: true },
                 encryptionConfig: { provider: { keyArn: "arn:aws:kms:us-east-1:123456789012:key/x" }, resources: ["secrets"] },
                 tags,
             });
-            new aws.eks.NodeGroup("on-demand-dev", {
+            new eks.NodeGroup("on-demand-dev", {
                 clusterName: "public",
                 nodeRoleArn: "arn:aws:iam::123456789012:role/node",
                 subnetIds: ["subnet-1"],

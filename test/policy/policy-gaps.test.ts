@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as ec2 from "@pulumi/aws/ec2";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { expect } from "chai";
 import { checkPolicies, policyArgs } from "../../automation/offline/policy-check";
@@ -103,11 +104,10 @@ describe("TAGGABLE_TYPES, generated from the provider SDKs' declarations", () =>
 
 describe("the held-out insecure cases the pack used to miss", () => {
     it("reports all three: an all-protocol world-open rule, an instance with a key pair, an untagged VPC", async () => {
-        const aws = await import("@pulumi/aws");
         const run = await runProgram(() => {
-            new aws.ec2.SecurityGroup("all-open", { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: world }], tags });
-            new aws.ec2.Instance("with-key", { ami: "ami-1", instanceType: "t3.micro", keyName: "ops", metadataOptions: { httpTokens: "required" }, tags });
-            new aws.ec2.Vpc("untagged", { cidrBlock: "10.0.0.0/16" });
+            new ec2.SecurityGroup("all-open", { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: world }], tags });
+            new ec2.Instance("with-key", { ami: "ami-1", instanceType: "t3.micro", keyName: "ops", metadataOptions: { httpTokens: "required" }, tags });
+            new ec2.Vpc("untagged", { cidrBlock: "10.0.0.0/16" });
         });
         const found = await checkPolicies(run.resources, PLATFORM_POLICIES, { production: true });
         expect(found.map((v) => `${v.policy} ${v.urn.split("::").pop()}`)).to.have.members([

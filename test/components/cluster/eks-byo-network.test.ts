@@ -1,3 +1,4 @@
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { EksCluster, EksClusterArgs, eksClusterProblems, resolveEksClusterArgs } from "../../../components/cluster";
@@ -12,10 +13,9 @@ const network = {
 const byo: EksClusterArgs = { tags, kubernetesVersion: "1.33", network };
 
 async function build(args: EksClusterArgs): Promise<{ run: StackEvaluation; outputs: Record<string, unknown> }> {
-    const aws = await import("@pulumi/aws");
     let outputs: Record<string, unknown> = {};
     const run = await runProgram(() => {
-        const provider = new aws.Provider("aws", { region: "eu-central-1" });
+        const provider = new AwsProvider("aws", { region: "eu-central-1" });
         const cluster = new EksCluster("demo", args, { providers: [provider] });
         outputs = { vpcId: cluster.vpcId, privateSubnetIds: cluster.privateSubnetIds, publicSubnetIds: cluster.publicSubnetIds };
         return outputs;

@@ -1,3 +1,4 @@
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { EksCluster, EksClusterArgs, eksClusterProblems, resolveEksClusterArgs } from "../../../components/cluster";
@@ -8,10 +9,9 @@ const tags = { environment: "dev", owner: "platform-team", costCenter: "cc-1001"
 const happy: EksClusterArgs = { tags, kubernetesVersion: "1.33" };
 
 /** Builds one EksCluster behind an explicit AWS provider in `region`, as the stack programs do. */
-async function build(args: EksClusterArgs, region = "eu-central-1"): Promise<StackEvaluation> {
-    const aws = await import("@pulumi/aws");
+function build(args: EksClusterArgs, region = "eu-central-1"): Promise<StackEvaluation> {
     return runProgram(() => {
-        const provider = new aws.Provider("aws", { region: region as never });
+        const provider = new AwsProvider("aws", { region: region as never });
         const cluster = new EksCluster("demo", args, { providers: [provider] });
         return { kubeconfig: cluster.kubeconfig, endpoint: cluster.endpoint };
     });
@@ -241,9 +241,8 @@ describe("EksCluster", () => {
         });
 
         it("fails with the region's zone list when it has fewer zones than requested", async () => {
-            const failure = await runFailing(async () => {
-                const aws = await import("@pulumi/aws");
-                const provider = new aws.Provider("aws", { region: "eu-central-1" });
+            const failure = await runFailing(() => {
+                const provider = new AwsProvider("aws", { region: "eu-central-1" });
                 new EksCluster("zones", { ...happy, availabilityZoneCount: 4 }, { providers: [provider] });
             });
             expect(failure.message).to.include("offers only 3 zones (eu-central-1a, eu-central-1b, eu-central-1c)");

@@ -1,3 +1,4 @@
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { expect } from "chai";
 import { checkPolicies } from "../../../automation/offline/policy-check";
 import { EksCluster, GkeCluster } from "../../../components/cluster";
@@ -9,9 +10,8 @@ const tags = { environment: "dev", owner: "platform-team", costCenter: "cc-1001"
 describe("the platform's EKS security groups", () => {
     let run: StackEvaluation;
     before(async () => {
-        run = await runProgram(async () => {
-            const aws = await import("@pulumi/aws");
-            const provider = new aws.Provider("aws", { region: "eu-central-1" });
+        run = await runProgram(() => {
+            const provider = new AwsProvider("aws", { region: "eu-central-1" });
             new EksCluster("demo", { tags, kubernetesVersion: "1.33" }, { providers: [provider] });
         });
     });

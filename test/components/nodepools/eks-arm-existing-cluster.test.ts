@@ -1,3 +1,4 @@
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { EksCluster } from "../../../components/cluster";
@@ -17,9 +18,8 @@ const existing: ExistingEksCluster = {
     securityGroupIds: ["sg-0ccccccccccccccc1"],
 };
 
-async function onAws(body: (provider: pulumi.ProviderResource) => void): Promise<StackEvaluation> {
-    const aws = await import("@pulumi/aws");
-    return runProgram(() => body(new aws.Provider("aws", { region: "eu-central-1" })));
+function onAws(body: (provider: pulumi.ProviderResource) => void): Promise<StackEvaluation> {
+    return runProgram(() => body(new AwsProvider("aws", { region: "eu-central-1" })));
 }
 
 describe("EksSpotNodePool: architecture from the instance types", () => {

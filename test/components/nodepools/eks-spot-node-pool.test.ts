@@ -1,3 +1,4 @@
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { EksCluster } from "../../../components/cluster";
@@ -21,10 +22,9 @@ const apps: PoolArgs = {
     schedule: { timeZone: "Europe/Berlin", days: "Mon-Fri", start: "07:00", end: "20:00" },
 };
 
-async function build(pool: PoolArgs): Promise<StackEvaluation> {
-    const aws = await import("@pulumi/aws");
+function build(pool: PoolArgs): Promise<StackEvaluation> {
     return runProgram(() => {
-        const provider = new aws.Provider("aws", { region: "eu-central-1" });
+        const provider = new AwsProvider("aws", { region: "eu-central-1" });
         const cluster = new EksCluster("demo", { tags, kubernetesVersion: "1.33" }, { providers: [provider] });
         new EksSpotNodePool("apps", { ...pool, cluster }, { providers: [provider] });
         new ClusterAutoscaler("autoscaler", { cluster, pools: ["apps"], tags }, { providers: [provider] });

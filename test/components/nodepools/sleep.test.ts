@@ -1,3 +1,4 @@
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { CronExpressionParser } from "cron-parser";
 import { expect } from "chai";
 import { EksCluster, GkeCluster } from "../../../components/cluster";
@@ -95,10 +96,9 @@ describe("non-production sleeps", () => {
     describe("EKS during a wake", () => {
         let run: StackEvaluation;
         before(async () => {
-            const aws = await import("@pulumi/aws");
             const wake = { from: "2026-01-10T05:00:00Z", until: "2026-01-10T13:00:00Z" };
             run = await runProgram(() => {
-                const provider = new aws.Provider("aws", { region: "eu-central-1" });
+                const provider = new AwsProvider("aws", { region: "eu-central-1" });
                 const cluster = new EksCluster("demo", { tags, kubernetesVersion: "1.33", systemPool: { schedule: berlin, wake } }, { providers: [provider] });
                 new EksSpotNodePool("apps", { tags, instanceTypes: ["m6i.large", "m6a.large"], maxSize: 6, nodes: 3, schedule: berlin, wake, cluster }, { providers: [provider] });
             });

@@ -1,3 +1,4 @@
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { expect } from "chai";
 import { EksCluster, GkeCluster } from "../../../components/cluster";
 import {
@@ -31,9 +32,8 @@ const grafanaAdmin = { name: "grafana-admin", userKey: "admin-user", passwordKey
 type Args = Omit<ObservabilityStackArgs, "cluster" | "tags">;
 
 function onEks(args: Args): Promise<StackEvaluation> {
-    return runProgram(async () => {
-        const aws = await import("@pulumi/aws");
-        const provider = new aws.Provider("aws", { region: "eu-central-1" });
+    return runProgram(() => {
+        const provider = new AwsProvider("aws", { region: "eu-central-1" });
         const cluster = new EksCluster("demo", { tags, kubernetesVersion: "1.33" }, { providers: [provider] });
         new ObservabilityStack("obs", { ...args, cluster, tags }, { providers: [provider] });
     });

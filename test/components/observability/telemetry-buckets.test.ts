@@ -1,3 +1,4 @@
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { expect } from "chai";
 import { EksCluster, GkeCluster } from "../../../components/cluster";
 import { TelemetryBuckets, accessLogBucketPolicy, bucketAccessPolicy } from "../../../components/observability/telemetry-buckets";
@@ -8,9 +9,8 @@ const tags = { environment: "dev", owner: "platform-team", costCenter: "cc-1001"
 describe("TelemetryBuckets on AWS", () => {
     let run: StackEvaluation;
     before(async () => {
-        run = await runProgram(async () => {
-            const aws = await import("@pulumi/aws");
-            const provider = new aws.Provider("aws", { region: "eu-central-1" });
+        run = await runProgram(() => {
+            const provider = new AwsProvider("aws", { region: "eu-central-1" });
             const cluster = new EksCluster("demo", { tags, kubernetesVersion: "1.33" }, { providers: [provider] });
             new TelemetryBuckets("t", { cluster, tags, namespace: "monitoring", retention: { loki: "7d", tempo: "3d" } }, { providers: [provider] });
         });
