@@ -2,7 +2,7 @@ import type { NodeGroup } from "@pulumi/aws/eks";
 import type { Region as AwsRegion } from "@pulumi/aws/types/enums";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as vault from "@pulumi/vault";
+import { Provider as VaultProvider } from "@pulumi/vault/provider";
 import { GitOps } from "../components/delivery/gitops";
 import { GatewayDns, gatewayRecord } from "../components/delivery/gateway-record";
 import { HealthEndpoint, regionalHealthLabel } from "../components/delivery/health-endpoint";
@@ -113,7 +113,7 @@ export function regional(config: StackConfig, projectDir: string): Record<string
     }, { provider: cluster.provider }));
     if (config.vault) {
         // The address comes from config; the token from the caller's environment (VAULT_TOKEN or a CI login), never from here.
-        const provider = new vault.Provider("vault", { address: config.vault.address });
+        const provider = new VaultProvider("vault", { address: config.vault.address });
         new VaultSecrets("vault", {
             cluster,
             clusterKey: clusterKeyOf(config),

@@ -1,6 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as vault from "@pulumi/vault";
+import { AuthBackend } from "@pulumi/vault/authBackend";
+import * as kubernetesAuth from "@pulumi/vault/kubernetes";
+import { Mount } from "@pulumi/vault/mount";
+import { Policy } from "@pulumi/vault/policy";
 import { KubernetesCluster, onCluster } from "../cluster/kubernetes-cluster";
 import { pinnedRelease } from "../helm";
 import { Problems, show } from "../validation";
@@ -74,31 +77,31 @@ export class VaultSecrets extends pulumi.ComponentResource {
         this.roles = {};
 
         // --- Vault side.
-        const auth = new vault.AuthBackend(`${name}-auth`, {
+        const auth = new AuthBackend(`${name}-auth`, {
             type: "kubernetes",
             path: this.authPath,
             description: `Workloads of cluster ${args.clusterKey} (managed by paved-road)`,
         }, child);
         // No reviewer JWT: Vault checks each client's own token (the app ServiceAccounts may review tokens, below).
-        new vault.kubernetes.AuthBackendConfig(`${name}-auth-config`, {
+        new kubernetesAuth.AuthBackendConfig(`${name}-auth-config`, {
             backend: auth.path,
             kubernetesHost: args.cluster.endpoint,
             kubernetesCaCert: args.cluster.certificateAuthority,
             disableLocalCaJwt: true,
         }, child);
         const mount = args.kv?.create
-            ? new vault.Mount(`${name}-kv`, { path: this.kvMount, type: "kv", options: { version: "2" }, description: "Application secrets (KV v2)" }, child)
+            ? new Mount(`${name}-kv`, { path: this.kvMount, type: "kv", options: { version: "2" }, description: "Application secrets (KV v2)" }, child)
             : undefined;
 
         for (const app of args.apps) {
             const role = `${app.namespace}-${app.name}`;
             const serviceAccount = app.serviceAccount ?? app.name;
             this.roles[app.name] = role;
-            const policy = new vault.Policy(`${name}-${role}`, { name: `${args.environment}-${role}`, policy: appPolicyHcl(app, args.environment, this.kvMount) }, {
+            const policy = new Policy(`${name}-${role}`, { name: `${args.environment}-${role}`, policy: appPolicyHcl(app, args.environment, this.kvMount) }, {
                 ...child,
                 dependsOn: mount ? [mount] : [],
             });
-            new vault.kubernetes.AuthBackendRole(`${name}-${role}`, {
+            new kubernetesAuth.AuthBackendRole(`${name}-${role}`, {
                 backend: auth.path,
                 roleName: role,
                 boundServiceAccountNames: [serviceAccount],

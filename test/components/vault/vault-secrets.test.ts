@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Provider as VaultProvider } from "@pulumi/vault/provider";
 import { expect } from "chai";
 import { EksCluster } from "../../../components/cluster";
 import {
@@ -35,9 +36,8 @@ const reports: VaultAppSpec = {
 };
 
 function build(clusterKeys: string[], apps: VaultAppSpec[] = [payments, reports]): Promise<StackEvaluation> {
-    return runProgram(async () => {
-        const vault = await import("@pulumi/vault");
-        const provider = new vault.Provider("vault", { address: "https://vault.example.com:8200" });
+    return runProgram(() => {
+        const provider = new VaultProvider("vault", { address: "https://vault.example.com:8200" });
         for (const key of clusterKeys) {
             const cluster = new EksCluster(`c-${key}`, { tags: { environment: "dev", owner: "o", costCenter: "c" }, kubernetesVersion: "1.33" });
             new VaultSecrets(`vault-${key}`, {
