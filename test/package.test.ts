@@ -99,6 +99,18 @@ describe("the paved-road package", () => {
         expect(eks).to.match(/constructor\(name: string, args: EksClusterArgs, opts\?: pulumi\.ComponentResourceOptions\)/);
     });
 
+    it("imports @pulumi/aws, @pulumi/gcp and @pulumi/vault per service, never their root (which makes the type-check parse every service)", () => {
+        const config = ts.getParsedCommandLineOfConfigFile(path.join(REPO_ROOT, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+        expect(config.fileNames.length).to.be.greaterThan(100);
+        // Imports, re-exports and import() as TypeScript reads them; a plain require() (cloud-sdk.ts) it does not resolve.
+        const rootImports = config.fileNames.flatMap((f) =>
+            ts.preProcessFile(fs.readFileSync(f, "utf8"), true, false).importedFiles
+                .filter((i) => /^@pulumi\/(aws|gcp|vault)$/.test(i.fileName))
+                .map((i) => `${path.relative(REPO_ROOT, f)} imports ${i.fileName}`),
+        );
+        expect(rootImports).to.deep.equal([]);
+    });
+
     it("packs the built library, its declarations and the policy pack, and nothing internal", () => {
         const [pack] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT, encoding: "utf8" })) as { files: { path: string }[] }[];
         const files = pack.files.map((f) => f.path);
