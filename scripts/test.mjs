@@ -53,6 +53,7 @@ if (!(await built)) {
 
 // .mocharc.json's options, with its spec expanded here: the files whose tests took longest last time
 // (test/reporter.cjs keeps the times) first, new files before them, so no long file starts last.
+// Files without a time (all of them in a fresh clone) go largest first: more tests, more time.
 function mochaArgs() {
     const { spec, ...options } = JSON.parse(fs.readFileSync(path.join(root, ".mocharc.json"), "utf8"));
     const files = [...new Set(spec.flatMap((s) => lookupFiles(path.join(root, s), options.extension ?? ["js"], false)))].map((f) => path.relative(root, f));
@@ -63,7 +64,8 @@ function mochaArgs() {
         // No times yet: the files in name order.
     }
     const took = (f) => times[f] ?? Infinity;
-    files.sort((a, b) => took(b) - took(a) || a.localeCompare(b));
+    const size = (f) => fs.statSync(path.join(root, f)).size;
+    files.sort((a, b) => took(b) - took(a) || size(b) - size(a) || a.localeCompare(b));
     return ["--no-config", ...Object.entries(options).flatMap(([k, v]) => [v].flat().flatMap((x) => [`--${k}`, String(x)])), ...files];
 }
 
