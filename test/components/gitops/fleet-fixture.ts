@@ -5,7 +5,7 @@ import * as path from "node:path";
 import Ajv from "ajv";
 import { parse } from "yaml";
 import { REPO_ROOT } from "../../harness";
-import { UPSTREAM_DIR } from "../../upstream";
+import { UPSTREAM_DIR, oncePerProcess } from "../../upstream";
 
 /** The stacks the operator owns in the shipped repository (the issue's rollout ring and the global stack). */
 export const OPERATOR_OWNED = ["prod-global", "prod-us-east-1", "prod-us-west-2", "staging"];
@@ -40,7 +40,7 @@ function closed(schema: unknown): unknown {
  * --validate=strict`: besides types, enums and required fields, a field the schema does not know is
  * an error (the API server would silently prune it, e.g. a misspelt `destroyOnFinalize`).
  */
-export function strictOperatorCrd(file: string): { kind: string; version: string; validate: (object: unknown) => string[] } {
+export const strictOperatorCrd = oncePerProcess((file: string): { kind: string; version: string; validate: (object: unknown) => string[] } => {
     const crd = parse(fs.readFileSync(path.join(UPSTREAM_DIR, "crds", "pulumi-kubernetes-operator", file), "utf8")) as {
         spec: { group: string; names: { kind: string }; versions: { name: string; served: boolean; storage: boolean; schema: { openAPIV3Schema: object } }[] };
     };
@@ -51,4 +51,4 @@ export function strictOperatorCrd(file: string): { kind: string; version: string
         version: `${crd.spec.group}/${version.name}`,
         validate: (object) => (check(object) ? [] : (check.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`)),
     };
-}
+});
