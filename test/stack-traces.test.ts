@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
 import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
 
 // Pulumi's own wrapper of every promise it makes; @internal, so left out of its declarations.
@@ -8,7 +9,7 @@ const { debuggablePromise } = debuggable as unknown as { debuggablePromise: <T>(
 describe("stack traces in the test processes", () => {
     it("name this repository's TypeScript source and line", () => {
         const line = Number(new Error().stack!.split("\n")[1].match(/stack-traces\.test\.ts:(\d+):\d+\)?$/)?.[1]);
-        expect(line).to.equal(10);
+        expect(line).to.equal(11);
     });
 
     it("keep only the creating frame of a stack Pulumi captures for each promise", async () => {
@@ -19,5 +20,14 @@ describe("stack traces in the test processes", () => {
         expect(lines).to.have.length(2);
         expect(lines[1]).to.match(/stack-traces\.test\.ts:\d+:\d+\)?$/);
         expect(await settled).to.equal(1);
+    });
+
+    it("keep the first 12 frames of the stack Pulumi takes for each resource, still naming the TypeScript line", () => {
+        // Resource.callsites is what a resource's constructor asks for its source position; @internal.
+        const resource = pulumi.Resource as unknown as { callsites(): { file?: string; line?: number }[] };
+        const deep = (n: number): { file?: string; line?: number }[] => (n === 0 ? resource.callsites() : deep(n - 1));
+        const frames = deep(30);
+        expect(frames).to.have.length(12);
+        expect(frames[1]).to.deep.include({ file: __filename, line: 28 });
     });
 });

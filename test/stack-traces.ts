@@ -36,8 +36,19 @@ function isPulumiPromiseStack(sites: readonly NodeJS.CallSite[]): boolean {
     return sites[0]?.getFunctionName() === "debuggablePromise" && (sites[0].getFileName() ?? "").endsWith("/@pulumi/pulumi/runtime/debuggable.js");
 }
 
+/**
+ * Pulumi also takes the whole stack (Error.stackTraceLimit = Infinity) of every resource it constructs
+ * (Resource.callsites): its source position is the first frame past the constructors, and the mock
+ * monitor reads none of the rest. Such a stack gets its first frames only.
+ */
+const RESOURCE_STACK_FRAMES = 12;
+function isPulumiResourceStack(sites: readonly NodeJS.CallSite[]): boolean {
+    return sites[0]?.getFunctionName() === "callsites" && (sites[0].getFileName() ?? "").endsWith("/@pulumi/pulumi/resource.js");
+}
+
 Error.prepareStackTrace = (error: Error, sites: PrintableCallSite[]): string => {
     if (isPulumiPromiseStack(sites)) return `Error\n    at ${sites[1]?.toString() ?? sites[0].toString()}`;
+    if (isPulumiResourceStack(sites)) sites = sites.slice(0, RESOURCE_STACK_FRAMES);
     let head: string;
     try {
         head = Error.prototype.toString.call(error);
