@@ -6,7 +6,7 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
     // What git ignores (builds, mutation sandboxes, reports), vendored upstream data and generated validators are not ours to lint;
     // test/consumer/ is a team's own project, checked with its own settings by npm run test:consumer.
-    { ignores: ["dist/", "node_modules/", "vendor/", "model-validators/", ".stryker-tmp/", "reports/", "drills/", "eslint.config.mjs", "test/reporter.cjs", "test/consumer/"] },
+    { ignores: ["dist/", "node_modules/", "vendor/", "model-validators/", ".stryker-tmp/", "reports/", "drills/", "eslint.config.mjs", "test/consumer/"] },
     ...tseslint.configs.recommendedTypeChecked,
     {
         // One program from tsconfig.json (everything ours) for all files: about two-thirds of the project service's CPU time.
@@ -23,10 +23,16 @@ export default tseslint.config(
         },
     },
     {
-        // Plain Node scripts (npm run setup): not part of the TypeScript program, so linted without types.
-        files: ["scripts/**/*.mjs"],
+        // Plain Node scripts (npm run setup, mocha's loader and reporter): not part of the TypeScript program, so linted without types.
+        files: ["scripts/**/*.mjs", "test/**/*.cjs"],
         ...tseslint.configs.disableTypeChecked,
         rules: { ...tseslint.configs.disableTypeChecked.rules, "pulumi/no-output-in-template-literal": "off", "pulumi/no-output-instance-in-template-literal": "off" },
+    },
+    {
+        // CommonJS is what mocha loads by `require`.
+        files: ["test/**/*.cjs"],
+        languageOptions: { sourceType: "commonjs" },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
     },
     {
         // Policies read the raw properties of any resource type: untyped by nature.
