@@ -23,14 +23,14 @@ export default tseslint.config(
         },
     },
     {
-        // Plain Node scripts (npm run setup, mocha's loader and reporter): not part of the TypeScript program, so linted without types.
-        files: ["scripts/**/*.mjs", "test/**/*.cjs"],
+        // Plain Node scripts (npm run setup, the loader from source, mocha's reporter): not part of the TypeScript program, so linted without types.
+        files: ["scripts/**/*.mjs", "test/**/*.cjs", "automation/**/*.cjs"],
         ...tseslint.configs.disableTypeChecked,
         rules: { ...tseslint.configs.disableTypeChecked.rules, "pulumi/no-output-in-template-literal": "off", "pulumi/no-output-instance-in-template-literal": "off" },
     },
     {
         // CommonJS is what mocha loads by `require`.
-        files: ["test/**/*.cjs"],
+        files: ["test/**/*.cjs", "automation/**/*.cjs"],
         languageOptions: { sourceType: "commonjs" },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },

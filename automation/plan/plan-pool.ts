@@ -26,12 +26,13 @@ const START_TIMEOUT_MS = 120_000;
  */
 const RESOURCE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 512 };
 
-/** This folder's worker entry; from source (tests, tsx) it is TypeScript, which the worker compiles with tsx as this process does. */
+/** This folder's worker entry; from source (tests, tsx) it is TypeScript, which the worker compiles with tsx as the tests do. */
 function startWorker(workerData: PlanWorkerData, resourceLimits: ResourceLimits): Worker {
     const entry = path.join(__dirname, `plan-worker${path.extname(__filename)}`);
     const options = { workerData, resourceLimits, execArgv: [] };
     if (!entry.endsWith(".ts")) return new Worker(entry, options);
-    return new Worker(`require("tsx/cjs"); require(${JSON.stringify(entry)});`, { ...options, eval: true });
+    const loader = path.join(__dirname, "..", "typescript-sources.cjs");
+    return new Worker(`require(${JSON.stringify(loader)}); require(${JSON.stringify(entry)});`, { ...options, eval: true });
 }
 
 /** The one line for a worker that died of an error. */
