@@ -17,12 +17,11 @@ const lookupFiles = createRequire(import.meta.url)("mocha/lib/cli/lookup-files")
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
 /** Runs a command; `quiet` keeps its output for later instead of printing it as it comes. */
-function run(command, args, { quiet = false, onLine, nice = 0, onMessage, env = process.env } = {}) {
+function run(command, args, { quiet = false, onLine, onMessage, env = process.env } = {}) {
     return new Promise((resolve) => {
         const stdio = ["ignore", quiet || onLine ? "pipe" : "inherit", quiet ? "pipe" : "inherit", ...(onMessage ? ["ipc"] : [])];
         const child = spawn(command, args, { cwd: root, stdio, env });
         if (onMessage) child.on("message", onMessage);
-        if (nice) os.setPriority(child.pid, nice);
         let output = "";
         let partial = "";
         child.stdout?.on("data", (chunk) => {
@@ -39,10 +38,11 @@ function run(command, args, { quiet = false, onLine, nice = 0, onMessage, env = 
     });
 }
 
-// The check is in no hurry, mocha's loopback probes are (100 ms timeouts): it yields the CPU to them.
+// The check runs beside mocha at the same priority: at nice 10 a fresh clone's check (everything to
+// type-check and lint, ~22 CPU-s) got so little CPU that it ran on alone for 7 s after the tests ended.
 let builtNow;
 const built = new Promise((resolve) => (builtNow = resolve));
-const check = run(process.execPath, [path.join(root, "scripts", "check.mjs")], { quiet: true, nice: 10, onMessage: (m) => builtNow(m.built === true) });
+const check = run(process.execPath, [path.join(root, "scripts", "check.mjs")], { quiet: true, onMessage: (m) => builtNow(m.built === true) });
 void check.then(() => builtNow(false));
 if (!(await built)) {
     const checked = await check;
