@@ -54,3 +54,11 @@ export function pavedArgs(args: readonly string[]): string[] {
     assertBuilt();
     return [PAVED_JS, ...args];
 }
+
+/**
+ * The modules a `paved` process loaded (its require.cache's keys), less the stand-in for the SDK's
+ * TypeScript shim that automation/defer-typescript.ts caches at start: the SDK itself is not loaded by it.
+ */
+export function loadedModules(cacheKeys: readonly string[]): string[] {
+    return cacheKeys.filter((m) => !m.endsWith(path.join("node_modules", "@pulumi", "pulumi", "typescript-shim.js")));
+}

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { REPO_ROOT } from "../harness";
-import { pavedArgs } from "../paved-binary";
+import { loadedModules, pavedArgs } from "../paved-binary";
 
 /*
  * The CLI loads a command's modules only when that command runs (automation/cli-modules.ts): --version
@@ -26,7 +26,7 @@ function loadedBy(hook: string, args: readonly string[], env: NodeJS.ProcessEnv 
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         child.on("close", (code) => {
             const line = /^LOADED (.*)$/m.exec(stderr);
-            resolve({ code, stdout, stderr: stderr.replace(/\n?LOADED .*\n/, ""), loaded: line ? (JSON.parse(line[1]) as string[]) : [] });
+            resolve({ code, stdout, stderr: stderr.replace(/\n?LOADED .*\n/, ""), loaded: line ? loadedModules(JSON.parse(line[1]) as string[]) : [] });
         });
     });
 }
@@ -63,5 +63,12 @@ describe("paved's start loads no command's modules (real binary)", function () {
         expect(run.stderr.trim()).to.equal("paved: PULUMI_CONFIG_PASSPHRASE is not set: export it for stack dev (the runner has no default passphrase)");
         expect(run.loaded.some((m) => m.includes(`${path.sep}lazy-driver.`))).to.equal(true);
         expect(run.loaded.filter((m) => HEAVY.some((h) => m.includes(h)))).to.deep.equal([]);
+    });
+
+    it("a plan loads Pulumi's SDK but not the TypeScript compiler the SDK would load with it (automation/defer-typescript.ts)", async () => {
+        const run = await loadedBy(path.join(dir, "hook.cjs"), ["plan", "local", "--workers", "1"]);
+        expect(run.code).to.equal(0);
+        expect(run.loaded.some((m) => m.includes("/node_modules/@pulumi/pulumi/runtime/closure/parseFunction.js"))).to.equal(true);
+        expect(run.loaded.filter((m) => m.includes("/node_modules/typescript/"))).to.deep.equal([]);
     });
 });

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { isTeamProductionConfig } from "../../../automation/driver/policy-config";
 import { REPO_ROOT } from "../../harness";
-import { pavedArgs } from "../../paved-binary";
+import { loadedModules, pavedArgs } from "../../paved-binary";
 
 /*
  * `paved plan` of a team's own project (issue #18, item 3): test/fixtures/team-project is project
@@ -75,7 +75,7 @@ describe("paved plan --project <a team's project>", function () {
             expect(stderr.trim().split("\n")).to.deep.equal(["exits: its plan worker exited (code 7) before finishing it"]);
             expect(stdout).not.to.match(STACK_FRAME);
             expect(stdout).to.contain("dev (non-production): 7 resources\n  team project team-a, program index.ts\n");
-            const loaded = JSON.parse(fs.readFileSync(path.join(dir, "loaded.json"), "utf8")) as string[];
+            const loaded = loadedModules(JSON.parse(fs.readFileSync(path.join(dir, "loaded.json"), "utf8")) as string[]);
             expect(loaded.some((m) => m.includes(`${path.sep}plan-pool.`))).to.equal(true);
             const planning = ["/node_modules/@pulumi/", "/node_modules/@grpc/", `${path.sep}components${path.sep}`, `${path.sep}stacks${path.sep}`, `${path.sep}policy${path.sep}`];
             expect(loaded.filter((m) => planning.some((h) => m.includes(h)))).to.deep.equal([]);
