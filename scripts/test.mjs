@@ -72,7 +72,7 @@ function mochaArgs() {
 // The reporter's closing line is held back until the check has spoken, so it stays the last line.
 let closing;
 // Two workers more than cores: a worker often waits on a child process or a loopback server (npm test
-// on the idle 2-core box: 63.8 s with 3 workers, 60.6 s with 4, 60.5 s with 5). The drill's loopback
+// on the idle 2-core box: 63 s with 3 workers, 54-56 s with 4, 56-58 s with 5). The drill's loopback
 // timing tests judge the probes as they actually ran, so a busy machine does not fail them.
 const jobs = String(os.availableParallelism() + 2);
 // The AWS SDK warns once per process that its 2027 releases need Node 22: news for a user of `paved`
