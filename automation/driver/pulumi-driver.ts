@@ -62,8 +62,6 @@ export function pinnedPulumiCli(projectDir: string): string {
     return fs.readFileSync(path.join(projectDir, ".pulumi-version"), "utf8").trim();
 }
 
-
-
 /**
  * The real adapter on Pulumi's Automation API: one LocalWorkspace per stack (parallel
  * createOrSelectStack on one workspace races on workspace.json, pulumi/pulumi#8186), the file

@@ -47,7 +47,6 @@ export function targetStacks(request: OperationRequest, context: Pick<RunnerCont
     return [knownStack(request.stack, context.knownStacks)];
 }
 
-
 /**
  * `paved up|preview|refresh|destroy`: runs the operation on the named stacks through the driver,
  * bounded and one per stack, printing each resource operation and one summary line per stack.
