@@ -61,11 +61,11 @@ function mochaArgs() {
     try {
         times = JSON.parse(fs.readFileSync(path.join(root, "node_modules", ".cache", "paved-road", "test-times.json"), "utf8"));
     } catch {
-        // No times yet: the files in name order.
+        // No times yet: the files largest first.
     }
     const took = (f) => times[f] ?? Infinity;
-    const size = (f) => fs.statSync(path.join(root, f)).size;
-    files.sort((a, b) => took(b) - took(a) || size(b) - size(a) || a.localeCompare(b));
+    const sizes = new Map(files.map((f) => [f, fs.statSync(path.join(root, f)).size]));
+    files.sort((a, b) => took(b) - took(a) || sizes.get(b) - sizes.get(a) || a.localeCompare(b));
     return ["--no-config", ...Object.entries(options).flatMap(([k, v]) => [v].flat().flatMap((x) => [`--${k}`, String(x)])), ...files];
 }
 
@@ -75,10 +75,10 @@ let closing;
 // on the idle 2-core box: 63 s with 3 workers, 54-56 s with 4, 56-58 s with 5). The drill's loopback
 // timing tests judge the probes as they actually ran, so a busy machine does not fail them.
 const jobs = String(os.availableParallelism() + 2);
-// The AWS SDK warns once per process that its 2027 releases need Node 22: news for a user of `paved`
-// on Node 20, noise in every test worker's output.
 // Where the workers share the shipped stacks' evaluations for this run only (test/shared-evaluations.ts).
 const evaluations = fs.mkdtempSync(path.join(os.tmpdir(), "paved-test-evaluations-"));
+// The AWS SDK warns once per process that its 2027 releases need Node 22: news for a user of `paved`
+// on Node 20, noise in every test worker's output.
 const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", PAVED_TEST_EVALUATIONS: evaluations };
 const tests = await run(bin("mocha"), ["--parallel", "--jobs", jobs, ...(process.stdout.isTTY ? ["--color"] : []), ...mochaArgs()], {
     env,
