@@ -31,7 +31,8 @@ function frozen<T>(value: T): T {
     return value;
 }
 
-const readYaml = oncePerProcess((file: string): unknown => {
+/** A vendored YAML file, parsed once per process and deep-frozen; a missing copy says how to add it. */
+export const readYaml = oncePerProcess((file: string): unknown => {
     if (!fs.existsSync(file)) throw new Error(`${file} not found: vendor/upstream has no copy of it; add it from the chart's upstream tag (see vendor/upstream/SOURCES.md)`);
     return frozen(parse(fs.readFileSync(file, "utf8")));
 });

@@ -3,9 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Ajv from "ajv";
-import { parse } from "yaml";
 import { REPO_ROOT } from "../../harness";
-import { UPSTREAM_DIR, oncePerProcess } from "../../upstream";
+import { UPSTREAM_DIR, oncePerProcess, readYaml } from "../../upstream";
 
 /** The stacks the operator owns in the shipped repository (the issue's rollout ring and the global stack). */
 export const OPERATOR_OWNED = ["prod-global", "prod-us-east-1", "prod-us-west-2", "staging"];
@@ -41,7 +40,7 @@ function closed(schema: unknown): unknown {
  * an error (the API server would silently prune it, e.g. a misspelt `destroyOnFinalize`).
  */
 export const strictOperatorCrd = oncePerProcess((file: string): { kind: string; version: string; validate: (object: unknown) => string[] } => {
-    const crd = parse(fs.readFileSync(path.join(UPSTREAM_DIR, "crds", "pulumi-kubernetes-operator", file), "utf8")) as {
+    const crd = readYaml(path.join(UPSTREAM_DIR, "crds", "pulumi-kubernetes-operator", file)) as {
         spec: { group: string; names: { kind: string }; versions: { name: string; served: boolean; storage: boolean; schema: { openAPIV3Schema: object } }[] };
     };
     const version = crd.spec.versions.find((v) => v.storage)!;
