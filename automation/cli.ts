@@ -7,8 +7,8 @@
  * deploy --ring. Exit codes (exit-codes.ts): 0 ok, 1 failure, 2 usage or config error (nothing
  * touched), 3 findings (mandatory policy violations, drift left unfixed).
  */
-// First: any later load of Pulumi's SDK leaves the TypeScript compiler until something needs it.
-import "./defer-typescript";
+// First: any later load of Pulumi's SDK leaves the TypeScript compiler and npm's arborist until something needs them.
+import "./defer-sdk-modules";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";

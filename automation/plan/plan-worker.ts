@@ -3,7 +3,7 @@
  * globalThis and module scope, and a worker's process.env is its own copy), planning one stack per
  * message until its pool stops it. It loads the program and the provider SDKs once for all its stacks.
  */
-import "../defer-typescript";
+import "../defer-sdk-modules";
 import { parentPort, workerData } from "node:worker_threads";
 import type { StackOutcome } from "./outcome";
 
