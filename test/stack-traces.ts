@@ -28,15 +28,6 @@ function frame(site: PrintableCallSite): string {
 }
 
 /**
- * Pulumi captures a stack for every promise it makes (debuggablePromise, `_debugStackTrace`), to name
- * the creator of a promise still pending at exit; formatting those stacks was a tenth of the test
- * workers' CPU time. Such a stack gets its first frame only: the leak report still says where.
- */
-function isPulumiPromiseStack(sites: readonly NodeJS.CallSite[]): boolean {
-    return sites[0]?.getFunctionName() === "debuggablePromise" && (sites[0].getFileName() ?? "").endsWith("/@pulumi/pulumi/runtime/debuggable.js");
-}
-
-/**
  * Pulumi also takes the whole stack (Error.stackTraceLimit = Infinity) of every resource it constructs
  * (Resource.callsites): its source position is the first frame past the constructors, and the mock
  * monitor reads none of the rest. Such a stack gets its first frames only.
@@ -47,7 +38,6 @@ function isPulumiResourceStack(sites: readonly NodeJS.CallSite[]): boolean {
 }
 
 Error.prepareStackTrace = (error: Error, sites: PrintableCallSite[]): string => {
-    if (isPulumiPromiseStack(sites)) return `Error\n    at ${sites[1]?.toString() ?? sites[0].toString()}`;
     if (isPulumiResourceStack(sites)) sites = sites.slice(0, RESOURCE_STACK_FRAMES);
     let head: string;
     try {
