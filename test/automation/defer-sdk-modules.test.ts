@@ -20,44 +20,57 @@ function inFreshProcess<T>(deferred: boolean, script: string, cwd = REPO_ROOT): 
     return JSON.parse(run.stdout) as T;
 }
 
+/** What one fresh process loaded after the SDK, after serializing a function, and after computing code paths, with their answers. */
+interface Run {
+    afterSdk: { compiler: boolean; arborist: boolean };
+    serialized: string;
+    afterSerializing: { compiler: boolean; arborist: boolean };
+    paths: string[];
+    afterComputing: { compiler: boolean; arborist: boolean };
+}
+
+const SCRIPT = `
+    const now = () => ({ compiler: loaded("/node_modules/typescript/lib/typescript.js"), arborist: loaded("/node_modules/@npmcli/arborist/") });
+    const afterSdk = now();
+    (async () => {
+        const serialized = (await pulumi.runtime.serializeFunction(() => 6 * 7)).text;
+        const afterSerializing = now();
+        const paths = [...(await pulumi.runtime.computeCodePaths()).keys()];
+        console.log(JSON.stringify({ afterSdk, serialized, afterSerializing, paths, afterComputing: now() }));
+    })();`;
+
 describe("Pulumi's SDK without the modules paved never uses, until something needs them (automation/defer-sdk-modules.ts)", function () {
     this.timeout(60_000);
+    let project: string;
+    let plain: Run;
+    let deferred: Run;
 
-    it("the SDK alone loads the TypeScript compiler; deferred, it loads when a function is serialized, which works as before", () => {
-        const script = `
-            const afterSdk = loaded("/node_modules/typescript/lib/typescript.js");
-            pulumi.runtime.serializeFunction(() => 6 * 7).then((s) => console.log(JSON.stringify({ afterSdk, serialized: s.text, afterSerializing: loaded("/node_modules/typescript/lib/typescript.js") })));`;
-        type Run = { afterSdk: boolean; serialized: string; afterSerializing: boolean };
-        const plain = inFreshProcess<Run>(false, script);
-        const deferred = inFreshProcess<Run>(true, script);
-        expect(plain.afterSdk).to.equal(true);
-        expect(deferred.afterSdk).to.equal(false);
-        expect(deferred.afterSerializing).to.equal(true);
+    before(() => {
+        // A project with one dependency of its own, which computeCodePaths must find through arborist.
+        project = fs.mkdtempSync(path.join(os.tmpdir(), "paved-code-paths-"));
+        fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", dependencies: { left: "1.0.0" } }));
+        fs.mkdirSync(path.join(project, "node_modules", "left"), { recursive: true });
+        fs.writeFileSync(path.join(project, "node_modules", "left", "package.json"), JSON.stringify({ name: "left", version: "1.0.0" }));
+        fs.writeFileSync(path.join(project, "node_modules", "left", "index.js"), "module.exports = 1;\n");
+        plain = inFreshProcess<Run>(false, SCRIPT, project);
+        deferred = inFreshProcess<Run>(true, SCRIPT, project);
+    });
+    after(() => fs.rmSync(project, { recursive: true, force: true }));
+
+    it("the SDK alone loads the TypeScript compiler and npm's arborist; deferred, neither", () => {
+        expect(plain.afterSdk).to.deep.equal({ compiler: true, arborist: true });
+        expect(deferred.afterSdk).to.deep.equal({ compiler: false, arborist: false });
+    });
+
+    it("deferred, the compiler loads when a function is serialized, which works as before", () => {
+        expect(deferred.afterSerializing).to.deep.equal({ compiler: true, arborist: false });
         expect(deferred.serialized).to.include("6 * 7");
         expect(deferred.serialized).to.equal(plain.serialized);
     });
 
-    it("the SDK alone loads npm's arborist; deferred, it loads when a function's code paths are computed, with the same answer", () => {
-        // A project with one dependency of its own, which computeCodePaths must find through arborist.
-        const project = fs.mkdtempSync(path.join(os.tmpdir(), "paved-code-paths-"));
-        try {
-            fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", dependencies: { left: "1.0.0" } }));
-            fs.mkdirSync(path.join(project, "node_modules", "left"), { recursive: true });
-            fs.writeFileSync(path.join(project, "node_modules", "left", "package.json"), JSON.stringify({ name: "left", version: "1.0.0" }));
-            fs.writeFileSync(path.join(project, "node_modules", "left", "index.js"), "module.exports = 1;\n");
-            const script = `
-                const afterSdk = loaded("/node_modules/@npmcli/arborist/");
-                pulumi.runtime.computeCodePaths().then((paths) => console.log(JSON.stringify({ afterSdk, paths: [...paths.keys()], afterComputing: loaded("/node_modules/@npmcli/arborist/") })));`;
-            type Run = { afterSdk: boolean; paths: string[]; afterComputing: boolean };
-            const plain = inFreshProcess<Run>(false, script, project);
-            const deferred = inFreshProcess<Run>(true, script, project);
-            expect(plain.afterSdk).to.equal(true);
-            expect(deferred.afterSdk).to.equal(false);
-            expect(deferred.afterComputing).to.equal(true);
-            expect(deferred.paths).to.deep.equal(["node_modules/left"]);
-            expect(deferred.paths).to.deep.equal(plain.paths);
-        } finally {
-            fs.rmSync(project, { recursive: true, force: true });
-        }
+    it("deferred, arborist loads when a function's code paths are computed, with the same answer", () => {
+        expect(deferred.afterComputing).to.deep.equal({ compiler: true, arborist: true });
+        expect(deferred.paths).to.deep.equal(["node_modules/left"]);
+        expect(deferred.paths).to.deep.equal(plain.paths);
     });
 });
