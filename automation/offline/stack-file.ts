@@ -19,11 +19,13 @@ export class StackFileError extends Error {}
 export const SECRET_PLACEHOLDER = "[secret: not decrypted offline]";
 
 /**
- * Each file's last text and what it parsed to. A plan reads the same files many times (the stack's own,
- * Pulumi.yaml, and the peers its StackReferences and checks name): parsing was most of a PR stack's
- * plan. Keyed on the text itself, so an edited file is parsed again; callers only read the result.
+ * What a file's text parsed to. A plan reads the same files many times (the stack's own, Pulumi.yaml,
+ * and the peers its StackReferences and checks name): parsing was most of a PR stack's plan. Keyed on
+ * the text itself, so an edited file is parsed again and a copy of a project is not; callers only read
+ * the result. Emptied when it holds more texts than any project has files, so it stays small.
  */
-const parsed = new Map<string, { readonly text: string; readonly doc: Record<string, unknown> }>();
+const parsed = new Map<string, Record<string, unknown>>();
+const PARSED_TEXTS = 256;
 
 function readYaml(file: string): Record<string, unknown> {
     let text: string;
@@ -32,10 +34,11 @@ function readYaml(file: string): Record<string, unknown> {
     } catch {
         throw new StackFileError(`${path.basename(file)} not found in ${path.dirname(file)}: create it, e.g. by copying Pulumi.dev.yaml`);
     }
-    const known = parsed.get(file);
-    if (known?.text === text) return known.doc;
+    const known = parsed.get(text);
+    if (known) return known;
     const doc = parseYaml(file, text);
-    parsed.set(file, { text, doc });
+    if (parsed.size >= PARSED_TEXTS) parsed.clear();
+    parsed.set(text, doc);
     return doc;
 }
 
