@@ -59,11 +59,19 @@ export function projectWith(operatorOwned: readonly string[]): string {
     return dir;
 }
 
+/** Stack file texts with `paved:reconciler` set, by reconciler and original text: scratch projects are made many times per process. */
+const withReconciler = new Map<string, string>();
+
 /** Sets `paved:reconciler` in one stack file, keeping the rest of it. */
 export function setReconciler(file: string, reconciler: Reconciler): void {
-    const doc = parseDocument(fs.readFileSync(file, "utf8"));
-    doc.setIn(["config", RECONCILER_KEY], reconciler);
-    fs.writeFileSync(file, doc.toString());
+    const text = fs.readFileSync(file, "utf8");
+    const key = `${reconciler}\0${text}`;
+    if (!withReconciler.has(key)) {
+        const doc = parseDocument(text);
+        doc.setIn(["config", RECONCILER_KEY], reconciler);
+        withReconciler.set(key, doc.toString());
+    }
+    fs.writeFileSync(file, withReconciler.get(key)!);
 }
 
 /** The rollout ring's stacks, which the tests hand to the operator where they test ownership. */
