@@ -8,7 +8,7 @@ import { PlanPool, PoolOptions } from "./plan-pool";
 import { defaultWorkers } from "./workers-option";
 
 /**
- * What planning in this process needs: Pulumi's SDK, the program and the clouds' SDKs, about 1.3 CPU-s
+ * What planning in this process needs: Pulumi's SDK, the program and the clouds' SDKs, about 0.7 CPU-s
  * to load. A plan in worker threads leaves them to the workers, so this thread stays light.
  */
 const inProcess = () => require("./stack-outcome") as typeof import("./stack-outcome");

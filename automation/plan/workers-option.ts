@@ -8,13 +8,13 @@ export function workersOption(value: string): number {
 }
 
 /**
- * Stacks per plan worker when --workers is not given. A worker costs about 1.3 CPU-s before its first
+ * Stacks per plan worker when --workers is not given. A worker costs about 0.7 CPU-s before its first
  * result (Pulumi's SDK, the program and the clouds' SDKs loaded again; the main thread of a plan in
  * workers loads none of them), while a stack costs about 10 ms (a PR stack) to 150 ms (a shipped one)
- * once warm. Measured on the idle 2-core box (/usr/bin/time, whole process, 1 vs 2 workers): 8 shipped
- * stacks 2.0-2.4 vs 2.4-2.6 s wall (2.7 vs 4.4 CPU-s); 65 stacks (dev and PR copies) 1.84 vs 1.95 s;
- * 201 stacks 2.8-3.0 vs 2.7-2.9 s (3.6 vs 4.7 CPU-s). So a worker breaks even at about 200 PR stacks on
- * two cores, and costs CPU on a busy machine: a worker per 100 stacks.
+ * once warm. Measured on the idle 2-core box (npm run bench, whole process, 1 vs 2 workers): 8 shipped
+ * stacks 1.8-1.9 vs 2.1-2.3 s wall (2.4-2.5 vs 3.9-4.1 CPU-s); 200 PR stacks 2.2-2.4 vs 2.3-2.4 s
+ * (2.9-3.1 vs 4.3-4.5 CPU-s). So a worker about breaks even at 200 PR stacks on two cores, and costs
+ * CPU on a busy machine: a worker per 100 stacks.
  */
 export const STACKS_PER_WORKER = 100;
 
