@@ -14,24 +14,21 @@ import Module from "node:module";
 import * as path from "node:path";
 
 /**
- * Caches a stand-in for the module at `file` that loads it on first use. `namespace`: the stand-in says
- * it is an ES module namespace, so that TypeScript's `__importStar` (how codePaths.js imports arborist)
- * keeps it as it is instead of copying, and so loading, every export; `.default` is then the real
- * module's own (arborist has none, and codePaths.js reads only `.Arborist`).
+ * A module that loads the one at `file` the first time anything reads it. `namespace`: it says it is an
+ * ES module namespace, so that TypeScript's `__importStar` (how codePaths.js imports arborist) keeps it
+ * as it is instead of copying, and so loading, every export.
  */
-function deferModule(file: string | undefined, namespace: boolean): void {
-    if (!file || require.cache[file]) return;
+function standIn(file: string, namespace: boolean, onLoad: () => void): object {
     let real: object | undefined;
     const load = (): object => {
         if (!real) {
-            // The real module replaces the stand-in in the cache, for whoever requires it from now on.
-            delete require.cache[file];
+            onLoad();
             // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, as the SDK's other users do
             real = require(file) as object;
         }
         return real;
     };
-    const standIn = new Proxy<object>({}, {
+    return new Proxy<object>({}, {
         get: (_, key): unknown => (namespace && key === "__esModule" ? true : Reflect.get(load(), key)),
         has: (_, key) => Reflect.has(load(), key),
         ownKeys: () => Reflect.ownKeys(load()),
@@ -41,11 +38,38 @@ function deferModule(file: string | undefined, namespace: boolean): void {
             return descriptor && { ...descriptor, configurable: true };
         },
     });
+}
+
+/**
+ * The SDK's own typescript-shim.js, which only the SDK's files require, plainly: the stand-in goes in the
+ * require cache, and the real module replaces it there when it loads.
+ */
+function deferInCache(file: string | undefined): void {
+    if (!file || require.cache[file]) return;
     const cached = new Module(file);
     cached.filename = file;
     cached.loaded = true;
-    cached.exports = standIn;
+    cached.exports = standIn(file, false, () => delete require.cache[file]);
     require.cache[file] = cached;
+}
+
+/**
+ * arborist is a package like any other: a team's program, which runs in paved's process, may use it
+ * as its own (its export is the Arborist class). So only `requirer` (the SDK's codePaths.js, which reads
+ * nothing but `.Arborist`) is served the stand-in, once, by Node's module loader; everyone else, and the
+ * stand-in itself when first read, gets the real module.
+ */
+function deferForRequirer(requirer: string | undefined, request: string, file: string | undefined): void {
+    if (!requirer || !file || require.cache[requirer]) return;
+    type Load = (request: string, parent: { filename?: string } | undefined, isMain: boolean) => unknown;
+    const loader = Module as unknown as { _load: Load };
+    const load = loader._load;
+    let served = false;
+    loader._load = function (this: unknown, wanted, parent, isMain) {
+        if (served || wanted !== request || parent?.filename !== requirer) return load.call(this, wanted, parent, isMain);
+        served = true;
+        return standIn(file, true, () => undefined);
+    };
 }
 
 /** A module's file as the SDK would resolve it; undefined where the SDK or the module is not installed. */
@@ -58,5 +82,8 @@ function resolved(request: string, from: string): string | undefined {
 }
 
 const shim = resolved("@pulumi/pulumi/typescript-shim.js", __dirname);
-deferModule(shim, false);
-if (shim) deferModule(resolved("@npmcli/arborist", path.dirname(shim)), true);
+deferInCache(shim);
+if (shim) {
+    const codePaths = resolved("./runtime/closure/codePaths.js", path.dirname(shim));
+    if (codePaths) deferForRequirer(codePaths, "@npmcli/arborist", resolved("@npmcli/arborist", path.dirname(codePaths)));
+}

@@ -55,10 +55,10 @@ export function pavedArgs(args: readonly string[]): string[] {
     return [PAVED_JS, ...args];
 }
 
-/** The two stand-ins automation/defer-sdk-modules.ts caches at start: neither loads anything. */
-const STAND_INS = [path.join("node_modules", "@pulumi", "pulumi", "typescript-shim.js"), path.join("node_modules", "@npmcli", "arborist", "lib", "index.js")];
-
-/** The modules a `paved` process loaded (its require.cache's keys), less the stand-ins for modules the SDK would load. */
+/**
+ * The modules a `paved` process loaded (its require.cache's keys), less the stand-in for the SDK's
+ * TypeScript shim that automation/defer-sdk-modules.ts caches at start: the SDK itself is not loaded by it.
+ */
 export function loadedModules(cacheKeys: readonly string[]): string[] {
-    return cacheKeys.filter((m) => !STAND_INS.some((s) => m.endsWith(s)));
+    return cacheKeys.filter((m) => !m.endsWith(path.join("node_modules", "@pulumi", "pulumi", "typescript-shim.js")));
 }

@@ -13,20 +13,24 @@ function inFreshProcess<T>(deferred: boolean, script: string, cwd = REPO_ROOT): 
     const program = `
         ${deferred ? `require(${JSON.stringify(DEFER)});` : ""}
         const pulumi = require(${JSON.stringify(SDK)});
-        const loaded = (part) => Object.keys(require.cache).some((f) => f.includes(part) && !f.endsWith("/@npmcli/arborist/lib/index.js"));
+        const loaded = (part) => Object.keys(require.cache).some((f) => f.includes(part));
         ${script}`;
     const run = spawnSync(process.execPath, ["--require", path.join(REPO_ROOT, "automation", "typescript-sources.cjs"), "-e", program], { cwd, encoding: "utf8", timeout: 60_000 });
     expect(run.status, run.stderr).to.equal(0);
     return JSON.parse(run.stdout) as T;
 }
 
-/** What one fresh process loaded after the SDK, after serializing a function, and after computing code paths, with their answers. */
+/**
+ * What one fresh process loaded after the SDK and after serializing a function, what it then got from
+ * requiring arborist itself (before the SDK used it), and the code paths the SDK then computed.
+ */
 interface Run {
     afterSdk: { compiler: boolean; arborist: boolean };
     serialized: string;
     afterSerializing: { compiler: boolean; arborist: boolean };
+    /** What anyone else in the process gets from require("@npmcli/arborist"), e.g. a team's program. */
+    required: { type: string; constructs: boolean };
     paths: string[];
-    afterComputing: { compiler: boolean; arborist: boolean };
 }
 
 const SCRIPT = `
@@ -35,8 +39,11 @@ const SCRIPT = `
     (async () => {
         const serialized = (await pulumi.runtime.serializeFunction(() => 6 * 7)).text;
         const afterSerializing = now();
+        // By name, as a program beside the SDK would: the module loader is asked for "@npmcli/arborist".
+        const Arborist = require("node:module").createRequire(${JSON.stringify(path.join(SDK, "package.json"))})("@npmcli/arborist");
+        const required = { type: typeof Arborist, constructs: typeof new Arborist({ path: "." }).loadActual === "function" };
         const paths = [...(await pulumi.runtime.computeCodePaths()).keys()];
-        console.log(JSON.stringify({ afterSdk, serialized, afterSerializing, paths, afterComputing: now() }));
+        console.log(JSON.stringify({ afterSdk, serialized, afterSerializing, required, paths }));
     })();`;
 
 describe("Pulumi's SDK without the modules paved never uses, until something needs them (automation/defer-sdk-modules.ts)", function () {
@@ -68,8 +75,12 @@ describe("Pulumi's SDK without the modules paved never uses, until something nee
         expect(deferred.serialized).to.equal(plain.serialized);
     });
 
-    it("deferred, arborist loads when a function's code paths are computed, with the same answer", () => {
-        expect(deferred.afterComputing).to.deep.equal({ compiler: true, arborist: true });
+    it("anyone else requiring arborist, as a team's program may, gets arborist itself: its export is the Arborist class", () => {
+        expect(plain.required).to.deep.equal({ type: "function", constructs: true });
+        expect(deferred.required).to.deep.equal(plain.required);
+    });
+
+    it("deferred, the SDK computes a function's code paths through its stand-in, with the same answer", () => {
         expect(deferred.paths).to.deep.equal(["node_modules/left"]);
         expect(deferred.paths).to.deep.equal(plain.paths);
     });
