@@ -142,8 +142,9 @@ let stacksDropped = false;
  * reads it only to report a promise still pending at exit when PULUMI_DEBUG_PROMISE_LEAKS is set.
  * Without that variable they are made with an empty stack. Where something formats stacks in
  * JavaScript (source maps: tsx, ts-node, Jest, these tests) that was about a quarter of the CPU time
- * of tests that evaluate stacks; `paved plan` itself formats them natively and gains nothing measurable.
- * Which promises are pending at exit, and the report of them, are unchanged.
+ * of tests that evaluate stacks. (`paved plan` gains nothing: it runs with no stack traces at all,
+ * plan/stack-outcome.ts's withoutStackTraces.) Which promises are pending at exit, and the report of
+ * them, are unchanged.
  */
 function promisesWithoutStacks(): void {
     if (stacksDropped || sdkPromises.debugPromiseLeaks) return;

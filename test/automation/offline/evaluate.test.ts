@@ -1,7 +1,6 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { expect } from "chai";
-import { evaluateProgram } from "../../../automation/offline/evaluate";
 import { REPO_ROOT } from "../../harness";
 
 /*
@@ -40,31 +39,38 @@ describe("evaluateProgram after a failed program (child process)", () => {
     });
 });
 
-/** The SDK's own promise wrapper, internal to it; `stackOf` reads the stack it captured for `promise`. */
-const SDK_PROMISES = "@pulumi/pulumi/runtime/debuggable";
-type DebuggablePromise = (promise: Promise<unknown>, context: string) => Promise<unknown>;
-const stackOf = (promise: Promise<unknown>) => (promise as unknown as { _debugStackTrace: string })._debugStackTrace;
+/**
+ * A program that leaves one of the SDK's promises pending and settles another, in a fresh process (the
+ * SDK reads PULUMI_DEBUG_PROMISE_LEAKS when it loads): it prints the stack captured for the settled one.
+ */
+const LEAKING_PROGRAM = `
+    const { evaluateProgram } = require("./automation/offline/evaluate.ts");
+    const settled = Promise.resolve(1);
+    evaluateProgram({ project: "p", stack: "s" }, async function madeHere() {
+        const sdk = require("@pulumi/pulumi/runtime/debuggable");
+        sdk.debuggablePromise(new Promise(() => {}), "never settles");
+        await sdk.debuggablePromise(settled, "settled");
+    }).then(() => console.log(JSON.stringify(settled._debugStackTrace)));`;
 
-describe("evaluateProgram and the stacks the SDK captures for its promises", () => {
-    it("the SDK's promises carry no stack when PULUMI_DEBUG_PROMISE_LEAKS is unset (nothing reads it)", async () => {
-        expect(process.env.PULUMI_DEBUG_PROMISE_LEAKS).to.equal(undefined);
-        const settled = Promise.resolve(1);
-        await evaluateProgram({ project: "p", stack: "s" }, async () => {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal module, read as it reads itself
-            const sdk = require(SDK_PROMISES) as { debuggablePromise: DebuggablePromise };
-            await sdk.debuggablePromise(settled, "settled");
-        });
-        expect(stackOf(settled)).to.equal("Error");
+/** The environment with PULUMI_DEBUG_PROMISE_LEAKS as given (unset when undefined), whatever the caller's is. */
+function withLeakDebugging(value: string | undefined): NodeJS.ProcessEnv {
+    const env = { ...process.env };
+    delete env.PULUMI_DEBUG_PROMISE_LEAKS;
+    return value === undefined ? env : { ...env, PULUMI_DEBUG_PROMISE_LEAKS: value };
+}
+
+describe("evaluateProgram and the stacks the SDK captures for its promises (child processes)", () => {
+    it("without PULUMI_DEBUG_PROMISE_LEAKS its promises carry no stack (nothing reads it), and a pending one still fails the exit", () => {
+        const r = node(LEAKING_PROGRAM, withLeakDebugging(undefined));
+        expect(JSON.parse(r.stdout)).to.equal("Error");
+        expect(r.stderr).to.include("The Pulumi runtime detected that 1 promise was still active");
+        expect(r.stderr).to.not.match(STACK_FRAME);
+        expect(r.status).to.equal(1);
     });
 
-    it("with PULUMI_DEBUG_PROMISE_LEAKS=1 a promise left pending is still reported at exit with the stack that made it (child process)", () => {
-        const script = `
-            const { evaluateProgram } = require("./automation/offline/evaluate.ts");
-            evaluateProgram({ project: "p", stack: "s" }, function madeHere() {
-                require(${JSON.stringify(SDK_PROMISES)}).debuggablePromise(new Promise(() => {}), "never settles");
-            }).then(() => console.log("evaluated"));`;
-        const r = node(script, { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "1" });
-        expect(r.stdout.trim()).to.equal("evaluated");
+    it("with PULUMI_DEBUG_PROMISE_LEAKS=1 the pending promise is reported with the stack that made it", () => {
+        const r = node(LEAKING_PROGRAM, withLeakDebugging("1"));
+        expect(JSON.parse(r.stdout)).to.match(/^Error\n {4}at /);
         expect(r.stderr).to.match(/Promise leak detected:\nCONTEXT\(\d+\): never settles\nSTACK_TRACE:\nError\n {4}at .*\n {4}at madeHere /);
         expect(r.status).to.equal(1);
     });
