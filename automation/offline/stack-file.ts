@@ -22,7 +22,7 @@ export const SECRET_PLACEHOLDER = "[secret: not decrypted offline]";
  * What a file's text parsed to. A plan reads the same files many times (the stack's own, Pulumi.yaml,
  * and the peers its StackReferences and checks name): parsing was most of a PR stack's plan. Keyed on
  * the text itself, so an edited file is parsed again and a copy of a project is not; callers only read
- * the result. Emptied when it holds more texts than any project has files, so it stays small.
+ * the result. It keeps the texts read last, up to more than a project has files.
  */
 const parsed = new Map<string, Record<string, unknown>>();
 const PARSED_TEXTS = 256;
@@ -35,9 +35,14 @@ function readYaml(file: string): Record<string, unknown> {
         throw new StackFileError(`${path.basename(file)} not found in ${path.dirname(file)}: create it, e.g. by copying Pulumi.dev.yaml`);
     }
     const known = parsed.get(text);
-    if (known) return known;
+    if (known) {
+        // Read last now: the oldest entry is the one the map lists first.
+        parsed.delete(text);
+        parsed.set(text, known);
+        return known;
+    }
     const doc = parseYaml(file, text);
-    if (parsed.size >= PARSED_TEXTS) parsed.clear();
+    if (parsed.size >= PARSED_TEXTS) parsed.delete(parsed.keys().next().value!);
     parsed.set(text, doc);
     return doc;
 }

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { SECRET_PLACEHOLDER, StackFileError, listStacks, readStackConfig } from "../../../automation/offline/stack-file";
+import { SECRET_PLACEHOLDER, StackFileError, listStacks, readProjectYaml, readStackConfig } from "../../../automation/offline/stack-file";
 
 function project(files: Record<string, string>): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-stack-file-"));
@@ -72,5 +72,21 @@ describe("readStackConfig (config exactly as Pulumi hands it to a program)", () 
     it("lists the stacks that have a file, sorted", () => {
         const dir = project({ "Pulumi.b.yaml": "", "Pulumi.a.yaml": "", "notes.yaml": "" });
         expect(listStacks(dir)).to.deep.equal(["a", "b"]);
+    });
+});
+
+describe("readProjectYaml (one parse per text)", () => {
+    it("a copy of a project reads the very same parse; an edited file is read anew", () => {
+        const [original, copy] = [project({}), project({})];
+        try {
+            const first = readProjectYaml(original);
+            expect(first).to.deep.include({ name: "paved", runtime: "nodejs" });
+            expect(readProjectYaml(copy)).to.equal(first);
+            fs.writeFileSync(path.join(original, "Pulumi.yaml"), "name: shop\nruntime: nodejs\n");
+            expect(readProjectYaml(original)).to.deep.include({ name: "shop" });
+            expect(readProjectYaml(copy)).to.equal(first);
+        } finally {
+            for (const dir of [original, copy]) fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
