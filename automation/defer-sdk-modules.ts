@@ -5,10 +5,10 @@
  *   users of it require it inside the functions that need it, "to avoid always loading" it (tsutils.js).
  * - npm's @npmcli/arborist (with its own dependencies, some 150 files), to find the packages a
  *   function's code needs when it is uploaded (runtime/closure/codePaths.js, computeCodePaths).
- * Imported for its effect before anything loads the SDK, this module puts a stand-in for each in the
- * require cache, which loads the real module the first time anything reads it: each process or thread
- * that loads the SDK starts about 0.17 + 0.16 CPU-s sooner. Where the SDK is already loaded, or lays
- * out its files otherwise, it does nothing.
+ * Imported for its effect before anything loads the SDK, this module gives those two requirers a
+ * stand-in for each, which loads the real module the first time anything reads it: each process or
+ * thread that loads the SDK starts about 0.17 + 0.16 CPU-s sooner. Where the SDK is already loaded, or
+ * lays out its files otherwise, it does nothing.
  */
 import Module from "node:module";
 import * as path from "node:path";
