@@ -1,21 +1,21 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { REPO_ROOT } from "../harness";
+import { nodeFromSource } from "../node-from-source";
 
 const DEFER = path.join(REPO_ROOT, "automation", "defer-sdk-modules.ts");
 const SDK = path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi");
 
 /** Runs `script` in a fresh process from `cwd` (the SDK loaded after automation/defer-sdk-modules.ts when `deferred`) and parses the JSON it prints. */
-function inFreshProcess<T>(deferred: boolean, script: string, cwd = REPO_ROOT): T {
+function inFreshProcess<T>(deferred: boolean, script: string, cwd: string): T {
     const program = `
         ${deferred ? `require(${JSON.stringify(DEFER)});` : ""}
         const pulumi = require(${JSON.stringify(SDK)});
         const loaded = (part) => Object.keys(require.cache).some((f) => f.includes(part));
         ${script}`;
-    const run = spawnSync(process.execPath, ["--require", path.join(REPO_ROOT, "automation", "typescript-sources.cjs"), "-e", program], { cwd, encoding: "utf8", timeout: 60_000 });
+    const run = nodeFromSource(program, { cwd });
     expect(run.status, run.stderr).to.equal(0);
     return JSON.parse(run.stdout) as T;
 }

@@ -1,7 +1,7 @@
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { expect } from "chai";
 import { REPO_ROOT } from "../../harness";
+import { nodeFromSource } from "../../node-from-source";
 
 /*
  * A failed program's stack promise rejects again after evaluateProgram has returned (the Stack
@@ -10,11 +10,6 @@ import { REPO_ROOT } from "../../harness";
  * runs a failing then a good program in a child process, as `paved plan` does.
  */
 const STACK_FRAME = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$/m;
-
-/** Runs `script` in a fresh Node process that loads this repository's TypeScript as the tests do. */
-function node(script: string, env: NodeJS.ProcessEnv = process.env) {
-    return spawnSync(process.execPath, ["--require", "./automation/typescript-sources.cjs", "-e", script], { cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000, env });
-}
 
 const SCRIPT = `
 const pulumi = require("@pulumi/pulumi");
@@ -32,7 +27,7 @@ const { evaluateProgram } = require(${JSON.stringify(path.join(REPO_ROOT, "autom
 
 describe("evaluateProgram after a failed program (child process)", () => {
     it("neither crashes on the failed program's late rejections nor lets them reach the next program", () => {
-        const r = node(SCRIPT);
+        const r = nodeFromSource(SCRIPT);
         expect(r.stdout.trim().split("\n")).to.deep.equal(["bad: bad config", 'good: pulumi:pulumi:Stack,test:index:Thing {"n":1}', "still alive"]);
         expect(r.stderr).to.not.match(STACK_FRAME);
         expect(r.status).to.equal(0);
@@ -61,7 +56,7 @@ function withLeakDebugging(value: string | undefined): NodeJS.ProcessEnv {
 
 describe("evaluateProgram and the stacks the SDK captures for its promises (child processes)", () => {
     it("without PULUMI_DEBUG_PROMISE_LEAKS its promises carry no stack (nothing reads it), and a pending one still fails the exit", () => {
-        const r = node(LEAKING_PROGRAM, withLeakDebugging(undefined));
+        const r = nodeFromSource(LEAKING_PROGRAM, { env: withLeakDebugging(undefined) });
         expect(JSON.parse(r.stdout)).to.equal("Error");
         expect(r.stderr).to.include("The Pulumi runtime detected that 1 promise was still active");
         expect(r.stderr).to.not.match(STACK_FRAME);
@@ -69,7 +64,7 @@ describe("evaluateProgram and the stacks the SDK captures for its promises (chil
     });
 
     it("with PULUMI_DEBUG_PROMISE_LEAKS=1 the pending promise is reported with the stack that made it", () => {
-        const r = node(LEAKING_PROGRAM, withLeakDebugging("1"));
+        const r = nodeFromSource(LEAKING_PROGRAM, { env: withLeakDebugging("1") });
         expect(JSON.parse(r.stdout)).to.match(/^Error\n {4}at /);
         expect(r.stderr).to.match(/Promise leak detected:\nCONTEXT\(\d+\): never settles\nSTACK_TRACE:\nError\n {4}at .*\n {4}at madeHere /);
         expect(r.status).to.equal(1);
