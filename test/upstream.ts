@@ -10,8 +10,9 @@ import { REPO_ROOT } from "./harness";
 export const UPSTREAM_DIR = path.join(REPO_ROOT, "vendor", "upstream");
 
 /**
- * The vendored files do not change while the tests run: each is parsed, and each validator compiled,
- * once per process (some charts' values.yaml and CRDs take a tenth of a second or more each time).
+ * A pure answer worked out once per process for each set of string arguments. The vendored files do
+ * not change while the tests run: each is parsed, and each validator compiled, once per process (some
+ * charts' values.yaml and CRDs take a tenth of a second or more each time).
  */
 export function oncePerProcess<A extends string[], R>(compute: (...args: A) => R): (...args: A) => R {
     const done = new Map<string, R>();

@@ -7,6 +7,7 @@ import { RECONCILER_KEY, Reconciler } from "../../../stacks/reconciler";
 import { MemoryDriver } from "../../../automation/driver/memory-driver";
 import { listStacks } from "../../../automation/offline/stack-file";
 import { REPO_ROOT } from "../../harness";
+import { oncePerProcess } from "../../upstream";
 
 export interface PavedRun {
     readonly code: number;
@@ -59,19 +60,16 @@ export function projectWith(operatorOwned: readonly string[]): string {
     return dir;
 }
 
-/** Stack file texts with `paved:reconciler` set, by reconciler and original text: scratch projects are made many times per process. */
-const withReconciler = new Map<string, string>();
+/** A stack file's text with `paved:reconciler` set, worked out once per text: scratch projects are made many times per process. */
+const withReconciler = oncePerProcess((text: string, reconciler: Reconciler): string => {
+    const doc = parseDocument(text);
+    doc.setIn(["config", RECONCILER_KEY], reconciler);
+    return doc.toString();
+});
 
 /** Sets `paved:reconciler` in one stack file, keeping the rest of it. */
 export function setReconciler(file: string, reconciler: Reconciler): void {
-    const text = fs.readFileSync(file, "utf8");
-    const key = `${reconciler}\0${text}`;
-    if (!withReconciler.has(key)) {
-        const doc = parseDocument(text);
-        doc.setIn(["config", RECONCILER_KEY], reconciler);
-        withReconciler.set(key, doc.toString());
-    }
-    fs.writeFileSync(file, withReconciler.get(key)!);
+    fs.writeFileSync(file, withReconciler(fs.readFileSync(file, "utf8"), reconciler));
 }
 
 /** The rollout ring's stacks, which the tests hand to the operator where they test ownership. */
